@@ -1,0 +1,18 @@
+"""The one list of blueprints, registered in this order with these URL prefixes."""
+from blueprints.admin import bp as admin_bp
+from blueprints.audit import bp as audit_bp
+from blueprints.auth import bp as auth_bp
+from blueprints.catalogue import bp as catalogue_bp
+from blueprints.enterprises import bp as enterprises_bp
+from blueprints.labs import bp as labs_bp
+from blueprints.public import bp as public_bp
+
+BLUEPRINTS = [
+    (public_bp, None),
+    (auth_bp, None),
+    (enterprises_bp, None),
+    (labs_bp, None),
+    (catalogue_bp, None),
+    (audit_bp, None),
+    (admin_bp, "/admin"),
+]

@@ -1,0 +1,98 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_
+from wtforms import SelectChoice
+from sqlalchemy.orm import joinedload
+
+from blueprints.admin import bp
+from blueprints.admin.forms import StaffAccountForm
+from blueprints.audit.models import record_change, snapshot
+from blueprints.auth.models import User
+from blueprints.auth.roles import Role
+from blueprints.catalogue.models import Service
+from blueprints.enterprises.models import Enterprise, EnterpriseStatus
+from blueprints.labs.models import Lab
+from core.i18n import localized
+from core.pagination import paginate
+from core.permissions import get_allowed_or_404, roles_required
+from extensions import db
+
+USER_FIELDS = ["name", "email", "role", "lab_id", "job_title", "active"]
+
+
+@bp.route("/")
+@roles_required(Role.admin)
+def dashboard():
+    def count(stmt):
+        return db.session.scalar(stmt)
+    figures = {
+        "pending": count(db.select(func.count()).select_from(Enterprise)
+                         .where(Enterprise.status == EnterpriseStatus.pending)),
+        "enterprises": count(db.select(func.count()).select_from(Enterprise)),
+        "labs": count(db.select(func.count()).select_from(Lab)),
+        "services": count(db.select(func.count()).select_from(Service)),
+        "users": count(db.select(func.count()).select_from(User)),
+    }
+    return render_template("admin/dashboard.html", figures=figures)
+
+
+@bp.route("/users")
+@roles_required(Role.admin)
+def users():
+    role = request.args.get("role", "")
+    q = (request.args.get("q") or "").strip()
+    stmt = db.select(User).options(joinedload(User.lab), joinedload(User.enterprise))
+    if role in Role.__members__:
+        stmt = stmt.where(User.role == Role(role))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.name.ilike(like), User.email.ilike(like),
+                              User.phone.ilike(like)))
+    page = paginate(stmt.order_by(User.id.desc()))
+    return render_template("admin/users.html", page=page, role=role, q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def edit_user(user_id: int | None = None):
+    user = get_allowed_or_404(User, user_id, "edit") if user_id else None
+    if user is not None and user.role not in (Role.lab_staff, Role.lab_manager, Role.admin):
+        abort(404)  # enterprise and citizen accounts are their owners' to manage
+    form = StaffAccountForm(obj=user)
+    form.lab_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(lab.id, f"{lab.code} · {localized(lab, 'name')}")
+        for lab in db.session.scalars(db.select(Lab).order_by(Lab.code))]
+    if form.validate_on_submit():
+        if user is not None and form.is_stale(user):
+            flash(_("Someone else changed this account while you were editing. Their version is "
+                    "shown below; make your change again."), "error")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+        taken = db.session.scalar(db.select(User.id).filter_by(email=form.email.data))
+        if taken and (user is None or taken != user.id):
+            form.email.errors.append(_("Another account uses this e-mail."))
+        elif user is None and not form.password.data:
+            form.password.errors.append(_("Set an initial password for the new account."))
+        elif user is not None and user.id == current_user.id and (
+                form.role.data != Role.admin or not form.active.data):
+            form.role.errors.append(_("You cannot take away your own administrator access."))
+        else:
+            before = snapshot(user, USER_FIELDS) if user else None
+            user = user or User()
+            user.name = form.name.data.strip()
+            user.email = form.email.data
+            user.role = form.role.data
+            user.lab_id = form.lab_id.data if user.role != Role.admin and form.lab_id.data else None
+            user.job_title = form.job_title.data.strip()
+            user.active = form.active.data
+            if form.password.data:
+                user.set_password(form.password.data)
+            db.session.add(user)
+            record_change(current_user, user, "edited" if before else "created", USER_FIELDS, before)
+            db.session.commit()
+            flash(_("Account saved."), "success")
+            return redirect(url_for("admin.users"))
+    if user is not None and not form.is_submitted():
+        form.lab_id.data = user.lab_id or 0
+    return render_template("admin/edit_user.html", form=form, user=user)

@@ -1,0 +1,73 @@
+"""The append-only audit log: who changed what, when, from what to what."""
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.timeutil import utcnow
+from extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column()
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id", "id"),)
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise AuditLogIsAppendOnly("audit events are never changed or deleted")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a column value (enums, decimals, datetimes)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "value"):
+        return value.value
+    return str(value)
+
+
+def snapshot(obj, fields: list[str]) -> dict:
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def record_event(actor, entity: str, entity_id: int | None, action: str,
+                 before: dict | None = None, after: dict | None = None,
+                 reason: str = "") -> AuditEvent:
+    """Add an audit event to the session; it commits with the change it records."""
+    ev = AuditEvent(actor_id=getattr(actor, "id", None), entity=entity, entity_id=entity_id,
+                    action=action, before=before, after=after, reason=reason)
+    db.session.add(ev)
+    return ev
+
+
+def record_change(actor, obj, action: str, fields: list[str], before: dict | None,
+                  reason: str = "") -> AuditEvent:
+    """Record a change of `obj`, keeping only the fields that did change."""
+    after = snapshot(obj, fields)
+    if before is not None:
+        changed = [f for f in fields if before.get(f) != after.get(f)]
+        before = {f: before.get(f) for f in changed}
+        after = {f: after[f] for f in changed}
+    db.session.flush()  # so a new object has its id
+    return record_event(actor, obj.__tablename__, obj.id, action, before, after, reason)

@@ -1,0 +1,23 @@
+from flask import render_template, request
+from sqlalchemy.orm import joinedload
+
+from blueprints.audit import bp
+from blueprints.audit.models import AuditEvent
+from blueprints.auth.roles import Role
+from core.pagination import paginate
+from core.permissions import roles_required
+from extensions import db
+
+
+@bp.route("/admin/audit")
+@roles_required(Role.admin)
+def index():
+    entity = (request.args.get("entity") or "").strip()
+    entity_id = request.args.get("entity_id", type=int)
+    stmt = db.select(AuditEvent).options(joinedload(AuditEvent.actor))
+    if entity:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    page = paginate(stmt.order_by(AuditEvent.id.desc()), per_page=50)
+    return render_template("audit/index.html", page=page, entity=entity, entity_id=entity_id)

@@ -1,0 +1,62 @@
+"""User accounts."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from blueprints.auth.roles import LAB_ROLES, Role
+from core.models import TimestampMixin, VersionedMixin, enum_column
+from extensions import db
+
+
+class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Enterprise users and staff sign in with e-mail; citizens with a mobile number.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role, index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="SET NULL"), index=True)
+    is_enterprise_admin: Mapped[bool] = mapped_column(default=False)
+    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id", ondelete="SET NULL"),
+                                               index=True)
+    job_title: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    enterprise: Mapped["Enterprise | None"] = relationship(  # noqa: F821
+        back_populates="members", foreign_keys=[enterprise_id])
+    lab: Mapped["Lab | None"] = relationship()  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.phone or ""
+
+    @property
+    def works_in_lab(self) -> bool:
+        return self.role in LAB_ROLES and self.lab_id is not None
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def allows(self, user, action: str = "view") -> bool:
+        """People see their own account; platform admins manage all accounts."""
+        return user.is_authenticated and (user.id == self.id or user.role == Role.admin)
+
+    def __repr__(self) -> str:
+        return f"<User {self.login_name} {self.role}>"

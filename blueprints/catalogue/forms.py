@@ -1,0 +1,90 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (BooleanField, DecimalField, FieldList, FormField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                Regexp, ValidationError)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from blueprints.catalogue.vocabulary import (INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS,
+                                             LimitKind)
+from core.forms import EnumSelectField, Form, PositiveIntField, VersionedForm, enum_choices
+
+
+class ParameterForm(Form):
+    """One row of the parameter table; a row with no name is ignored."""
+    class Meta:
+        csrf = False  # the enclosing form carries the token
+
+    name_zh = StringField(_l("Parameter (Chinese)"), validators=[Length(max=200)])
+    name_en = StringField(_l("Parameter (English)"), validators=[Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[Length(max=40)])
+    limit_kind = EnumSelectField(_l("Limit"), LIMIT_LABELS, default=LimitKind.none)
+    limit_min = DecimalField(_l("Lower limit"), validators=[Optional()])
+    limit_max = DecimalField(_l("Upper limit"), validators=[Optional()])
+    limit_text = StringField(_l("Requirement"), validators=[Length(max=200)])
+    has_uncertainty = BooleanField(_l("Uncertainty reported"))
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.name_zh.data or "").strip() and not (self.name_en.data or "").strip()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank:
+            return ok
+        kind = self.limit_kind.data
+        if not (self.name_zh.data or "").strip() or not (self.name_en.data or "").strip():
+            self.name_zh.errors.append(_l("Name the parameter in both Chinese and English."))
+            ok = False
+        if kind in (LimitKind.min, LimitKind.range) and self.limit_min.data is None:
+            self.limit_min.errors.append(_l("This limit needs a lower value."))
+            ok = False
+        if kind in (LimitKind.max, LimitKind.range) and self.limit_max.data is None:
+            self.limit_max.errors.append(_l("This limit needs an upper value."))
+            ok = False
+        if (kind == LimitKind.range and self.limit_min.data is not None
+                and self.limit_max.data is not None and self.limit_min.data > self.limit_max.data):
+            self.limit_max.errors.append(_l("The upper limit is below the lower limit."))
+            ok = False
+        if kind == LimitKind.text and not (self.limit_text.data or "").strip():
+            self.limit_text.errors.append(_l("State the requirement."))
+            ok = False
+        return ok
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ServiceForm(VersionedForm):
+    code = StringField(_l("Code"), validators=[
+        DataRequired(_l("Enter a code, such as TX-001.")), Length(max=20),
+        Regexp(r"^[A-Z0-9-]+$", message=_l("Use capital letters, digits and hyphens only."))],
+        filters=[lambda v: (v or "").strip().upper()])
+    kind = EnumSelectField(_l("Kind"), KIND_LABELS)
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(_l("Enter the Chinese name.")),
+                                                            Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("Enter the English name.")),
+                                                            Length(max=200)])
+    method_standard = StringField(_l("Method standard"), validators=[
+        DataRequired(_l("Name the method standard, such as GB/T 3923.1-2013.")), Length(max=200)])
+    industries = MultiCheckboxField(_l("Industry chains served"),
+                                    choices=enum_choices(INDUSTRY_LABELS))
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Length(max=4000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=4000)])
+    sample_requirements_zh = TextAreaField(_l("Sample requirements (Chinese)"),
+                                           validators=[Length(max=4000)])
+    sample_requirements_en = TextAreaField(_l("Sample requirements (English)"),
+                                           validators=[Length(max=4000)])
+    price = DecimalField(_l("Catalogue price (yuan)"), places=2, validators=[
+        InputRequired(_l("Enter a price in yuan; 0 for a free service.")),
+        NumberRange(min=0, max=1_000_000, message=_l("Enter a price from 0 to 1,000,000 yuan."))])
+    turnaround_days = PositiveIntField(_l("Turnaround (working days)"), maximum=365)
+    is_active = BooleanField(_l("Shown in the catalogue"), default=True)
+    parameters = FieldList(FormField(ParameterForm), min_entries=1)
+    submit = SubmitField(_l("Save"))
+
+    def validate_industries(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one industry chain."))

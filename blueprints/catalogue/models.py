@@ -1,0 +1,81 @@
+"""The service catalogue: what the county's labs can be asked to do."""
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from core.models import TimestampMixin, VersionedMixin, enum_column
+from extensions import db
+
+
+class Service(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[ServiceKind] = enum_column(ServiceKind, index=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    method_standard: Mapped[str] = mapped_column(String(200))
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    sample_requirements_zh: Mapped[str] = mapped_column(Text, default="")
+    sample_requirements_en: Mapped[str] = mapped_column(Text, default="")
+    price_cents: Mapped[int] = mapped_column(default=0)
+    turnaround_days: Mapped[int] = mapped_column(default=5)
+    is_active: Mapped[bool] = mapped_column(default=True, index=True)
+
+    parameters: Mapped[list["ServiceParameter"]] = relationship(
+        back_populates="service", order_by="ServiceParameter.position",
+        cascade="all, delete-orphan")
+    industries: Mapped[list["ServiceIndustry"]] = relationship(
+        cascade="all, delete-orphan", order_by="ServiceIndustry.chain")
+    capabilities: Mapped[list["Capability"]] = relationship(  # noqa: F821
+        back_populates="service", cascade="all, delete-orphan")
+
+    @property
+    def chains(self) -> list[IndustryChain]:
+        return [i.chain for i in self.industries]
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0
+
+    def __repr__(self) -> str:
+        return f"<Service {self.code}>"
+
+
+class ServiceIndustry(db.Model):
+    """Which industry chains a service serves (a service may serve several)."""
+    __tablename__ = "service_industries"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    chain: Mapped[IndustryChain] = enum_column(IndustryChain, primary_key=True)
+
+    __table_args__ = (Index("ix_service_industries_chain", "chain", "service_id"),)
+
+
+class ServiceParameter(db.Model):
+    """A measured parameter of a service, with its unit and the limit results are
+    judged against."""
+    __tablename__ = "service_parameters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    limit_kind: Mapped[LimitKind] = enum_column(LimitKind, default=LimitKind.none)
+    limit_min: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    limit_max: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    limit_text: Mapped[str] = mapped_column(String(200), default="")
+    has_uncertainty: Mapped[bool] = mapped_column(default=False)
+
+    service: Mapped[Service] = relationship(back_populates="parameters")
+
+    __table_args__ = (UniqueConstraint("service_id", "position",
+                                       name="uq_service_parameters_position"),)

@@ -1,0 +1,110 @@
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from blueprints.audit.models import record_change, snapshot
+from blueprints.auth.roles import Role
+from blueprints.catalogue import bp
+from blueprints.catalogue.forms import ServiceForm
+from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
+from blueprints.catalogue.search import CatalogueFilter, catalogue_query
+from blueprints.catalogue.vocabulary import IndustryChain
+from blueprints.labs.models import Capability, Lab
+from core.forms import yuan_to_cents
+from core.pagination import paginate
+from core.permissions import roles_required
+from extensions import db
+
+SERVICE_FIELDS = ["code", "kind", "name_zh", "name_en", "method_standard", "description_zh",
+                  "description_en", "sample_requirements_zh", "sample_requirements_en",
+                  "turnaround_days", "is_active"]
+AUDITED_FIELDS = SERVICE_FIELDS + ["price_cents"]
+PARAMETER_FIELDS = ["name_zh", "name_en", "unit", "limit_kind", "limit_min", "limit_max",
+                    "limit_text", "has_uncertainty"]
+
+
+def _is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.admin
+
+
+@bp.route("/services")
+def index():
+    f = CatalogueFilter.from_args(request.args, include_inactive=_is_admin())
+    # Industries and offering labs come in two more queries for the whole page.
+    page = paginate(catalogue_query(f).options(
+        selectinload(Service.industries),
+        selectinload(Service.capabilities).joinedload(Capability.lab)))
+    return render_template("catalogue/index.html", page=page, f=f)
+
+
+@bp.route("/services/<code>")
+def detail(code: str):
+    service = db.session.scalar(
+        db.select(Service).filter_by(code=code.upper())
+        .options(selectinload(Service.parameters), selectinload(Service.industries)))
+    if service is None or not (service.is_active or _is_admin()):
+        abort(404)
+    offers = db.session.scalars(
+        db.select(Capability).options(joinedload(Capability.lab)).join(Capability.lab)
+        .where(Capability.service_id == service.id, Capability.is_active, Lab.is_active)
+        .order_by(Capability.turnaround_days, Capability.price_cents)).all()
+    return render_template("catalogue/detail.html", service=service, offers=offers)
+
+
+def _apply(form: ServiceForm, service: Service) -> None:
+    for f in SERVICE_FIELDS:
+        setattr(service, f, getattr(form, f).data)
+    service.price_cents = yuan_to_cents(form.price.data)
+    service.industries = [ServiceIndustry(chain=IndustryChain(c)) for c in form.industries.data]
+    rows = [row for row in form.parameters if not row.form.is_blank]
+    # Parameters are rewritten as a whole: flush the removals first, so the new rows'
+    # (service, position) never collide with the old ones.
+    service.parameters = []
+    db.session.flush()
+    for position, row in enumerate(rows, start=1):
+        p = ServiceParameter(position=position)
+        for f in PARAMETER_FIELDS:
+            setattr(p, f, getattr(row.form, f).data)
+        service.parameters.append(p)
+
+
+@bp.route("/admin/services/new", methods=["GET", "POST"])
+@bp.route("/admin/services/<int:service_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def edit(service_id: int | None = None):
+    service = db.session.get(Service, service_id) if service_id else None
+    if service_id and service is None:
+        abort(404)
+    form = ServiceForm(obj=service)
+    if not form.is_submitted():
+        if service is not None:
+            form.price.data = Decimal(service.price_cents) / 100
+            form.industries.data = [c.value for c in service.chains]
+        # Three empty rows to add parameters without any script.
+        for _i in range(3):
+            form.parameters.append_entry()
+    if form.validate_on_submit():
+        if service is not None and form.is_stale(service):
+            flash(_("Someone else changed this service while you were editing. Their version "
+                    "is shown below; make your change again."), "error")
+            return redirect(url_for("catalogue.edit", service_id=service.id))
+        taken = db.session.scalar(db.select(Service.id).filter_by(code=form.code.data))
+        if taken and (service is None or taken != service.id):
+            form.code.errors.append(_("Another service has this code."))
+        else:
+            before = snapshot(service, AUDITED_FIELDS) if service else None
+            if before is not None:
+                before["parameters"] = len(service.parameters)
+            service = service or Service()
+            db.session.add(service)
+            _apply(form, service)
+            ev = record_change(current_user, service, "edited" if before else "created",
+                               AUDITED_FIELDS, before)
+            ev.after = {**(ev.after or {}), "parameters": len(service.parameters)}
+            db.session.commit()
+            flash(_("Service saved."), "success")
+            return redirect(url_for("catalogue.detail", code=service.code))
+    return render_template("catalogue/edit.html", form=form, service=service)

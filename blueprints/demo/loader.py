@@ -1,0 +1,151 @@
+"""Loads the demo catalogue and accounts. Idempotent: what exists (by code or
+e-mail) is left as it is, so running it twice changes nothing."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from blueprints.audit.models import record_event
+from blueprints.auth.models import User
+from blueprints.auth.roles import Role
+from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
+from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from blueprints.demo.catalogue_data import LABS, SERVICES
+from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
+from blueprints.enterprises.uscc import check_character
+from blueprints.labs.models import Capability, Lab
+from core.timeutil import utcnow
+from extensions import db
+
+# Demo sign-ins, listed in the README. Demo data only: never load it in production.
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_USERS = [
+    dict(email="admin@qidesk.example", name="平台管理员 王敏", role=Role.admin,
+         job_title="市场监管局 质量发展科"),
+    dict(email="manager@jmi.qidesk.example", name="陈建华", role=Role.lab_manager, lab="JMI",
+         job_title="计量所 授权签字人"),
+    dict(email="analyst@ntc.qidesk.example", name="林晓燕", role=Role.lab_staff, lab="NTC",
+         job_title="纺织检测工程师"),
+    dict(email="manager@ntc.qidesk.example", name="黄志强", role=Role.lab_manager, lab="NTC",
+         job_title="检测中心 技术负责人"),
+    dict(email="sme@qidesk.example", name="许雅婷", role=Role.sme, enterprise="91350582",
+         job_title="品质部 主管"),
+    dict(phone="13800000001", name="蔡阿姨", role=Role.citizen),
+]
+
+
+def uscc_for(prefix8: str, org9: str) -> str:
+    """A well-formed credit code: authority/type + division + organisation code + check."""
+    body = prefix8 + org9
+    return body + check_character(body)
+
+
+DEMO_ENTERPRISES = [
+    dict(key="91350582", uscc=uscc_for("91350582", "MA2XK7L31"),
+         name="晋江市鸿鹄鞋服有限公司", legal_representative="许国栋",
+         address="福建省晋江市陈埭镇鞋都路 88 号", industry_chain=IndustryChain.textiles_footwear,
+         size=EnterpriseSize.medium, contact_phone="0595-85123456",
+         status=EnterpriseStatus.verified),
+    dict(key="pending-food", uscc=uscc_for("91350582", "MA31PQ8T5"),
+         name="晋江市海滨休闲食品有限公司", legal_representative="吴美玲",
+         address="福建省晋江市深沪镇食品工业园 6 号", industry_chain=IndustryChain.leisure_food,
+         size=EnterpriseSize.small, contact_phone="0595-88776655",
+         status=EnterpriseStatus.pending),
+    dict(key="pending-ceramics", uscc=uscc_for("91350582", "MA8C4R2W0"),
+         name="晋江磁灶新锦陶瓷有限公司", legal_representative="张永福",
+         address="福建省晋江市磁灶镇陶瓷大道 168 号", industry_chain=IndustryChain.building_ceramics,
+         size=EnterpriseSize.medium, contact_phone="0595-85889900",
+         status=EnterpriseStatus.pending),
+]
+
+
+@dataclass
+class LoadReport:
+    labs: int = 0
+    services: int = 0
+    capabilities: int = 0
+    enterprises: int = 0
+    users: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"labs +{self.labs}, services +{self.services}, capabilities "
+                f"+{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}")
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def load_demo() -> LoadReport:
+    report = LoadReport()
+    labs = {lab.code: lab for lab in db.session.scalars(db.select(Lab))}
+    for data in LABS:
+        if data["code"] not in labs:
+            labs[data["code"]] = Lab(**data)
+            db.session.add(labs[data["code"]])
+            report.labs += 1
+    db.session.flush()
+
+    existing = {s.code: s for s in db.session.scalars(db.select(Service))}
+    for data in SERVICES:
+        if data["code"] in existing:
+            continue
+        data = dict(data)
+        offers = data.pop("labs")
+        params = data.pop("parameters")
+        chains = data.pop("industries")
+        kind = ServiceKind(data.pop("kind"))
+        service = Service(**data, kind=kind)
+        service.industries = [ServiceIndustry(chain=IndustryChain(c)) for c in chains]
+        service.parameters = [
+            ServiceParameter(position=i, name_zh=p["name_zh"], name_en=p["name_en"],
+                             unit=p["unit"], limit_kind=LimitKind(p["limit_kind"]),
+                             limit_min=_decimal(p["limit_min"]), limit_max=_decimal(p["limit_max"]),
+                             limit_text=p["limit_text"], has_uncertainty=p["has_uncertainty"])
+            for i, p in enumerate(params, start=1)]
+        for offer in offers:
+            service.capabilities.append(Capability(
+                lab=labs[offer["lab"]],
+                price_cents=service.price_cents if offer["price_cents"] is None else offer["price_cents"],
+                turnaround_days=offer["turnaround_days"] or service.turnaround_days,
+                daily_capacity=offer["daily_capacity"], cma_accredited=offer["cma"],
+                cnas_accredited=offer["cnas"]))
+            report.capabilities += 1
+        db.session.add(service)
+        report.services += 1
+    db.session.flush()
+
+    enterprises = {}
+    for data in DEMO_ENTERPRISES:
+        data = dict(data)
+        key = data.pop("key")
+        ent = db.session.scalar(db.select(Enterprise).filter_by(uscc=data["uscc"]))
+        if ent is None:
+            ent = Enterprise(**data)
+            if ent.status == EnterpriseStatus.verified:
+                ent.verified_at = utcnow()
+            db.session.add(ent)
+            report.enterprises += 1
+        enterprises[key] = ent
+    db.session.flush()
+
+    for data in DEMO_USERS:
+        data = dict(data)
+        login = {"email": data["email"]} if "email" in data else {"phone": data["phone"]}
+        if db.session.scalar(db.select(User.id).filter_by(**login)):
+            continue
+        lab_code = data.pop("lab", None)
+        ent_key = data.pop("enterprise", None)
+        user = User(**data)
+        if lab_code:
+            user.lab = labs[lab_code]
+        if ent_key:
+            user.enterprise = enterprises[ent_key]
+            user.is_enterprise_admin = True
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        report.users += 1
+    db.session.flush()
+    record_event(None, "demo", None, "loaded", after={
+        "labs": report.labs, "services": report.services, "users": report.users})
+    db.session.commit()
+    return report

@@ -1,0 +1,105 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from blueprints.auth.forms import NewPasswordMixin
+from blueprints.catalogue.vocabulary import INDUSTRY_LABELS
+from blueprints.enterprises import uscc
+from blueprints.enterprises.models import SIZE_LABELS
+from core.forms import EnumSelectField, Form, VersionedForm
+from core.validators import phone_number
+
+USCC_MESSAGES = {
+    "empty": _l("Enter the 18-character Unified Social Credit Code."),
+    "length": _l("The code has %(detail)s characters; a Unified Social Credit Code has exactly 18."),
+    "excluded_letter": _l("The code contains the letter %(detail)s. Credit codes never use I, O, Z, S or V; check for a mistyped digit (1, 0, 2, 5) or U."),
+    "bad_character": _l("The code contains “%(detail)s”. Credit codes use only digits and capital letters."),
+    "authority_type": _l("A credit code cannot start with “%(detail)s” (the first two characters give the registering authority and type, such as 91 for an enterprise)."),
+    "division": _l("Characters 3 to 8 must be the 6-digit administrative division code, not “%(detail)s”."),
+    "checksum": _l("The check character (the 18th) does not match the rest of the code. Please check the code for a typing mistake."),
+}
+
+
+def uscc_message(err: uscc.UsccError) -> str:
+    return USCC_MESSAGES[err.reason] % {"detail": err.detail}
+
+
+class UsccField(StringField):
+    """Takes a code as typed and keeps it normalised in .data."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = uscc.normalise(self.data or "")
+
+
+def valid_uscc(form, field):
+    if getattr(form, "override", None) is not None and form.override.data:
+        field.data = uscc.normalise(field.data)
+        if len(field.data) != 18:
+            raise ValidationError(uscc_message(uscc.UsccError("length", str(len(field.data)))))
+        return
+    try:
+        field.data = uscc.validate(field.data)
+    except uscc.UsccError as err:
+        raise ValidationError(uscc_message(err))
+
+
+class EnterpriseFields(Form):
+    name = StringField(_l("Enterprise name"), validators=[
+        DataRequired(_l("Enter the enterprise's registered name.")), Length(max=200)])
+    legal_representative = StringField(_l("Legal representative"), validators=[
+        DataRequired(_l("Enter the legal representative's name.")), Length(max=100)])
+    address = StringField(_l("Registered address"), validators=[
+        DataRequired(_l("Enter the address.")), Length(max=300)])
+    industry_chain = EnumSelectField(_l("Industry chain"), INDUSTRY_LABELS)
+    size = EnumSelectField(_l("Size"), SIZE_LABELS)
+    contact_phone = StringField(_l("Contact phone"), validators=[
+        DataRequired(_l("Enter a contact phone number.")), phone_number],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
+class EnterpriseRegistrationForm(NewPasswordMixin, EnterpriseFields):
+    uscc = UsccField(_l("Unified Social Credit Code"), validators=[valid_uscc],
+                     description=_l("18 characters, printed on the business licence."),
+                     render_kw={"autocomplete": "off", "spellcheck": "false",
+                                "autocapitalize": "characters"})
+    contact_name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Enter your name.")), Length(max=100)])
+    email = EmailField(_l("Your e-mail (you sign in with it)"), validators=[
+        DataRequired(_l("Enter your e-mail address.")),
+        Email(_l("Enter an e-mail address such as name@example.com.")), Length(max=254)],
+        render_kw={"autocomplete": "email"})
+    submit = SubmitField(_l("Register the enterprise"))
+
+
+class AdminEnterpriseForm(EnterpriseFields):
+    """An admin registers an enterprise, possibly one whose pilot-era code fails
+    the checksum (DOMAIN.md: by explicit override, recorded in the audit log)."""
+    uscc = UsccField(_l("Unified Social Credit Code"), validators=[valid_uscc])
+    override = BooleanField(_l("Accept this code although it fails the GB 32100 check"))
+    override_reason = TextAreaField(_l("Why the code is accepted"), validators=[Length(max=2000)])
+    first_user_email = EmailField(_l("E-mail of the enterprise's first user"), validators=[
+        DataRequired(_l("Enter an e-mail address.")),
+        Email(_l("Enter an e-mail address such as name@example.com."))])
+    submit = SubmitField(_l("Register and invite"))
+
+    def validate_override_reason(self, field):
+        if self.override.data and not (field.data or "").strip():
+            raise ValidationError(_l("Say why a code that fails the check is accepted."))
+
+
+class EnterpriseEditForm(VersionedForm, EnterpriseFields):
+    submit = SubmitField(_l("Save"))
+
+
+class InviteForm(Form):
+    email = EmailField(_l("Colleague's e-mail"), validators=[
+        DataRequired(_l("Enter an e-mail address.")),
+        Email(_l("Enter an e-mail address such as name@example.com.")), Length(max=254)])
+    submit = SubmitField(_l("Create invitation link"))
+
+
+class AcceptInvitationForm(NewPasswordMixin, Form):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
+                                                    Length(max=100)])
+    submit = SubmitField(_l("Join the enterprise"))

@@ -1,0 +1,64 @@
+"""Labs and their accredited scope (capabilities)."""
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.auth.roles import LAB_ROLES, Role
+from core.models import TimestampMixin, VersionedMixin
+from extensions import db
+
+
+class Lab(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "labs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # CMA certificate numbers are 12 digits; CNAS numbers look like "CNAS L1234".
+    cma_number: Mapped[str] = mapped_column(String(12), default="")
+    cnas_number: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    opening_hours: Mapped[str] = mapped_column(String(200), default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    daily_capacity: Mapped[int] = mapped_column(default=20)
+    is_active: Mapped[bool] = mapped_column(default=True, index=True)
+
+    capabilities: Mapped[list["Capability"]] = relationship(
+        back_populates="lab", cascade="all, delete-orphan")
+
+    def allows(self, user, action: str = "view") -> bool:
+        """Anyone may view a lab's public page; its own staff see the lab desk;
+        only admins change it."""
+        if action == "view":
+            return True
+        if action == "work":
+            return user.is_authenticated and (
+                user.role == Role.admin or (user.role in LAB_ROLES and user.lab_id == self.id))
+        return user.is_authenticated and user.role == Role.admin
+
+    def __repr__(self) -> str:
+        return f"<Lab {self.code}>"
+
+
+class Capability(TimestampMixin, VersionedMixin, db.Model):
+    """One service within a lab's accredited scope, at the lab's price and pace."""
+    __tablename__ = "capabilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
+                                            index=True)
+    price_cents: Mapped[int] = mapped_column()
+    turnaround_days: Mapped[int] = mapped_column()
+    daily_capacity: Mapped[int] = mapped_column(default=10)
+    # ISO/IEC 17025 reports carry the CMA/CNAS mark only within the accredited scope.
+    cma_accredited: Mapped[bool] = mapped_column(default=True)
+    cnas_accredited: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    lab: Mapped[Lab] = relationship(back_populates="capabilities")
+    service: Mapped["Service"] = relationship(back_populates="capabilities")  # noqa: F821
+
+    __table_args__ = (UniqueConstraint("lab_id", "service_id", name="uq_capabilities_lab_service"),)

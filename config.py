@@ -1,0 +1,26 @@
+"""Defaults. A deployment overrides them in instance/config.py or with
+QIDESK_* environment variables (QIDESK_MAIL_SERVER=...); DATABASE_URL picks the
+database."""
+
+
+class DefaultConfig:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LANGUAGES = ("zh", "en")
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Behind a TLS proxy set QIDESK_SESSION_COOKIE_SECURE=true.
+    SESSION_COOKIE_SECURE = False
+
+    # Rate limits are kept in memory per process; with several workers point this
+    # at Redis (redis://127.0.0.1:6379) so they share one count.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+
+    PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024

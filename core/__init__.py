@@ -1,0 +1,1 @@
+"""Pieces every area shares: time, pagination, permissions, i18n helpers."""

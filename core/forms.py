@@ -1,0 +1,69 @@
+"""Form pieces shared by several areas."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange
+
+
+def _strip_text(value):
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
+class Form(FlaskForm):
+    """Every form of the desk: text fields arrive stripped, and a field missing
+    from the post reads as "" rather than None."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            cls = unbound_field.field_class
+            if issubclass(cls, StringField) and not issubclass(cls, PasswordField):
+                options = {**options, "filters": [_strip_text,
+                                                  *unbound_field.kwargs.get("filters", [])]}
+            return unbound_field.bind(form=form, **options)
+
+
+def enum_choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
+
+
+class EnumSelectField(SelectField):
+    """A select over a {member: label} dict, coercing back to the enum."""
+
+    def __init__(self, label, labels: dict, **kwargs):
+        enum_cls = type(next(iter(labels)))
+        super().__init__(label, choices=enum_choices(labels), coerce=enum_cls, **kwargs)
+
+
+class VersionedForm(Form):
+    """Edit forms carry the version they were loaded at; saving an older version
+    than the stored one is refused (optimistic locking)."""
+    version = HiddenField()
+
+    def is_stale(self, obj) -> bool:
+        return str(self.version.data or "") != str(obj.version)
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give a reason.")),
+                                                     Length(max=2000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class ConfirmForm(Form):
+    """A POST button with its CSRF token and nothing else."""
+    submit = SubmitField(_l("Confirm"))
+
+
+def yuan_to_cents(value) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+class PositiveIntField(IntegerField):
+    def __init__(self, label, maximum: int = 10000, **kwargs):
+        kwargs.setdefault("validators", [])
+        kwargs["validators"] = [DataRequired(_l("Enter a whole number.")),
+                                NumberRange(min=1, max=maximum,
+                                            message=_l("Enter a whole number from %(min)s to %(max)s."))
+                                ] + kwargs["validators"]
+        super().__init__(label, **kwargs)

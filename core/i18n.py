@@ -1,0 +1,40 @@
+"""Language choice and bilingual database content."""
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The language the visitor picked, else their saved preference, else Chinese
+    (the desk's default whatever the browser asks for)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "zh")[:2]
+
+
+def localized(obj, field: str) -> str:
+    """obj.<field>_zh or obj.<field>_en for the page's language, falling back to
+    the other when one is empty."""
+    first, second = ("en", "zh") if current_language() == "en" else ("zh", "en")
+    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or ""
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow same-site relative redirects (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def referrer_path() -> str | None:
+    ref = request.referrer or ""
+    host = request.host_url
+    return "/" + ref[len(host):] if ref.startswith(host) else None

@@ -1,0 +1,32 @@
+"""The one permission check: roles on routes, `allows()` on every object fetched
+by id. Objects a user may not see answer 404, so ids do not leak existence."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from extensions import db
+
+
+def roles_required(*roles):
+    """Route decorator: signed in, and one of `roles`; otherwise 403."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def get_allowed_or_404(model, ident, action: str = "view"):
+    """Fetch `model` by primary key and check `obj.allows(current_user, action)`.
+    Missing or not visible: 404. Visible but not changeable: 403."""
+    obj = db.session.get(model, ident)
+    if obj is None or not obj.allows(current_user, "view"):
+        abort(404)
+    if action != "view" and not obj.allows(current_user, action):
+        abort(403)
+    return obj

@@ -1,0 +1,55 @@
+"""Filters and globals every template may use."""
+from flask import request, url_for
+from flask_login import current_user
+
+from blueprints.auth.roles import ROLE_LABELS, Role
+from blueprints.catalogue.vocabulary import INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS
+from blueprints.enterprises.models import SIZE_LABELS, STATUS_LABELS
+from core.i18n import current_language, localized
+from core.timeutil import to_local
+
+
+def money(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    return f"¥{cents // 100:,}.{cents % 100:02d}"
+
+
+def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    local = to_local(value)
+    return local.strftime(fmt) if local else ""
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (for filters and pages)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for k in [k for k, v in changes.items() if v is None]:
+        args.pop(k, None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def home_endpoint(user) -> str:
+    """Where each role's work starts."""
+    if not user.is_authenticated:
+        return "public.home"
+    return {
+        Role.admin: "admin.dashboard",
+        Role.lab_staff: "labs.desk",
+        Role.lab_manager: "labs.desk",
+        Role.sme: "enterprises.mine",
+        Role.citizen: "auth.account",
+    }[user.role]
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(money=money, localtime=localtime)
+    app.jinja_env.globals.update(
+        localized=localized, current_language=current_language, url_with=url_with,
+        home_endpoint=home_endpoint, Role=Role,
+        ROLE_LABELS=ROLE_LABELS, KIND_LABELS=KIND_LABELS, INDUSTRY_LABELS=INDUSTRY_LABELS,
+        LIMIT_LABELS=LIMIT_LABELS, SIZE_LABELS=SIZE_LABELS, STATUS_LABELS=STATUS_LABELS)
+
+    @app.context_processor
+    def user_context():
+        return {"me": current_user}

@@ -1,0 +1,34 @@
+"""WTForms validators shared by several forms, with messages in plain words."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^\+?[\d\- ()]{7,20}$")
+
+
+def normalise_mobile(raw: str | None) -> str:
+    digits = re.sub(r"[\s\-]", "", raw or "")
+    return digits[3:] if digits.startswith("+86") else digits
+
+
+def mobile_number(form, field):
+    """A mainland China mobile number: 11 digits starting 13-19."""
+    field.data = normalise_mobile(field.data)
+    if not MOBILE_RE.match(field.data):
+        raise ValidationError(_l("Enter an 11-digit mobile number, such as 13800000000."))
+
+
+def phone_number(form, field):
+    field.data = (field.data or "").strip()
+    if not PHONE_RE.match(field.data):
+        raise ValidationError(_l("Enter a phone number using digits, for example 0595-85661234."))
+
+
+def strong_password(form, field):
+    pw = field.data or ""
+    if len(pw) < 8:
+        raise ValidationError(_l("Use at least 8 characters."))
+    if pw.isdigit() or pw.isalpha():
+        raise ValidationError(_l("Mix letters with digits or symbols."))

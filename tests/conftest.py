@@ -1,0 +1,192 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+QIDESK_TEST_DB=postgresql and TEST_DATABASE_URL is set), a client, and sign-in."""
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from app import create_app
+from extensions import db
+from tests import factories
+
+TEST_SECRET = "tests-only-secret-key"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_sessionstart(session):
+    """Compile the translations, as the README's commands do, so a bare
+    `pytest` tests the same pages people see."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    folder = os.path.join(ROOT, "translations")
+    for lang in os.listdir(folder):
+        po = os.path.join(folder, lang, "LC_MESSAGES", "messages.po")
+        if not os.path.exists(po):
+            continue
+        mo = po[:-3] + ".mo"
+        if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(po):
+            with open(po, "rb") as src:
+                catalog = read_po(src, locale=lang)
+            tmp = f"{mo}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as dst:
+                write_mo(dst, catalog)
+            os.replace(tmp, mo)
+
+
+def _postgres_url(worker: str) -> str | None:
+    if os.environ.get("QIDESK_TEST_DB") != "postgresql":
+        return None
+    base = os.environ["TEST_DATABASE_URL"]
+    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
+    schema = f"qidesk_test_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory, worker_id):
+    """One migrated database per test process, built by the real migrations."""
+    uri = _postgres_url(worker_id) or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def make_config(database_uri, tmp_path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "desk.test",
+    }
+    config.update(overrides)
+    return config
+
+
+def _empty_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for t in tables:
+            db.session.execute(t.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_factory(database_uri, tmp_path):
+    """Build an app with config overrides; every table is emptied afterwards."""
+    made = []
+
+    def build(**overrides):
+        app = create_app(make_config(database_uri, tmp_path, **overrides))
+        made.append(app)
+        return app
+
+    yield build
+    for made_app in made:
+        with made_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    cleaner = create_app(make_config(database_uri, tmp_path))
+    with cleaner.app_context():
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form."""
+    def do(user, password=factories.PASSWORD):
+        client.post("/logout")
+        resp = client.post("/login", data={"login": user.login_name, "password": password})
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        return user
+    return do
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts SQL statements sent while the returned context is active."""
+    class Counter:
+        def __init__(self):
+            self.statements = []
+
+        def __enter__(self):
+            event.listen(db.engine, "before_cursor_execute", self._hit)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(db.engine, "before_cursor_execute", self._hit)
+
+        def _hit(self, conn, cursor, statement, *args):
+            self.statements.append(statement)
+
+        @property
+        def count(self):
+            return len(self.statements)
+
+    return Counter
+
+
+@pytest.fixture
+def dummy_lab(app):
+    return factories.create_lab()
+
+
+@pytest.fixture
+def dummy_service(app, dummy_lab):
+    return factories.create_service(labs=[dummy_lab])
+
+
+@pytest.fixture
+def dummy_enterprise(app):
+    return factories.create_enterprise()
+
+
+@pytest.fixture
+def users(app, dummy_lab, dummy_enterprise):
+    """One user of each role: the SME belongs to dummy_enterprise, lab staff to dummy_lab."""
+    from blueprints.auth.roles import Role
+    return {
+        Role.admin: factories.create_user(Role.admin),
+        Role.sme: factories.create_user(Role.sme, enterprise=dummy_enterprise),
+        Role.citizen: factories.create_user(Role.citizen),
+        Role.lab_staff: factories.create_user(Role.lab_staff, lab=dummy_lab),
+        Role.lab_manager: factories.create_user(Role.lab_manager, lab=dummy_lab),
+    }

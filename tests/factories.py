@@ -1,0 +1,88 @@
+"""create_x factories with sensible defaults; every call makes a distinct row."""
+import functools
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from blueprints.auth.models import User
+from blueprints.auth.roles import Role
+from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
+from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
+from blueprints.enterprises.uscc import check_character
+from blueprints.labs.models import Capability, Lab
+from extensions import db
+
+PASSWORD = "factory-pass-1"
+_seq = itertools.count(1)
+
+
+def valid_uscc(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    body = f"91350582{n:09d}"
+    return body + check_character(body)
+
+
+def create_lab(**kw) -> Lab:
+    n = next(_seq)
+    lab = Lab(**{"code": f"LAB{n}", "name_zh": f"测试实验室{n}", "name_en": f"Test Lab {n}",
+                 "cma_number": "231312050123", "cnas_number": "CNAS L1234",
+                 "address": "福建省晋江市世纪大道 1 号", "daily_capacity": 20, **kw})
+    db.session.add(lab)
+    db.session.commit()
+    return lab
+
+
+def create_service(labs=(), chains=(IndustryChain.textiles_footwear,), **kw) -> Service:
+    n = next(_seq)
+    service = Service(**{"code": f"SV-{n}", "kind": ServiceKind.testing,
+                         "name_zh": f"甲醛含量{n}", "name_en": f"Formaldehyde content {n}",
+                         "method_standard": "GB/T 2912.1-2009", "price_cents": 15000,
+                         "turnaround_days": 5, **kw})
+    service.industries = [ServiceIndustry(chain=c) for c in chains]
+    service.parameters = [ServiceParameter(position=1, name_zh="甲醛", name_en="Formaldehyde",
+                                           unit="mg/kg", limit_kind=LimitKind.max,
+                                           limit_max=75)]
+    for lab in labs:
+        service.capabilities.append(Capability(lab=lab, price_cents=service.price_cents,
+                                               turnaround_days=service.turnaround_days,
+                                               daily_capacity=10))
+    db.session.add(service)
+    db.session.commit()
+    return service
+
+
+def create_enterprise(status=EnterpriseStatus.verified, **kw) -> Enterprise:
+    n = next(_seq)
+    ent = Enterprise(**{"uscc": valid_uscc(n), "name": f"晋江测试鞋业有限公司{n}",
+                        "legal_representative": "张三", "address": "福建省晋江市陈埭镇",
+                        "industry_chain": IndustryChain.textiles_footwear,
+                        "size": EnterpriseSize.small, "contact_phone": "0595-85661234",
+                        "status": status, **kw})
+    db.session.add(ent)
+    db.session.commit()
+    return ent
+
+
+@functools.cache
+def _default_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
+def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSWORD, **kw) -> User:
+    n = next(_seq)
+    if role == Role.citizen:
+        kw.setdefault("phone", f"139{n:08d}")
+    else:
+        kw.setdefault("email", f"user{n}@example.com")
+    if role == Role.sme and enterprise is None:
+        enterprise = create_enterprise()
+    user = User(name=kw.pop("name", f"用户{n}"), role=role, enterprise=enterprise, lab=lab,
+                is_enterprise_admin=kw.pop("is_enterprise_admin", role == Role.sme), **kw)
+    if password == PASSWORD:
+        user.password_hash = _default_hash()  # scrypt is slow by design: hash once per run
+    else:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
