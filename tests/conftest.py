@@ -111,9 +111,19 @@ def app_factory(database_uri, tmp_path):
         db.engine.dispose()
 
 
+def _forget_request_state():
+    # The fixture keeps one app context open for the test's own database work, so
+    # requests share its `g`; a real server gives each request a fresh one. Drop
+    # what Flask-Login and Flask-Babel cache there so each request starts clean.
+    from flask import g
+    for name in ("_login_user", "_flask_babel"):
+        g.pop(name, None)
+
+
 @pytest.fixture
 def app(app_factory):
     app = app_factory()
+    app.before_request(_forget_request_state)
     with app.app_context():
         yield app
         db.session.remove()
