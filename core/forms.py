@@ -40,8 +40,18 @@ class VersionedForm(Form):
     than the stored one is refused (optimistic locking)."""
     version = HiddenField()
 
-    def is_stale(self, obj) -> bool:
-        return str(self.version.data or "") != str(obj.version)
+    def check_version(self, obj) -> bool:
+        """True when `obj` is new or unchanged since the form was loaded. Otherwise
+        the form says so, keeps what was typed and moves to the stored version, so
+        saving again overwrites knowingly rather than silently."""
+        if obj is None or str(self.version.data or "") == str(obj.version):
+            return True
+        self.version.data = obj.version
+        self.form_errors.append(_l(
+            "Someone else saved a change to this record while you were editing. Your entries "
+            "are kept below: open the record in another tab to compare, then save again to "
+            "replace their version with yours."))
+        return False
 
 
 class ReasonForm(Form):

@@ -147,9 +147,18 @@ def test_profile_edit_refuses_a_stale_version(client, users, login):
     assert ent.legal_representative == "李四" and ent.version == 2
     # A second tab still holding version 1 must not overwrite the change.
     form.update(legal_representative="王五")
-    client.post(f"/enterprises/{ent.id}/edit", data=form)
+    resp = client.post(f"/enterprises/{ent.id}/edit", data=form)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert 'value="王五"' in page  # what this tab typed is kept
+    assert 'name="version" type="hidden" value="2"' in page
     db.session.refresh(ent)
     assert ent.legal_representative == "李四"
+    # Saving again from that page replaces the other change knowingly.
+    form.update(version="2")
+    assert client.post(f"/enterprises/{ent.id}/edit", data=form).status_code == 302
+    db.session.refresh(ent)
+    assert ent.legal_representative == "王五"
 
 
 def test_invited_colleague_joins_the_same_enterprise(app, users, login):

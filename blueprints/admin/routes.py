@@ -64,11 +64,7 @@ def edit_user(user_id: int | None = None):
     form.lab_id.choices = [SelectChoice(0, "—")] + [
         SelectChoice(lab.id, f"{lab.code} · {localized(lab, 'name')}")
         for lab in db.session.scalars(db.select(Lab).order_by(Lab.code))]
-    if form.validate_on_submit():
-        if user is not None and form.is_stale(user):
-            flash(_("Someone else changed this account while you were editing. Their version is "
-                    "shown below; make your change again."), "error")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+    if form.validate_on_submit() and form.check_version(user):
         taken = db.session.scalar(db.select(User.id).filter_by(email=form.email.data))
         if taken and (user is None or taken != user.id):
             form.email.errors.append(_("Another account uses this e-mail."))

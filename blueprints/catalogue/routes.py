@@ -86,11 +86,7 @@ def edit(service_id: int | None = None):
         # Three empty rows to add parameters without any script.
         for _i in range(3):
             form.parameters.append_entry()
-    if form.validate_on_submit():
-        if service is not None and form.is_stale(service):
-            flash(_("Someone else changed this service while you were editing. Their version "
-                    "is shown below; make your change again."), "error")
-            return redirect(url_for("catalogue.edit", service_id=service.id))
+    if form.validate_on_submit() and form.check_version(service):
         taken = db.session.scalar(db.select(Service.id).filter_by(code=form.code.data))
         if taken and (service is None or taken != service.id):
             form.code.errors.append(_("Another service has this code."))

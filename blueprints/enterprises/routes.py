@@ -90,11 +90,7 @@ def detail(enterprise_id: int):
 def edit(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id, "edit")
     form = EnterpriseEditForm(obj=ent)
-    if form.validate_on_submit():
-        if form.is_stale(ent):
-            flash(_("Someone else changed this profile while you were editing. Their version is "
-                    "shown below; make your change again."), "error")
-            return redirect(url_for("enterprises.edit", enterprise_id=ent.id))
+    if form.validate_on_submit() and form.check_version(ent):
         before = snapshot(ent, PROFILE_FIELDS)
         for f in PROFILE_FIELDS:
             setattr(ent, f, getattr(form, f).data)

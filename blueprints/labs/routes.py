@@ -83,11 +83,7 @@ def admin_index():
 def edit(lab_id: int | None = None):
     lab = get_allowed_or_404(Lab, lab_id, "edit") if lab_id else None
     form = LabForm(obj=lab)
-    if form.validate_on_submit():
-        if lab is not None and form.is_stale(lab):
-            flash(_("Someone else changed this lab while you were editing. Their version is "
-                    "shown below; make your change again."), "error")
-            return redirect(url_for("labs.edit", lab_id=lab.id))
+    if form.validate_on_submit() and form.check_version(lab):
         taken = db.session.scalar(db.select(Lab.id).filter_by(code=form.code.data))
         if taken and (lab is None or taken != lab.id):
             form.code.errors.append(_("Another lab has this code."))
@@ -133,11 +129,7 @@ def edit_capability(lab_id: int, capability_id: int | None = None):
     form.service_id.choices = _service_choices(lab, cap.service_id if cap else None)
     if cap is not None and not form.is_submitted():
         form.price.data = Decimal(cap.price_cents) / 100
-    if form.validate_on_submit():
-        if cap is not None and form.is_stale(cap):
-            flash(_("Someone else changed this entry while you were editing. Their version is "
-                    "shown below; make your change again."), "error")
-            return redirect(url_for("labs.edit_capability", lab_id=lab.id, capability_id=cap.id))
+    if form.validate_on_submit() and form.check_version(cap):
         before = snapshot(cap, CAPABILITY_FIELDS) if cap else None
         cap = cap or Capability(lab=lab)
         for f in CAPABILITY_FIELDS:
