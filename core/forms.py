@@ -1,4 +1,5 @@
 """Form pieces shared by several areas."""
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
@@ -21,6 +22,13 @@ class Form(FlaskForm):
                 options = {**options, "filters": [_strip_text,
                                                   *unbound_field.kwargs.get("filters", [])]}
             return unbound_field.bind(form=form, **options)
+
+
+def render_form(template: str, form, **context):
+    """Render a form page: 400 when a submitted form was refused (nothing was
+    changed), 200 otherwise."""
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template(template, form=form, **context), status
 
 
 def enum_choices(labels: dict) -> list[SelectChoice]:

@@ -20,7 +20,7 @@ def test_citizen_signup_errors_keep_what_was_typed(client):
     resp = client.post("/signup/citizen", data={
         "name": "蔡阿姨", "phone": "12345", "password": "short", "confirm": "other"})
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert 'value="蔡阿姨"' in page and 'value="12345"' in page
     assert 'aria-invalid="true"' in page
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
@@ -30,7 +30,7 @@ def test_duplicate_mobile_number_is_refused(client, app):
     factories.create_user(Role.citizen, phone="13900000000")
     resp = client.post("/signup/citizen", data={
         "name": "x", "phone": "13900000000", "password": "market-2026", "confirm": "market-2026"})
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
 
@@ -45,7 +45,7 @@ def test_login_with_email_and_with_phone(client, users):
 def test_wrong_password_says_nothing_about_which_part_was_wrong(client, users):
     wrong_pw = client.post("/login", data={"login": users[Role.sme].email, "password": "nope-nope-1"})
     no_user = client.post("/login", data={"login": "nobody@example.com", "password": "nope-nope-1"})
-    assert wrong_pw.status_code == no_user.status_code == 200
+    assert wrong_pw.status_code == no_user.status_code == 400
     strip = lambda r: r.get_data(as_text=True).replace(users[Role.sme].email, "").replace("nobody@example.com", "")  # noqa: E731
     assert strip(wrong_pw) == strip(no_user)
     assert client.get("/account").status_code == 302  # still signed out
@@ -54,7 +54,7 @@ def test_wrong_password_says_nothing_about_which_part_was_wrong(client, users):
 def test_disabled_account_cannot_sign_in(client, app):
     user = factories.create_user(Role.lab_staff, active=False)
     resp = client.post("/login", data={"login": user.email, "password": factories.PASSWORD})
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert client.get("/account").status_code == 302
 
 
@@ -76,7 +76,7 @@ def test_change_password(client, users, login):
     user = login(users[Role.sme])
     resp = client.post("/account/password", data={
         "current": "wrong-one-1", "password": "brand-new-2026", "confirm": "brand-new-2026"})
-    assert resp.status_code == 200  # refused: current password wrong
+    assert resp.status_code == 400  # refused: current password wrong
     resp = client.post("/account/password", data={
         "current": factories.PASSWORD, "password": "brand-new-2026", "confirm": "brand-new-2026"})
     assert resp.status_code == 302
@@ -90,7 +90,7 @@ def test_login_attempts_are_rate_limited(app_factory):
     client = app.test_client()
     codes = [client.post("/login", data={"login": "a@example.com", "password": "x"}).status_code
              for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    assert codes == [400, 400, 400, 429]
     # The per-address limit applies whichever account is tried next.
     assert client.post("/login", data={"login": "b@example.com", "password": "x"}).status_code == 429
     assert client.get("/login").status_code == 200  # only POSTs count

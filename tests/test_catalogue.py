@@ -119,7 +119,7 @@ def test_service_form_errors_keep_input_and_store_nothing(client, users, login):
                                        "parameters-0-limit_min": "5",
                                        "parameters-0-limit_max": "1"}))
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert 'value="耐汗渍色牢度"' in page
     assert page.count('class="error"') >= 3
     assert db.session.scalar(db.select(db.func.count()).select_from(Service)) == 0

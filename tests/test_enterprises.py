@@ -149,7 +149,7 @@ def test_profile_edit_refuses_a_stale_version(client, users, login):
     form.update(legal_representative="王五")
     resp = client.post(f"/enterprises/{ent.id}/edit", data=form)
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert 'value="王五"' in page  # what this tab typed is kept
     assert 'name="version" type="hidden" value="2"' in page
     db.session.refresh(ent)
@@ -195,7 +195,7 @@ def test_admin_override_registers_a_failing_pilot_code_and_audits_it(client, use
             "address": "晋江市", "industry_chain": "other", "size": "micro",
             "contact_phone": "0595-1234567", "first_user_email": "pilot@example.com"}
     resp = client.post("/admin/enterprises/new", data=data)
-    assert resp.status_code == 200 and count(Enterprise) == 1  # refused: checksum
+    assert resp.status_code == 400 and count(Enterprise) == 1  # refused: checksum
     data.update(override="y")
     resp = client.post("/admin/enterprises/new", data=data)
     assert count(Enterprise) == 1  # refused: no reason for the override

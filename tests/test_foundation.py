@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from app import create_app, load_or_create_secret_key
+from blueprints.labs.models import Lab
 from extensions import db
 
 
@@ -77,3 +78,27 @@ def test_friendly_404_page(client):
     resp = client.get("/no/such/page")
     assert resp.status_code == 404
     assert "页面不存在" in resp.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_friendly_500_and_saves_nothing(app_factory):
+    app = app_factory()
+
+    @app.route("/boom")  # a route that fails halfway through a change
+    def boom():
+        db.session.add(Lab(code="HALF", name_zh="半", name_en="Half", address="x"))
+        db.session.flush()
+        raise RuntimeError("unexpected")
+
+    resp = app.test_client().get("/boom")
+    assert resp.status_code == 500
+    page = resp.get_data(as_text=True)
+    assert "系统出错" in page and "所有内容均未保存" in page
+    assert "RuntimeError" not in page
+    with app.app_context():
+        assert db.session.scalar(db.select(Lab).filter_by(code="HALF")) is None
+
+
+def test_json_errors_under_the_api_prefix(client):
+    resp = client.get("/api/v1/nothing")
+    assert resp.status_code == 404
+    assert resp.json["error"]

@@ -38,7 +38,7 @@ def test_admin_creates_a_lab_and_adds_a_capability(client, users, login, dummy_s
 def test_lab_form_rejects_bad_accreditation_numbers(client, users, login):
     login(users[Role.admin])
     resp = client.post("/admin/labs/new", data=lab_form(cma_number="12345", cnas_number="L12"))
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert 'value="晋江市质量计量检测所"' in page
     assert page.count('class="error"') == 2
@@ -48,7 +48,7 @@ def test_lab_form_rejects_bad_accreditation_numbers(client, users, login):
 def test_duplicate_lab_code_is_refused(client, users, login, dummy_lab):
     login(users[Role.admin])
     resp = client.post("/admin/labs/new", data=lab_form(code=dummy_lab.code))
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert len(db.session.scalars(db.select(Lab).filter_by(code=dummy_lab.code)).all()) == 1
     assert db.session.scalar(db.select(Lab).filter_by(name_en="Jinjiang Quality Institute")) is None
 
@@ -58,7 +58,7 @@ def test_a_service_cannot_be_added_twice_to_one_lab(client, users, login, dummy_
     resp = client.post(f"/admin/labs/{dummy_lab.id}/capabilities/new", data={
         "service_id": str(dummy_service.id), "price": "1", "turnaround_days": "3",
         "daily_capacity": "12"})
-    assert resp.status_code == 200  # not a valid choice any more
+    assert resp.status_code == 400  # not a valid choice any more
     assert len(db.session.scalars(db.select(Capability)).all()) == 1
 
 
@@ -80,7 +80,7 @@ def test_admin_creates_a_lab_staff_account_bound_to_a_lab(client, users, login, 
     resp = client.post("/admin/users/new", data={
         "name": "郑工", "email": "Zheng@Lab.example", "role": "lab_staff", "lab_id": "0",
         "password": "analyst-2026", "active": "y"})
-    assert resp.status_code == 200  # lab staff must belong to a lab
+    assert resp.status_code == 400  # lab staff must belong to a lab
     resp = client.post("/admin/users/new", data={
         "name": "郑工", "email": "Zheng@Lab.example", "role": "lab_staff",
         "lab_id": str(dummy_lab.id), "password": "analyst-2026", "active": "y"})

@@ -13,6 +13,7 @@ from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.labs.models import Lab
+from core.forms import render_form
 from core.i18n import localized
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
@@ -91,4 +92,4 @@ def edit_user(user_id: int | None = None):
             return redirect(url_for("admin.users"))
     if user is not None and not form.is_submitted():
         form.lab_id.data = user.lab_id or 0
-    return render_template("admin/edit_user.html", form=form, user=user)
+    return render_form("admin/edit_user.html", form, user=user)

@@ -8,6 +8,7 @@ from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, CitizenSignupForm, LoginForm
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
+from core.forms import render_form
 from core.i18n import safe_next
 from core.templating import home_endpoint
 from core.timeutil import utcnow
@@ -55,7 +56,7 @@ def login():
             return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(user))))
         # One message for every failure: it must not tell which accounts exist.
         form.password.errors.append(_("That e-mail or mobile number and password do not match."))
-    return render_template("auth/login.html", form=form)
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -86,7 +87,7 @@ def signup_citizen():
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/signup_citizen.html", form=form)
+    return render_form("auth/signup_citizen.html", form)
 
 
 @bp.route("/account")
@@ -108,4 +109,4 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/change_password.html", form=form)
+    return render_form("auth/change_password.html", form)

@@ -13,7 +13,7 @@ from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParamet
 from blueprints.catalogue.search import CatalogueFilter, catalogue_query
 from blueprints.catalogue.vocabulary import IndustryChain
 from blueprints.labs.models import Capability, Lab
-from core.forms import yuan_to_cents
+from core.forms import render_form, yuan_to_cents
 from core.pagination import paginate
 from core.permissions import roles_required
 from extensions import db
@@ -103,4 +103,4 @@ def edit(service_id: int | None = None):
             db.session.commit()
             flash(_("Service saved."), "success")
             return redirect(url_for("catalogue.detail", code=service.code))
-    return render_template("catalogue/edit.html", form=form, service=service)
+    return render_form("catalogue/edit.html", form, service=service)

@@ -13,7 +13,7 @@ from blueprints.enterprises.forms import (AcceptInvitationForm, AdminEnterpriseF
                                           InviteForm)
 from blueprints.enterprises.models import (Enterprise, EnterpriseStateError, EnterpriseStatus,
                                            Invitation, STATUS_LABELS)
-from core.forms import ConfirmForm, ReasonForm
+from core.forms import ConfirmForm, ReasonForm, render_form
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import utcnow
@@ -65,8 +65,7 @@ def register():
             flash(_("Your enterprise is registered. The desk will verify it, usually within one "
                     "working day; until then you can browse the catalogue."), "success")
             return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("enterprises/register.html", form=form), status
+    return render_form("enterprises/register.html", form)
 
 
 @bp.route("/enterprises/mine")
@@ -98,7 +97,7 @@ def edit(enterprise_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
-    return render_template("enterprises/edit.html", form=form, ent=ent)
+    return render_form("enterprises/edit.html", form, ent=ent)
 
 
 @bp.route("/enterprises/<int:enterprise_id>/colleagues", methods=["GET", "POST"])
@@ -126,7 +125,7 @@ def colleagues(enterprise_id: int):
     invitations = db.session.scalars(
         db.select(Invitation).filter_by(enterprise_id=ent.id, accepted_at=None, revoked_at=None)
         .order_by(Invitation.id.desc())).all()
-    return render_template("enterprises/colleagues.html", ent=ent, form=form, link=link,
+    return render_form("enterprises/colleagues.html", form, ent=ent, link=link,
                            invitations=invitations, confirm=ConfirmForm())
 
 
@@ -172,7 +171,7 @@ def accept_invitation(token: str):
         login_user(user)
         flash(_("Welcome to %(name)s on QI Desk.", name=inv.enterprise.name), "success")
         return redirect(url_for("enterprises.detail", enterprise_id=inv.enterprise_id))
-    return render_template("enterprises/accept_invitation.html", form=form, inv=inv)
+    return render_form("enterprises/accept_invitation.html", form, inv=inv)
 
 
 # --- platform admin: the verification queue -------------------------------------------
@@ -256,4 +255,4 @@ def admin_register():
             link = url_for("enterprises.accept_invitation", token=token, _external=True)
             flash(_("Enterprise registered and verified. Send the link below to its first user."),
                   "success")
-    return render_template("enterprises/admin_register.html", form=form, link=link)
+    return render_form("enterprises/admin_register.html", form, link=link)

@@ -15,7 +15,7 @@ from blueprints.catalogue.models import Service
 from blueprints.labs import bp
 from blueprints.labs.forms import CapabilityForm, LabForm
 from blueprints.labs.models import Capability, Lab
-from core.forms import yuan_to_cents
+from core.forms import render_form, yuan_to_cents
 from core.i18n import localized
 from core.permissions import get_allowed_or_404, roles_required
 from extensions import db
@@ -97,7 +97,7 @@ def edit(lab_id: int | None = None):
             db.session.commit()
             flash(_("Lab saved."), "success")
             return redirect(url_for("labs.admin_capabilities", lab_id=lab.id))
-    return render_template("labs/edit.html", form=form, lab=lab)
+    return render_form("labs/edit.html", form, lab=lab)
 
 
 @bp.route("/admin/labs/<int:lab_id>/capabilities")
@@ -147,4 +147,4 @@ def edit_capability(lab_id: int, capability_id: int | None = None):
         db.session.commit()
         flash(_("Scope saved."), "success")
         return redirect(url_for("labs.admin_capabilities", lab_id=lab.id))
-    return render_template("labs/edit_capability.html", form=form, lab=lab, cap=cap)
+    return render_form("labs/edit_capability.html", form, lab=lab, cap=cap)
