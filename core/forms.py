@@ -2,9 +2,11 @@
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (DecimalField, HiddenField, IntegerField, PasswordField, SelectChoice,
+                     SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange
+
+from core.numbers import plain
 
 
 def _strip_text(value):
@@ -75,6 +77,16 @@ class ConfirmForm(Form):
 
 def yuan_to_cents(value) -> int | None:
     return None if value is None else int((value * 100).to_integral_value())
+
+
+class MeasureField(DecimalField):
+    """A decimal shown as people write it (0.025, 75) and kept to the digit:
+    DecimalField's `places` would round a limit of 0.025 to 0.03 on re-save."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return plain(self.data)
 
 
 class PositiveIntField(IntegerField):

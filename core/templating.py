@@ -6,13 +6,8 @@ from blueprints.auth.roles import ROLE_LABELS, Role
 from blueprints.catalogue.vocabulary import INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS
 from blueprints.enterprises.models import SIZE_LABELS, STATUS_LABELS
 from core.i18n import current_language, localized
+from core.numbers import money, plain
 from core.timeutil import to_local
-
-
-def money(cents: int | None) -> str:
-    if cents is None:
-        return ""
-    return f"¥{cents // 100:,}.{cents % 100:02d}"
 
 
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -43,7 +38,7 @@ def home_endpoint(user) -> str:
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(money=money, localtime=localtime)
+    app.jinja_env.filters.update(money=money, localtime=localtime, number=plain)
     app.jinja_env.globals.update(
         localized=localized, current_language=current_language, url_with=url_with,
         home_endpoint=home_endpoint, Role=Role,

@@ -134,3 +134,19 @@ def test_stale_service_edit_is_refused(client, users, login, dummy_service):
                 data=service_form(code=dummy_service.code, version=old_version, price="2"))
     db.session.expire_all()
     assert db.session.get(Service, dummy_service.id).price_cents == 100
+
+
+def test_limits_keep_every_digit_and_read_plainly(client, users, login):
+    from decimal import Decimal
+    login(users[Role.admin])
+    client.post("/admin/services/new", data=service_form(**{
+        "parameters-0-limit_kind": "max", "parameters-0-limit_max": "0.025",
+        "parameters-0-unit": "mg/kg", "parameters-1-name_zh": "铅", "parameters-1-name_en": "Lead",
+        "parameters-1-unit": "mg/kg", "parameters-1-limit_kind": "max",
+        "parameters-1-limit_max": "20"}))
+    service = db.session.scalar(db.select(Service).filter_by(code="TX-900"))
+    assert service.parameters[0].limit_max == Decimal("0.025")
+    edit_page = client.get(f"/admin/services/{service.id}/edit").get_data(as_text=True)
+    assert 'value="0.025"' in edit_page
+    page = client.get("/services/TX-900").get_data(as_text=True)
+    assert "≤ 0.025 mg/kg" in page and "≤ 20 mg/kg" in page

@@ -7,7 +7,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.catalogue.vocabulary import (INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS,
                                              LimitKind)
-from core.forms import EnumSelectField, Form, PositiveIntField, VersionedForm, enum_choices
+from core.forms import (EnumSelectField, Form, MeasureField, PositiveIntField, VersionedForm,
+                        enum_choices)
 
 
 class ParameterForm(Form):
@@ -19,8 +20,8 @@ class ParameterForm(Form):
     name_en = StringField(_l("Parameter (English)"), validators=[Length(max=200)])
     unit = StringField(_l("Unit"), validators=[Length(max=40)])
     limit_kind = EnumSelectField(_l("Limit"), LIMIT_LABELS, default=LimitKind.none)
-    limit_min = DecimalField(_l("Lower limit"), validators=[Optional()])
-    limit_max = DecimalField(_l("Upper limit"), validators=[Optional()])
+    limit_min = MeasureField(_l("Lower limit"), validators=[Optional()])
+    limit_max = MeasureField(_l("Upper limit"), validators=[Optional()])
     limit_text = StringField(_l("Requirement"), validators=[Length(max=200)])
     has_uncertainty = BooleanField(_l("Uncertainty reported"))
 
