@@ -6,6 +6,7 @@ import sqlite3
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DefaultConfig
 from extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -25,6 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     configure_database_uri(app)
+    # The long-lived remember-me cookie is secure whenever the session cookie is.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    if app.config["PROXY_HOPS"]:
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
 
@@ -58,7 +64,7 @@ def load_or_create_secret_key(instance_path: str) -> str:
             key = fh.read().strip()
         if key:
             return key
-        raise RuntimeError(f"{path} is empty; delete it to have a new key generated")
+        raise RuntimeError(f"{path} is empty; delete it to have a new key generated") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
@@ -77,8 +83,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def register_extensions(app: Flask) -> None:
-    from core.i18n import select_locale
     import models  # noqa: F401  (every model, so migrations and relationships see them)
+    from core.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True,
@@ -91,6 +97,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from blueprints import BLUEPRINTS
+    from core.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
     for bp, prefix in BLUEPRINTS:
         app.register_blueprint(bp, url_prefix=prefix)

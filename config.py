@@ -22,5 +22,9 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
 
+    # Behind N reverse proxies set QIDESK_PROXY_HOPS=N, so client addresses (for
+    # rate limits) and https come from X-Forwarded-For / -Proto, not the proxy.
+    PROXY_HOPS = 0
+
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

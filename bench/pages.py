@@ -81,7 +81,7 @@ def main() -> None:
     env = {**os.environ, "QIDESK_INSTANCE_PATH": instance, "FLASK_APP": "app",
            "FLOOR_DB": os.path.join(instance, "floor.db")}
     env.pop("DATABASE_URL", None)
-    subprocess.run([os.path.join(VENV_BIN, "flask"), "setup"], cwd=ROOT, env=env, check=True,
+    subprocess.run([os.path.join(VENV_BIN, "flask"), "setup", "--demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs = []
     try:

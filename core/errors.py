@@ -1,7 +1,8 @@
 """Friendly error pages (and JSON under /api), never a bare traceback."""
-from flask import jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +28,18 @@ def _render(code: int, message=None):
                            message=message or default), code
 
 
+def _refuse_nul_bytes():
+    """No text anyone types contains a NUL byte, and PostgreSQL refuses to store or
+    even compare one: answer 400 before any query sees it."""
+    values = [request.path, *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values.extend(request.form.values())
+    if any("\x00" in v for v in values):
+        abort(400)
+
+
 def register(app) -> None:
+    app.before_request(_refuse_nul_bytes)
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return _render(exc.code or 500)
@@ -41,6 +53,14 @@ def register(app) -> None:
     def stale(exc):
         db.session.rollback()
         return _render(409)
+
+    @app.errorhandler(IntegrityError)
+    def conflict(exc):
+        # Two people saving the same code or e-mail at the same moment: the
+        # database's unique constraint refused the second one.
+        db.session.rollback()
+        return _render(409, _l("This clashes with a record saved at the same moment (for "
+                               "example a code or e-mail now in use). Check and try again."))
 
     @app.errorhandler(Exception)
     def server_error(exc):

@@ -1,10 +1,21 @@
 """Form pieces shared by several areas."""
+from decimal import Decimal
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DecimalField, HiddenField, IntegerField, PasswordField, SelectChoice,
-                     SelectField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from core.numbers import plain
 
@@ -79,9 +90,41 @@ def yuan_to_cents(value) -> int | None:
     return None if value is None else int((value * 100).to_integral_value())
 
 
-class MeasureField(DecimalField):
-    """A decimal shown as people write it (0.025, 75) and kept to the digit:
-    DecimalField's `places` would round a limit of 0.025 to 0.03 on re-save."""
+class FiniteDecimalField(DecimalField):
+    """A decimal that is a real number: WTForms accepts NaN and Infinity, which
+    break comparisons and NUMERIC columns. Subclasses bound the digits."""
+    max_places: int | None = None
+    max_abs = Decimal(10) ** 12
+    places_message = _l("Use at most %(places)s decimal places.")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        value = self.data
+        if value is None:
+            return
+        if not value.is_finite() or abs(value) >= self.max_abs:
+            self.data = None
+            raise ValueError(_l("Enter a number such as 12.5."))
+        if self.max_places is not None and -value.as_tuple().exponent > self.max_places:
+            self.data = None
+            raise ValueError(self.places_message % {"places": self.max_places})
+
+
+class MoneyField(FiniteDecimalField):
+    """Yuan with at most two decimals (stored as integer cents)."""
+    max_places = 2
+
+    def __init__(self, label, **kwargs):
+        kwargs["validators"] = [
+            InputRequired(_l("Enter a price in yuan; 0 for a free service.")),
+            NumberRange(min=0, max=1_000_000, message=_l("Enter a price from 0 to 1,000,000 yuan."))]
+        super().__init__(label, places=2, **kwargs)
+
+
+class MeasureField(FiniteDecimalField):
+    """A limit or measured value, kept to the digit as typed (up to the 6 decimals
+    its NUMERIC(18, 6) column holds) and shown as people write it (0.025, 75)."""
+    max_places = 6
 
     def _value(self):
         if self.raw_data:

@@ -1,4 +1,6 @@
 """Language choice and bilingual database content."""
+from urllib.parse import urlsplit
+
 from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -28,10 +30,17 @@ def localized(obj, field: str) -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only follow same-site relative redirects (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only follow a path on this site: no scheme, no host, and none of the
+    characters (control characters, backslashes) browsers quietly drop or turn
+    into slashes, which would make "/\t/evil.example" a link off-site."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return default
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return default
+    return target
 
 
 def referrer_path() -> str | None:

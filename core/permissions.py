@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from core.converters import MAX_ID
 from extensions import db
 
 
@@ -24,6 +25,8 @@ def roles_required(*roles):
 def get_allowed_or_404(model, ident, action: str = "view"):
     """Fetch `model` by primary key and check `obj.allows(current_user, action)`.
     Missing or not visible: 404. Visible but not changeable: 403."""
+    if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None or not obj.allows(current_user, "view"):
         abort(404)

@@ -16,11 +16,13 @@ def counts():
 
 
 def test_setup_loads_the_demo_once_and_a_second_run_changes_nothing(app, runner):
-    result = runner.invoke(args=["setup"])
+    assert runner.invoke(args=["setup"]).exit_code == 0
+    assert counts()["Lab"] == 0  # a deployment gets no demo accounts
+    result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     first = counts()
     assert first["Lab"] >= 5 and first["Service"] >= 40
-    assert runner.invoke(args=["setup"]).exit_code == 0
+    assert runner.invoke(args=["setup", "--demo"]).exit_code == 0
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert counts() == first
 

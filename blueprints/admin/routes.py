@@ -2,12 +2,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
-from wtforms import SelectChoice
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from blueprints.admin import bp
 from blueprints.admin.forms import StaffAccountForm
-from blueprints.audit.models import record_change, snapshot
+from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
@@ -87,6 +87,8 @@ def edit_user(user_id: int | None = None):
                 user.set_password(form.password.data)
             db.session.add(user)
             record_change(current_user, user, "edited" if before else "created", USER_FIELDS, before)
+            if before is not None and form.password.data:
+                record_event(current_user, "users", user.id, "password_reset")
             db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))

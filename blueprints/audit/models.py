@@ -62,11 +62,12 @@ def record_event(actor, entity: str, entity_id: int | None, action: str,
 
 
 def record_change(actor, obj, action: str, fields: list[str], before: dict | None,
-                  reason: str = "") -> AuditEvent:
-    """Record a change of `obj`, keeping only the fields that did change."""
-    after = snapshot(obj, fields)
+                  reason: str = "", after: dict | None = None) -> AuditEvent:
+    """Record a change of `obj`, keeping only the fields that did change. `after`
+    defaults to the listed fields of `obj` now."""
+    after = snapshot(obj, fields) if after is None else after
     if before is not None:
-        changed = [f for f in fields if before.get(f) != after.get(f)]
+        changed = [f for f in after if before.get(f) != after.get(f)]
         before = {f: before.get(f) for f in changed}
         after = {f: after[f] for f in changed}
     db.session.flush()  # so a new object has its id

@@ -4,6 +4,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.audit import bp
 from blueprints.audit.models import AuditEvent
 from blueprints.auth.roles import Role
+from core.converters import MAX_ID
 from core.pagination import paginate
 from core.permissions import roles_required
 from extensions import db
@@ -14,6 +15,8 @@ from extensions import db
 def index():
     entity = (request.args.get("entity") or "").strip()
     entity_id = request.args.get("entity_id", type=int)
+    if entity_id is not None and not 0 < entity_id <= MAX_ID:
+        entity_id = None
     stmt = db.select(AuditEvent).options(joinedload(AuditEvent.actor))
     if entity:
         stmt = stmt.where(AuditEvent.entity == entity)

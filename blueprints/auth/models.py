@@ -1,14 +1,20 @@
 """User accounts."""
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.auth.roles import LAB_ROLES, Role
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -30,6 +36,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the session id (get_id); rotated with the password.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     enterprise: Mapped["Enterprise | None"] = relationship(  # noqa: F821
         back_populates="members", foreign_keys=[enterprise_id])
@@ -47,12 +55,23 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def works_in_lab(self) -> bool:
         return self.role in LAB_ROLES and self.lab_id is not None
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
         self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def set_unversioned(self, **values) -> None:
+        """Record bookkeeping (last sign-in, language) without bumping the row's
+        version, so it never makes an admin's open edit of the account stale."""
+        db.session.execute(db.update(User).where(User.id == self.id).values(**values))
+        for name, value in values.items():
+            set_committed_value(self, name, value)
 
     def allows(self, user, action: str = "view") -> bool:
         """People see their own account; platform admins manage all accounts."""

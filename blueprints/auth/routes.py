@@ -1,7 +1,12 @@
+import functools
+import hmac
+import secrets
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.audit.models import record_event
 from blueprints.auth import bp
@@ -17,8 +22,16 @@ from extensions import db, limiter, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The session holds "<user id>:<session token>"; a password change rotates the
+    token, which signs out every other session and remember-me cookie."""
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 login_manager.login_view = "auth.login"
@@ -30,8 +43,16 @@ def _login_rate_limit() -> str:
 
 
 def _login_key() -> str:
-    # A second limit per account, so a password cannot be guessed from many addresses.
-    return "login:" + (request.form.get("login") or "").strip().lower()
+    # A second limit per account, so a password cannot be guessed from many
+    # addresses; keyed on the account as it is looked up, so "138-0000-0001" and
+    # "+86 13800000001" share one count.
+    login = (request.form.get("login") or "").strip()
+    return "login:" + (login.lower() if "@" in login else normalise_mobile(login))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def find_by_login(login: str) -> User | None:
@@ -49,9 +70,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_by_login(form.login.data)
-        if user and user.check_password(form.password.data) and user.is_active:
+        if user is None:
+            # Hash anyway, so the answer takes as long as for a real account and its
+            # timing does not tell which accounts exist.
+            check_password_hash(_dummy_hash(), form.password.data)
+        elif user.check_password(form.password.data) and user.is_active:
             login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow()
+            user.set_unversioned(last_login_at=utcnow())
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(user))))
         # One message for every failure: it must not tell which accounts exist.
@@ -107,6 +132,7 @@ def change_password():
             current_user.set_password(form.password.data)
             record_event(current_user, "users", current_user.id, "password_changed")
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session stays signed in
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/change_password.html", form)

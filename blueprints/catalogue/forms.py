@@ -1,14 +1,26 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DecimalField, FieldList, FormField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.catalogue.vocabulary import (INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS,
-                                             LimitKind)
-from core.forms import (EnumSelectField, Form, MeasureField, PositiveIntField, VersionedForm,
-                        enum_choices)
+from blueprints.catalogue.vocabulary import INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS, LimitKind
+from core.forms import (
+    EnumSelectField,
+    Form,
+    MeasureField,
+    MoneyField,
+    PositiveIntField,
+    VersionedForm,
+    enum_choices,
+)
 
 
 class ParameterForm(Form):
@@ -78,9 +90,7 @@ class ServiceForm(VersionedForm):
                                            validators=[Length(max=4000)])
     sample_requirements_en = TextAreaField(_l("Sample requirements (English)"),
                                            validators=[Length(max=4000)])
-    price = DecimalField(_l("Catalogue price (yuan)"), places=2, validators=[
-        InputRequired(_l("Enter a price in yuan; 0 for a free service.")),
-        NumberRange(min=0, max=1_000_000, message=_l("Enter a price from 0 to 1,000,000 yuan."))])
+    price = MoneyField(_l("Catalogue price (yuan)"))
     turnaround_days = PositiveIntField(_l("Turnaround (working days)"), maximum=365)
     is_active = BooleanField(_l("Shown in the catalogue"), default=True)
     parameters = FieldList(FormField(ParameterForm), min_entries=1)

@@ -4,6 +4,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.auth.roles import Role
 from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from extensions import db
@@ -41,6 +42,11 @@ class Service(TimestampMixin, VersionedMixin, db.Model):
     @property
     def is_free(self) -> bool:
         return self.price_cents == 0
+
+    def allows(self, user, action: str = "view") -> bool:
+        """The catalogue is public while a service is active; admins edit it."""
+        is_admin = user.is_authenticated and user.role == Role.admin
+        return is_admin or (action == "view" and self.is_active)
 
     def __repr__(self) -> str:
         return f"<Service {self.code}>"

@@ -15,7 +15,8 @@ from blueprints.catalogue.vocabulary import IndustryChain
 from blueprints.labs.models import Capability, Lab
 from core.forms import render_form, yuan_to_cents
 from core.pagination import paginate
-from core.permissions import roles_required
+from core.permissions import get_allowed_or_404, roles_required
+from core.timeutil import utcnow
 from extensions import db
 
 SERVICE_FIELDS = ["code", "kind", "name_zh", "name_en", "method_standard", "description_zh",
@@ -54,7 +55,18 @@ def detail(code: str):
     return render_template("catalogue/detail.html", service=service, offers=offers)
 
 
+def _snapshot(service: Service) -> dict:
+    """What the audit log keeps of a service: its fields, chains and parameters."""
+    data = snapshot(service, AUDITED_FIELDS)
+    data["industries"] = sorted(c.value for c in service.chains)
+    data["parameters"] = [snapshot(p, PARAMETER_FIELDS) for p in service.parameters]
+    return data
+
+
 def _apply(form: ServiceForm, service: Service) -> None:
+    # Always touch the row, so its version moves even when only parameters or
+    # chains change (they live in other tables) and a stale form is caught.
+    service.updated_at = utcnow()
     for f in SERVICE_FIELDS:
         setattr(service, f, getattr(form, f).data)
     service.price_cents = yuan_to_cents(form.price.data)
@@ -75,9 +87,7 @@ def _apply(form: ServiceForm, service: Service) -> None:
 @bp.route("/admin/services/<int:service_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.admin)
 def edit(service_id: int | None = None):
-    service = db.session.get(Service, service_id) if service_id else None
-    if service_id and service is None:
-        abort(404)
+    service = get_allowed_or_404(Service, service_id, "edit") if service_id else None
     form = ServiceForm(obj=service)
     if not form.is_submitted():
         if service is not None:
@@ -91,15 +101,13 @@ def edit(service_id: int | None = None):
         if taken and (service is None or taken != service.id):
             form.code.errors.append(_("Another service has this code."))
         else:
-            before = snapshot(service, AUDITED_FIELDS) if service else None
-            if before is not None:
-                before["parameters"] = len(service.parameters)
+            before = _snapshot(service) if service else None
             service = service or Service()
             db.session.add(service)
             _apply(form, service)
-            ev = record_change(current_user, service, "edited" if before else "created",
-                               AUDITED_FIELDS, before)
-            ev.after = {**(ev.after or {}), "parameters": len(service.parameters)}
+            db.session.flush()
+            record_change(current_user, service, "edited" if before else "created",
+                          AUDITED_FIELDS, before, after=_snapshot(service))
             db.session.commit()
             flash(_("Service saved."), "success")
             return redirect(url_for("catalogue.detail", code=service.code))

@@ -17,10 +17,13 @@ def demo_load():
 
 
 @click.command("setup")
-def setup_command():
-    """Create or upgrade the database, and load demo data into an empty one."""
+@click.option("--demo", is_flag=True,
+              help="Load the demo catalogue and accounts into an empty database.")
+def setup_command(demo: bool):
+    """Create or upgrade the database (and, with --demo, load demo data on first start).
+    Deployments run it without --demo: the demo accounts' password is public."""
     from blueprints.demo.loader import load_demo
 
     upgrade()
-    if db.session.scalar(db.select(Lab.id).limit(1)) is None:
+    if demo and db.session.scalar(db.select(Lab.id).limit(1)) is None:
         click.echo(f"First start, demo data loaded: {load_demo()}")

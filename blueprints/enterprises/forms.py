@@ -33,15 +33,16 @@ class UsccField(StringField):
 
 
 def valid_uscc(form, field):
-    if getattr(form, "override", None) is not None and form.override.data:
-        field.data = uscc.normalise(field.data)
-        if len(field.data) != 18:
-            raise ValidationError(uscc_message(uscc.UsccError("length", str(len(field.data)))))
-        return
+    """A valid code; on the admin's form with the override ticked, a code whose only
+    fault is its check character (DOMAIN.md: real pilot-era codes)."""
     try:
         field.data = uscc.validate(field.data)
     except uscc.UsccError as err:
-        raise ValidationError(uscc_message(err))
+        overriding = getattr(form, "override", None) is not None and form.override.data
+        if not (overriding and err.reason == "checksum"):
+            raise ValidationError(uscc_message(err)) from err
+        field.data = uscc.normalise(field.data)
+        field.fails_checksum = True
 
 
 class EnterpriseFields(Form):

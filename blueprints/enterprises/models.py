@@ -41,6 +41,9 @@ SIZE_LABELS = {
 }
 
 
+IDENTITY_FIELDS = ("name", "legal_representative")
+
+
 class EnterpriseStateError(Exception):
     """An admin tried a status change the enterprise's current status forbids."""
 
@@ -79,6 +82,24 @@ class Enterprise(TimestampMixin, VersionedMixin, db.Model):
         if action == "view":
             return True
         return action in ("edit", "invite") and user.is_enterprise_admin
+
+    def update_profile(self, values: dict, by_admin: bool) -> bool:
+        """Set profile fields. When a member changes who the enterprise is (its
+        name or legal representative) after verification, or edits a rejected
+        registration, it goes back to the admin's queue. Returns True then."""
+        identity_changed = any(values[f] != getattr(self, f)
+                               for f in IDENTITY_FIELDS if f in values)
+        for name, value in values.items():
+            setattr(self, name, value)
+        if by_admin:
+            return False
+        if (self.status == EnterpriseStatus.verified and identity_changed) or \
+                self.status == EnterpriseStatus.rejected:
+            self.status = EnterpriseStatus.pending
+            self.status_reason = ""
+            self.verified_at = None
+            return True
+        return False
 
     def verify(self) -> None:
         """Mark the enterprise verified (who did it is in the audit log)."""

@@ -8,11 +8,20 @@ from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from blueprints.enterprises import bp
-from blueprints.enterprises.forms import (AcceptInvitationForm, AdminEnterpriseForm,
-                                          EnterpriseEditForm, EnterpriseRegistrationForm,
-                                          InviteForm)
-from blueprints.enterprises.models import (Enterprise, EnterpriseStateError, EnterpriseStatus,
-                                           Invitation, STATUS_LABELS)
+from blueprints.enterprises.forms import (
+    AcceptInvitationForm,
+    AdminEnterpriseForm,
+    EnterpriseEditForm,
+    EnterpriseRegistrationForm,
+    InviteForm,
+)
+from blueprints.enterprises.models import (
+    STATUS_LABELS,
+    Enterprise,
+    EnterpriseStateError,
+    EnterpriseStatus,
+    Invitation,
+)
 from core.forms import ConfirmForm, ReasonForm, render_form
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
@@ -90,12 +99,16 @@ def edit(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id, "edit")
     form = EnterpriseEditForm(obj=ent)
     if form.validate_on_submit() and form.check_version(ent):
-        before = snapshot(ent, PROFILE_FIELDS)
-        for f in PROFILE_FIELDS:
-            setattr(ent, f, getattr(form, f).data)
-        record_change(current_user, ent, "profile_edited", PROFILE_FIELDS, before)
+        before = snapshot(ent, PROFILE_FIELDS + ["status"])
+        requeued = ent.update_profile({f: getattr(form, f).data for f in PROFILE_FIELDS},
+                                      by_admin=current_user.role == Role.admin)
+        record_change(current_user, ent, "profile_edited", PROFILE_FIELDS + ["status"], before)
         db.session.commit()
-        flash(_("Saved."), "success")
+        if requeued:
+            flash(_("Saved. The desk will verify the changed registration again; until then "
+                    "new requests wait."), "info")
+        else:
+            flash(_("Saved."), "success")
         return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
     return render_form("enterprises/edit.html", form, ent=ent)
 
@@ -240,7 +253,8 @@ def admin_register():
         elif _email_taken(form.first_user_email.data):
             form.first_user_email.errors.append(_("This e-mail already has an account on the desk."))
         else:
-            ent = Enterprise(uscc=form.uscc.data, uscc_override=bool(form.override.data))
+            ent = Enterprise(uscc=form.uscc.data,
+                             uscc_override=getattr(form.uscc, "fails_checksum", False))
             for f in PROFILE_FIELDS:
                 setattr(ent, f, getattr(form, f).data)
             ent.verify()

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from core.forms import PositiveIntField, VersionedForm
+from core.forms import MoneyField, PositiveIntField, VersionedForm
 from core.validators import phone_number
 
 
@@ -35,9 +35,7 @@ class LabForm(VersionedForm):
 
 class CapabilityForm(VersionedForm):
     service_id = SelectField(_l("Service"), coerce=int)
-    price = DecimalField(_l("Price (yuan)"), places=2, validators=[
-        InputRequired(_l("Enter a price in yuan; 0 for a free service.")),
-        NumberRange(min=0, max=1_000_000, message=_l("Enter a price from 0 to 1,000,000 yuan."))])
+    price = MoneyField(_l("Price (yuan)"))
     turnaround_days = PositiveIntField(_l("Turnaround (working days)"), maximum=365)
     daily_capacity = PositiveIntField(_l("Capacity (items a day)"))
     cma_accredited = BooleanField(_l("Within the lab's CMA scope"))

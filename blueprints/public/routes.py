@@ -25,7 +25,7 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated and current_user.locale != code:
-            current_user.locale = code
+            current_user.set_unversioned(locale=code)
             db.session.commit()
     target = request.args.get("next") or referrer_path()
     return redirect(safe_next(target, url_for("public.home")))

@@ -18,7 +18,7 @@ def test_alphabet_leaves_out_i_o_z_s_v():
 
 def test_worked_example_checksum():
     body = WORKED[:17]
-    total = sum(uscc.VALUES[c] * w for c, w in zip(body, uscc.WEIGHTS))
+    total = sum(uscc.VALUES[c] * w for c, w in zip(body, uscc.WEIGHTS, strict=True))
     assert total == 1505
     assert uscc.check_character(body) == "E"
     assert uscc.validate(WORKED) == WORKED
