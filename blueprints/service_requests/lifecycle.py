@@ -1,0 +1,125 @@
+"""The request lifecycle as one table: state x action -> next state, who may take
+it, and the audit event it writes (DESIGN.md, Request lifecycle).
+
+Plain Python: the web and API layers call `transition()` and never set a state
+themselves.
+"""
+from dataclasses import dataclass
+from enum import StrEnum
+
+from blueprints.auth.roles import Role
+
+
+class State(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"          # needs information from the applicant
+    rejected = "rejected"
+    cancelled = "cancelled"
+    quoted = "quoted"              # lab accepted and confirmed price and method (17025 7.1)
+    confirmed = "confirmed"        # applicant accepted the quote (free work skips the quote)
+    sample_received = "sample_received"
+    in_progress = "in_progress"
+    in_review = "in_review"
+    approved = "approved"
+    issued = "issued"
+    closed = "closed"
+
+
+class Action(StrEnum):
+    submit = "submit"
+    resubmit = "resubmit"
+    cancel = "cancel"
+    quote = "quote"
+    accept_free = "accept_free"
+    return_for_info = "return_for_info"
+    reject = "reject"
+    confirm = "confirm"
+    receive_sample = "receive_sample"
+    start = "start"
+    submit_results = "submit_results"
+    send_back = "send_back"
+    approve = "approve"
+    issue = "issue"
+    close = "close"
+
+
+APPLICANT = frozenset({Role.sme, Role.citizen})
+MANAGER = frozenset({Role.lab_manager})
+LAB = frozenset({Role.lab_staff, Role.lab_manager})
+
+
+@dataclass(frozen=True)
+class Step:
+    to: State
+    roles: frozenset[Role]
+    event: str
+
+
+S, A = State, Action
+TRANSITIONS: dict[tuple[State, Action], Step] = {
+    (S.draft, A.submit): Step(S.submitted, APPLICANT, "submitted"),
+    (S.draft, A.cancel): Step(S.cancelled, APPLICANT, "cancelled"),
+    (S.submitted, A.quote): Step(S.quoted, MANAGER, "quoted"),
+    (S.submitted, A.accept_free): Step(S.confirmed, MANAGER, "accepted"),
+    (S.submitted, A.return_for_info): Step(S.returned, MANAGER, "returned"),
+    (S.submitted, A.reject): Step(S.rejected, MANAGER, "rejected"),
+    (S.submitted, A.cancel): Step(S.cancelled, APPLICANT, "cancelled"),
+    (S.returned, A.resubmit): Step(S.submitted, APPLICANT, "resubmitted"),
+    (S.returned, A.cancel): Step(S.cancelled, APPLICANT, "cancelled"),
+    (S.quoted, A.confirm): Step(S.confirmed, APPLICANT, "quote_accepted"),
+    (S.quoted, A.cancel): Step(S.cancelled, APPLICANT, "cancelled"),
+    (S.confirmed, A.receive_sample): Step(S.sample_received, LAB, "sample_received"),
+    (S.sample_received, A.start): Step(S.in_progress, LAB, "work_started"),
+    (S.in_progress, A.submit_results): Step(S.in_review, LAB, "results_submitted"),
+    (S.in_review, A.send_back): Step(S.in_progress, MANAGER, "sent_back"),
+    (S.in_review, A.approve): Step(S.approved, MANAGER, "approved"),
+    (S.approved, A.issue): Step(S.issued, MANAGER, "issued"),
+    (S.issued, A.close): Step(S.closed, MANAGER | APPLICANT, "closed"),
+}
+
+# States in which the lab still owes work, and those that end a request.
+OPEN_STATES = frozenset({S.submitted, S.quoted, S.confirmed, S.sample_received,
+                         S.in_progress, S.in_review, S.approved})
+FINAL_STATES = frozenset({S.rejected, S.cancelled, S.closed})
+# The turnaround clock waits while the request waits on the applicant.
+WAITING_ON_APPLICANT = frozenset({S.draft, S.returned, S.quoted})
+# Results, verdicts and flags become visible to the applicant from approval on.
+RESULTS_VISIBLE = frozenset({S.approved, S.issued, S.closed})
+
+
+class TransitionError(Exception):
+    """Base of the refusals below; `code` names the reason for messages."""
+    code = "illegal"
+
+    def __init__(self, state: State, action: Action):
+        super().__init__(f"{action.value} is not possible from {state.value}")
+        self.state = state
+        self.action = action
+
+
+class IllegalTransition(TransitionError):
+    code = "illegal"
+
+
+class RoleNotAllowed(TransitionError):
+    code = "role"
+
+
+def transition(state: State, action: Action, role: Role) -> Step:
+    """The step `action` takes from `state` for someone with `role`.
+
+    Raises IllegalTransition when the table has no such step and RoleNotAllowed
+    when the role may not take it.
+    """
+    step = TRANSITIONS.get((state, action))
+    if step is None:
+        raise IllegalTransition(state, action)
+    if role not in step.roles:
+        raise RoleNotAllowed(state, action)
+    return step
+
+
+def actions_from(state: State, role: Role) -> list[Action]:
+    """The actions `role` may take from `state`, in table order (for buttons)."""
+    return [a for (s, a), step in TRANSITIONS.items() if s == state and role in step.roles]
