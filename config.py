@@ -26,5 +26,8 @@ class DefaultConfig:
     # rate limits) and https come from X-Forwarded-For / -Proto, not the proxy.
     PROXY_HOPS = 0
 
+    # Uploaded files live outside static/ (default: instance/uploads).
+    UPLOAD_FOLDER = None
+
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -4,3 +4,13 @@ from blueprints.auth.models import User  # noqa: F401
 from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter  # noqa: F401
 from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
 from blueprints.labs.models import Capability, Lab  # noqa: F401
+from blueprints.service_requests.models import (  # noqa: F401
+    Attachment,
+    Rating,
+    RequestItem,
+    Result,
+    Sample,
+    ServiceRequest,
+    SubRequest,
+)
+from core.numbering import NumberSequence  # noqa: F401

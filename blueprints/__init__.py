@@ -6,6 +6,7 @@ from blueprints.catalogue import bp as catalogue_bp
 from blueprints.enterprises import bp as enterprises_bp
 from blueprints.labs import bp as labs_bp
 from blueprints.public import bp as public_bp
+from blueprints.service_requests import bp as service_requests_bp
 
 BLUEPRINTS = [
     (public_bp, None),
@@ -13,6 +14,7 @@ BLUEPRINTS = [
     (enterprises_bp, None),
     (labs_bp, None),
     (catalogue_bp, None),
+    (service_requests_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

@@ -5,6 +5,14 @@ from flask_login import current_user
 from blueprints.auth.roles import ROLE_LABELS, Role
 from blueprints.catalogue.vocabulary import INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS
 from blueprints.enterprises.models import SIZE_LABELS, STATUS_LABELS
+from blueprints.service_requests.wording import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    LAB_STATE_LABELS,
+    LEVEL_LABELS,
+    STATE_LABELS,
+    VERDICT_LABELS,
+)
 from core.i18n import current_language, localized
 from core.numbers import money, plain
 from core.timeutil import to_local
@@ -30,9 +38,9 @@ def home_endpoint(user) -> str:
         return "public.home"
     return {
         Role.admin: "admin.dashboard",
-        Role.lab_staff: "labs.desk",
-        Role.lab_manager: "labs.desk",
-        Role.sme: "enterprises.mine",
+        Role.lab_staff: "service_requests.queue",
+        Role.lab_manager: "service_requests.queue",
+        Role.sme: "service_requests.index",
         Role.citizen: "auth.account",
     }[user.role]
 
@@ -43,7 +51,10 @@ def register(app) -> None:
         localized=localized, current_language=current_language, url_with=url_with,
         home_endpoint=home_endpoint, Role=Role,
         ROLE_LABELS=ROLE_LABELS, KIND_LABELS=KIND_LABELS, INDUSTRY_LABELS=INDUSTRY_LABELS,
-        LIMIT_LABELS=LIMIT_LABELS, SIZE_LABELS=SIZE_LABELS, STATUS_LABELS=STATUS_LABELS)
+        LIMIT_LABELS=LIMIT_LABELS, SIZE_LABELS=SIZE_LABELS, STATUS_LABELS=STATUS_LABELS,
+        STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
+        ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS, VERDICT_LABELS=VERDICT_LABELS,
+        LEVEL_LABELS=LEVEL_LABELS)
 
     @app.context_processor
     def user_context():

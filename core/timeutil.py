@@ -15,3 +15,8 @@ def to_local(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
         value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL_TZ)
+
+
+def local_today():
+    """Today's date in Asia/Shanghai (what "today" means to the desk's users)."""
+    return datetime.now(LOCAL_TZ).date()

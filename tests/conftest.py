@@ -74,6 +74,7 @@ def make_config(database_uri, tmp_path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "desk.test",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
     config.update(overrides)
     return config

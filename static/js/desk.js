@@ -24,3 +24,28 @@
   var invalid = document.querySelector("[aria-invalid=true]");
   if (invalid) { invalid.focus(); }
 })();
+
+// The request form: the catalogue price of each row and the expected total, as typed.
+(function () {
+  "use strict";
+  var table = document.getElementById("items");
+  var total = document.getElementById("estimate-total");
+  if (!table || !total) { return; }
+  function yuan(cents) { return "¥" + (cents / 100).toFixed(2); }
+  function update() {
+    var sum = 0;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var select = row.querySelector("select");
+      var qty = parseInt((row.querySelector("input[name$=quantity]") || {}).value, 10) || 1;
+      var option = select && select.options[select.selectedIndex];
+      var price = option && option.dataset.price ? parseInt(option.dataset.price, 10) : null;
+      var cell = row.querySelector(".line-price");
+      if (cell) { cell.textContent = price === null ? "" : yuan(price * qty); }
+      if (price !== null) { sum += price * qty; }
+    });
+    total.textContent = yuan(sum);
+  }
+  table.addEventListener("change", update);
+  table.addEventListener("input", update);
+  update();
+})();

@@ -1,0 +1,445 @@
+"""The lab's side: the queue, contract review and quote, samples, results,
+four-eyes review, and the worklist across requests."""
+from datetime import timedelta
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
+
+from blueprints.audit.models import record_event
+from blueprints.auth.models import User
+from blueprints.auth.roles import LAB_ROLES, Role
+from blueprints.catalogue.models import Service
+from blueprints.labs.models import Capability
+from blueprints.service_requests import bp, results
+from blueprints.service_requests.forms import (
+    AssignForm,
+    FollowUpForm,
+    NoteForm,
+    QuoteForm,
+    ReasonActionForm,
+    ReceiveForm,
+    VersionedActionForm,
+)
+from blueprints.service_requests.lifecycle import (
+    FINAL_STATES,
+    OPEN_STATES,
+    Action,
+    State,
+    TransitionError,
+    actions_from,
+)
+from blueprints.service_requests.models import (
+    Rating,
+    RequestItem,
+    Sample,
+    ServiceRequest,
+    SubRequest,
+    item_loading,
+)
+from blueprints.service_requests.routes import timeline
+from blueprints.service_requests.satisfaction import Level
+from core.forms import yuan_to_cents
+from core.pagination import paginate
+from core.permissions import get_allowed_or_404, roles_required
+from core.timeutil import local_today, utcnow
+from extensions import db
+
+SAMPLE_RETENTION = timedelta(days=90)
+REASON_ACTIONS = {Action.return_for_info, Action.reject, Action.send_back}
+SIMPLE_ACTIONS = {Action.accept_free, Action.return_for_info, Action.reject, Action.start,
+                  Action.submit_results, Action.send_back, Action.approve, Action.issue,
+                  Action.close}
+SORTS = {"due": (SubRequest.due_date, SubRequest.id), "new": (SubRequest.id.desc(),),
+         "old": (SubRequest.id,)}
+
+
+def _lab_id() -> int:
+    if current_user.lab_id is None:
+        abort(403)
+    return current_user.lab_id
+
+
+@bp.route("/lab/queue")
+@roles_required(*LAB_ROLES)
+def queue():
+    lab_id = _lab_id()
+    args = request.args
+    stmt = (select(SubRequest).where(SubRequest.lab_id == lab_id)
+            .options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
+                     joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
+                     joinedload(SubRequest.assignee),
+                     selectinload(SubRequest.items).joinedload(RequestItem.service)))
+    state = args.get("state", "open")
+    if state == "open":
+        stmt = stmt.where(SubRequest.state.in_(OPEN_STATES))
+    elif state in State.__members__:
+        stmt = stmt.where(SubRequest.state == State(state))
+    today = local_today()
+    due = args.get("due", "")
+    if due == "overdue":
+        stmt = stmt.where(SubRequest.due_date < today, SubRequest.state.in_(OPEN_STATES))
+    elif due == "week":
+        stmt = stmt.where(SubRequest.due_date <= today + timedelta(days=7))
+    service_id = args.get("service", type=int)
+    if service_id:
+        stmt = stmt.where(SubRequest.id.in_(select(RequestItem.sub_request_id)
+                                            .where(RequestItem.service_id == service_id)))
+    assignee = args.get("assignee", "")
+    if assignee == "me":
+        stmt = stmt.where(SubRequest.assignee_id == current_user.id)
+    elif assignee == "none":
+        stmt = stmt.where(SubRequest.assignee_id.is_(None))
+    elif assignee.isdigit():
+        stmt = stmt.where(SubRequest.assignee_id == int(assignee))
+    sort = args.get("sort", "due") if args.get("sort") in SORTS else "due"
+    page = paginate(stmt.order_by(*SORTS[sort]))
+    return render_template("service_requests/lab_queue.html", page=page, today=today,
+                           state=state, due=due, service_id=service_id, assignee=assignee,
+                           sort=sort, services=_lab_services(lab_id), staff=_lab_staff(lab_id),
+                           open_states=OPEN_STATES)
+
+
+def _lab_services(lab_id: int):
+    return db.session.scalars(select(Service).join(Capability, Capability.service_id == Service.id)
+                              .where(Capability.lab_id == lab_id).order_by(Service.code)).all()
+
+
+def _lab_staff(lab_id: int):
+    return db.session.scalars(select(User).where(User.lab_id == lab_id, User.active,
+                                                 User.role.in_(LAB_ROLES))
+                              .order_by(User.name)).all()
+
+
+def load_part(sub_id: int, action: str = "view") -> SubRequest:
+    sub = get_allowed_or_404(SubRequest, sub_id, action)
+    if current_user.role not in LAB_ROLES:
+        abort(404)
+    return db.session.scalars(
+        select(SubRequest).where(SubRequest.id == sub.id)
+        .options(selectinload(SubRequest.items).options(*item_loading()),
+                 joinedload(SubRequest.request).options(
+                     joinedload(ServiceRequest.applicant), joinedload(ServiceRequest.enterprise),
+                     selectinload(ServiceRequest.attachments),
+                     selectinload(ServiceRequest.sub_requests)))
+        .execution_options(populate_existing=True)).one()
+
+
+def _page(sub: SubRequest, status: int = 200, **forms):
+    staff = _lab_staff(sub.lab_id)
+    assign = forms.pop("assign_form", None) or AssignForm(obj=sub)
+    assign.assignee_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(u.id, u.name) for u in staff]
+    quote = forms.pop("quote_form", None) or _quote_form(sub)
+    receive = forms.pop("receive_form", None) or _receive_form(sub)
+    entered_by = {r.entered_by_id for i in sub.items for r in i.results}
+    return render_template(
+        "service_requests/lab_detail.html", sub=sub, req=sub.request,
+        actions=actions_from(sub.state, current_user.role), events=timeline(sub.request, False),
+        action_form=VersionedActionForm(formdata=None, obj=sub),
+        reason_form=forms.pop("reason_form", None) or ReasonActionForm(formdata=None, obj=sub),
+        note_form=forms.pop("note_form", None) or NoteForm(formdata=None, obj=sub),
+        assign_form=assign, quote_form=quote, receive_form=receive,
+        results_errors=forms.pop("results_errors", {}), posted=forms.pop("posted", {}),
+        field_name=results.field_name, missing=results.missing_results,
+        may_approve=current_user.id not in entered_by,
+        reason_actions=REASON_ACTIONS, final_states=FINAL_STATES), status
+
+
+@bp.route("/lab/requests/<int:sub_id>")
+@roles_required(*LAB_ROLES)
+def lab_detail(sub_id: int):
+    return _page(load_part(sub_id))
+
+
+def _quote_form(sub: SubRequest) -> QuoteForm:
+    form = QuoteForm(formdata=None, obj=sub)
+    for item in sub.items:
+        form.lines.append_entry({"item_id": item.id, "price": item.price_cents / 100,
+                                 "price_reason": item.price_reason,
+                                 "method_deviation": item.method_deviation})
+    return form
+
+
+def _receive_form(sub: SubRequest) -> ReceiveForm:
+    form = ReceiveForm(formdata=None, obj=sub)
+    for item in sub.items:
+        form.lines.append_entry({"item_id": item.id})
+    return form
+
+
+def _stale(sub, status=409, **forms):
+    flash(_("Someone else changed this request while you were working on it. It is shown "
+            "as it is now; check it and do the step again."), "error")
+    db.session.rollback()
+    return _page(load_part(sub.id), status, **forms)
+
+
+def _refused(sub, err: Exception):
+    db.session.rollback()
+    flash(str(err) if not isinstance(err, TransitionError)
+          else _("This step is not possible in the request's present state."), "error")
+    return _page(load_part(sub.id), 400)
+
+
+class Refusal(Exception):
+    """A lab step refused for a reason the user can act on (message is for people)."""
+
+
+@bp.route("/lab/requests/<int:sub_id>/do/<action>", methods=["POST"])
+@roles_required(*LAB_ROLES)
+def lab_action(sub_id: int, action: str):
+    sub = load_part(sub_id, "work")
+    if action not in Action.__members__ or Action(action) not in SIMPLE_ACTIONS:
+        abort(404)
+    act = Action(action)
+    form = ReasonActionForm() if act in REASON_ACTIONS else VersionedActionForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason the applicant will read."), "error")
+        return _page(sub, 400, reason_form=form)
+    if not form.check_version(sub):
+        return _stale(sub)
+    reason = form.reason.data if act in REASON_ACTIONS else ""
+    try:
+        if act == Action.accept_free and sub.total_cents:
+            raise Refusal(_("Only free work is accepted without a quote; send a quote."))
+        if act == Action.submit_results:
+            missing = [i for i in sub.items if results.missing_results(i)]
+            if missing:
+                raise Refusal(_("Some parameters have no result yet."))
+        if act == Action.approve:
+            if any(r.entered_by_id == current_user.id for i in sub.items for r in i.results):
+                # Four eyes: whoever entered results does not approve them.
+                raise Refusal(_("You entered results of this request, so another manager "
+                                "must approve them."))
+            sub.approved_by_id, sub.approved_at = current_user.id, utcnow()
+        if act in (Action.return_for_info, Action.reject):
+            sub.applicant_message = reason
+        sub.take(act, current_user, reason=reason)
+    except (TransitionError, Refusal) as err:
+        return _refused(sub, err)
+    db.session.commit()
+    flash(_("Done."), "success")
+    return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
+@bp.route("/lab/requests/<int:sub_id>/quote", methods=["POST"])
+@roles_required(Role.lab_manager)
+def quote(sub_id: int):
+    sub = load_part(sub_id, "work")
+    form = QuoteForm()
+    if not form.validate_on_submit():
+        return _page(sub, 400, quote_form=form)
+    if not form.check_version(sub):
+        return _stale(sub, quote_form=form)
+    items = {i.id: i for i in sub.items}
+    lines = {line.form.item_id.data: line.form for line in form.lines}
+    if set(lines) != set(items):
+        abort(400)
+    listed = dict(db.session.execute(select(Capability.service_id, Capability.price_cents)
+                                     .where(Capability.lab_id == sub.lab_id)).all())
+    changes = []
+    for item_id, line in lines.items():
+        item, cents = items[item_id], yuan_to_cents(line.price.data)
+        if cents != listed.get(item.service_id, item.price_cents) and not line.price_reason.data:
+            line.price_reason.errors.append(_("Say why the price differs from the catalogue."))
+        changes.append((item, cents, line))
+    if any(line.price_reason.errors for _i, _c, line in changes):
+        return _page(sub, 400, quote_form=form)
+    for item, cents, line in changes:
+        item.price_cents, item.price_reason = cents, line.price_reason.data
+        item.method_deviation = line.method_deviation.data
+    try:
+        sub.take(Action.quote, current_user)
+    except TransitionError as err:
+        return _refused(sub, err)
+    record_event(current_user, "sub_requests", sub.id, "quote_detail",
+                 after={"total_cents": sub.total_cents,
+                        "deviations": [i.method_deviation for i in sub.items if i.method_deviation]})
+    db.session.commit()
+    flash(_("Quote sent. Work starts when the applicant accepts it."), "success")
+    return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
+@bp.route("/lab/requests/<int:sub_id>/assign", methods=["POST"])
+@roles_required(Role.lab_manager)
+def assign(sub_id: int):
+    sub = load_part(sub_id, "work")
+    form = AssignForm()
+    form.assignee_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(u.id, u.name) for u in _lab_staff(sub.lab_id)]
+    if not form.validate_on_submit():
+        return _page(sub, 400, assign_form=form)
+    if not form.check_version(sub):
+        return _stale(sub)
+    before = sub.assignee_id
+    sub.assignee_id = form.assignee_id.data or None
+    record_event(current_user, "sub_requests", sub.id, "assigned",
+                 before={"assignee_id": before}, after={"assignee_id": sub.assignee_id})
+    db.session.commit()
+    flash(_("Assigned."), "success")
+    return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
+@bp.route("/lab/requests/<int:sub_id>/receive", methods=["POST"])
+@roles_required(*LAB_ROLES)
+def receive(sub_id: int):
+    sub = load_part(sub_id, "work")
+    form = ReceiveForm()
+    if not form.validate_on_submit():
+        return _page(sub, 400, receive_form=form)
+    if not form.check_version(sub):
+        return _stale(sub)
+    items = {i.id: i for i in sub.items}
+    lines = {line.form.item_id.data: line.form for line in form.lines}
+    if set(lines) != set(items):
+        abort(400)
+    try:
+        sub.take(Action.receive_sample, current_user)
+    except TransitionError as err:
+        return _refused(sub, err)
+    retain = local_today() + SAMPLE_RETENTION
+    for item_id, line in lines.items():
+        item = items[item_id]
+        item.sample = Sample(code=f"{sub.number}-{item.position}", condition=line.condition.data,
+                             received_by_id=current_user.id, retain_until=retain)
+    db.session.commit()
+    flash(_("Samples received. Print the labels and stick one on each sample."), "success")
+    return redirect(url_for("service_requests.labels", sub_id=sub.id))
+
+
+@bp.route("/lab/requests/<int:sub_id>/labels")
+@roles_required(*LAB_ROLES)
+def labels(sub_id: int):
+    sub = load_part(sub_id)
+    samples = [(i, i.sample, segno.make(i.sample.code, error="m").svg_inline(scale=3))
+               for i in sub.items if i.sample]
+    return render_template("service_requests/labels.html", sub=sub, samples=samples)
+
+
+@bp.route("/lab/requests/<int:sub_id>/items/<int:item_id>/results", methods=["POST"])
+@roles_required(*LAB_ROLES)
+def enter_results(sub_id: int, item_id: int):
+    sub = load_part(sub_id, "work")
+    item = next((i for i in sub.items if i.id == item_id), None)
+    form = VersionedActionForm()
+    if item is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.check_version(sub):
+        return _stale(sub, posted=request.form)
+    if sub.state not in (State.sample_received, State.in_progress):
+        return _refused(sub, Refusal(_("Results are entered after the sample is received and "
+                                       "before the request goes to review.")))
+    entries, errors = results.read_item(item, request.form)
+    if errors:
+        flash(_("Some results could not be read; they are marked below."), "error")
+        return _page(sub, 400, results_errors=errors, posted=request.form)
+    results.save(item, entries, current_user)
+    db.session.commit()
+    flash(_("Results saved."), "success")
+    return redirect(url_for("service_requests.lab_detail", sub_id=sub.id) + f"#item-{item.id}")
+
+
+@bp.route("/lab/requests/<int:sub_id>/note", methods=["POST"])
+@roles_required(*LAB_ROLES)
+def note(sub_id: int):
+    sub = load_part(sub_id, "work")
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _page(sub, 400, note_form=form)
+    if not form.check_version(sub):
+        return _stale(sub, note_form=form)
+    sub.internal_note = form.internal_note.data
+    record_event(current_user, "sub_requests", sub.id, "note_edited")
+    db.session.commit()
+    flash(_("Note saved."), "success")
+    return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
+WORKLIST_STATES = (State.sample_received, State.in_progress)
+
+
+@bp.route("/lab/worklist", methods=["GET", "POST"])
+@roles_required(*LAB_ROLES)
+def worklist():
+    """All open items of one service across requests, entered in one grid."""
+    lab_id = _lab_id()
+    services = _lab_services(lab_id)
+    service = next((s for s in services if s.id == request.args.get("service", type=int)),
+                   services[0] if services else None)
+    items, errors = [], {}
+    if service is not None:
+        items = db.session.scalars(
+            select(RequestItem).join(RequestItem.sub_request)
+            .where(SubRequest.lab_id == lab_id, RequestItem.service_id == service.id,
+                   SubRequest.state.in_(WORKLIST_STATES))
+            .options(joinedload(RequestItem.sub_request).joinedload(SubRequest.request),
+                     selectinload(RequestItem.results), joinedload(RequestItem.sample))
+            .order_by(SubRequest.due_date, RequestItem.id).limit(200)).unique().all()
+    if request.method == "POST":
+        if not VersionedActionForm().validate_on_submit():
+            abort(400)
+        parsed = {}
+        for item in items:
+            if request.form.get(f"v-{item.id}") != str(item.sub_request.version):
+                # Someone saved this request's results since the grid was loaded.
+                errors[f"v-{item.id}"] = _("Changed by someone else since you opened the "
+                                           "grid; reload to see their results.")
+                continue
+            entries, item_errors = results.read_item(item, request.form)
+            errors.update(item_errors)
+            parsed[item.id] = entries
+        if errors:
+            flash(_("Some results could not be read; they are marked below. Nothing was "
+                    "saved."), "error")
+        else:
+            saved = sum(results.save(item, parsed[item.id], current_user) for item in items)
+            db.session.commit()
+            flash(_("%(n)s results saved.", n=saved), "success")
+            return redirect(url_for("service_requests.worklist", service=service.id))
+    status = 400 if errors else 200
+    return render_template("service_requests/worklist.html", services=services, service=service,
+                           items=items, errors=errors, posted=request.form,
+                           field_name=results.field_name,
+                           action_form=VersionedActionForm(formdata=None)), status
+
+
+@bp.route("/lab/ratings", methods=["GET"])
+@roles_required(*LAB_ROLES)
+def ratings():
+    """The lab's ratings; bad reviews first until they are followed up."""
+    lab_id = _lab_id()
+    stmt = (select(Rating).where(Rating.lab_id == lab_id)
+            .options(joinedload(Rating.sub_request).joinedload(SubRequest.request))
+            .order_by(Rating.followed_up_at.is_not(None), Rating.follow_up_due.is_(None),
+                      Rating.follow_up_due, Rating.id.desc()))
+    page = paginate(stmt)
+    summary = dict(db.session.execute(select(Rating.level, func.count())
+                                      .where(Rating.lab_id == lab_id)
+                                      .group_by(Rating.level)).all())
+    return render_template("service_requests/lab_ratings.html", page=page, summary=summary,
+                           form=FollowUpForm(formdata=None), today=local_today(), Level=Level)
+
+
+@bp.route("/lab/ratings/<int:rating_id>/follow-up", methods=["POST"])
+@roles_required(Role.lab_manager)
+def follow_up(rating_id: int):
+    rating = db.session.get(Rating, rating_id)
+    if rating is None or rating.lab_id != _lab_id() or rating.follow_up_due is None:
+        abort(404)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        flash(_("Describe the follow-up."), "error")
+        return ratings(), 400
+    rating.follow_up_note, rating.followed_up_at = form.follow_up_note.data, utcnow()
+    record_event(current_user, "ratings", rating.id, "followed_up",
+                 after={"note": rating.follow_up_note})
+    db.session.commit()
+    flash(_("Follow-up recorded."), "success")
+    return redirect(url_for("service_requests.ratings"))

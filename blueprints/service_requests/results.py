@@ -1,0 +1,113 @@
+"""Reading typed results and saving them with their verdicts.
+
+`parse_entry` is plain Python: raw strings in, a checked entry or an error out,
+so the per-item form and the worklist grid read results the same way."""
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+
+from blueprints.audit.models import record_event
+from blueprints.catalogue.vocabulary import LimitKind
+from blueprints.service_requests.lifecycle import Action, State
+from blueprints.service_requests.models import RequestItem, Result
+from blueprints.service_requests.verdicts import Verdict, verdict
+from core.timeutil import utcnow
+
+MAX_ABS = Decimal(10) ** 12
+
+
+@dataclass(frozen=True)
+class Entry:
+    parameter_id: int
+    value: Decimal | None
+    uncertainty: Decimal | None
+    text_value: str
+    verdict: Verdict
+
+
+def field_name(item_id: int, parameter_id: int, part: str) -> str:
+    return f"r-{item_id}-{parameter_id}-{part}"
+
+
+def _number(raw: str):
+    raw = (raw or "").strip().replace(",", "")
+    if not raw:
+        return None, None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, _l("“%(raw)s” is not a number.", raw=raw)
+    if not value.is_finite() or abs(value) >= MAX_ABS or -value.as_tuple().exponent > 6:
+        return None, _l("“%(raw)s” is not a number the desk can keep (at most 6 decimals).",
+                        raw=raw)
+    return value, None
+
+
+def parse_entry(parameter, raw_value: str, raw_uncertainty: str = "", raw_text: str = "",
+                raw_judged: str = "") -> tuple[Entry | None, str | None]:
+    """(entry, None) for a usable result, (None, None) when left empty, or
+    (None, message) when what was typed cannot be used."""
+    value, err = _number(raw_value)
+    if err:
+        return None, err
+    uncertainty, err = _number(raw_uncertainty)
+    if err:
+        return None, err
+    if uncertainty is not None and uncertainty < 0:
+        return None, _l("The uncertainty cannot be negative.")
+    text = (raw_text or "").strip()[:200]
+    judged = Verdict(raw_judged) if raw_judged in Verdict._value2member_map_ else None
+    kind = parameter.limit_kind
+    if kind == LimitKind.text:
+        if not text and judged is None:
+            return None, None
+        return Entry(parameter.id, value, uncertainty, text,
+                     verdict(kind, value, judged=judged)), None
+    if value is None:
+        return (None, _l("Enter the value too.")) if (uncertainty is not None or text) \
+            else (None, None)
+    return Entry(parameter.id, value, uncertainty, text,
+                 verdict(kind, value, parameter.limit_min, parameter.limit_max)), None
+
+
+def read_item(item: RequestItem, form) -> tuple[list[Entry], dict[str, str]]:
+    """Every parameter of one item from the posted form: entries and errors by field."""
+    entries, errors = [], {}
+    for parameter in item.service.parameters:
+        def raw(part, p=parameter):
+            return form.get(field_name(item.id, p.id, part), "")
+        entry, err = parse_entry(parameter, raw("value"), raw("unc"), raw("text"), raw("judged"))
+        if err:
+            errors[field_name(item.id, parameter.id, "value")] = str(err)
+        elif entry:
+            entries.append(entry)
+    return entries, errors
+
+
+def save(item: RequestItem, entries: list[Entry], user) -> int:
+    """Store entries on the item (replacing earlier values of the same parameters);
+    the first results start the work. Returns how many were stored."""
+    sub = item.sub_request
+    if sub.state == State.sample_received:
+        sub.take(Action.start, user)
+    sub.updated_at = utcnow()  # moves the version: a form opened before this is stale
+    existing = {r.parameter_id: r for r in item.results}
+    for e in entries:
+        result = existing.get(e.parameter_id)
+        if result is None:
+            result = Result(parameter_id=e.parameter_id)
+            item.results.append(result)
+        result.value, result.uncertainty = e.value, e.uncertainty
+        result.text_value, result.verdict = e.text_value, e.verdict
+        result.entered_by_id, result.entered_at = user.id, utcnow()
+    if entries:
+        record_event(user, "request_items", item.id, "results_entered",
+                     after={"parameters": len(entries)})
+    return len(entries)
+
+
+def missing_results(item: RequestItem) -> list:
+    """Parameters of the item that still have no result."""
+    done = {r.parameter_id for r in item.results}
+    return [p for p in item.service.parameters if p.id not in done]

@@ -1,0 +1,105 @@
+"""Submitting a request: route its items, split it per lab, number it.
+
+The database look-ups happen here; the choice itself is routing.route()."""
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+
+from blueprints.audit.models import record_event
+from blueprints.labs.models import Capability, Lab
+from blueprints.service_requests.lifecycle import OPEN_STATES, Action, State, transition
+from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
+from blueprints.service_requests.routing import Need, Offer, Placement, route
+from core.numbering import next_value
+from core.timeutil import local_today, utcnow
+from extensions import db
+
+
+class NotReadyToSubmit(Exception):
+    """The request cannot be submitted as it is; `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_offers(service_ids: set[int]) -> dict[int, list[Offer]]:
+    """Active capabilities of open labs for these services, with each one's open
+    items (two queries whatever the number of labs)."""
+    if not service_ids:
+        return {}
+    open_counts = dict(
+        ((lab_id, service_id), n) for lab_id, service_id, n in db.session.execute(
+            select(SubRequest.lab_id, RequestItem.service_id, func.count())
+            .join(RequestItem.sub_request)
+            .where(RequestItem.service_id.in_(service_ids), SubRequest.state.in_(OPEN_STATES))
+            .group_by(SubRequest.lab_id, RequestItem.service_id)))
+    offers: dict[int, list[Offer]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Capability, Lab.code).join(Capability.lab)
+        .where(Capability.service_id.in_(service_ids), Capability.is_active, Lab.is_active))
+    for cap, lab_code in rows:
+        offers[cap.service_id].append(Offer(
+            lab_id=cap.lab_id, lab_code=lab_code, price_cents=cap.price_cents,
+            turnaround_days=cap.turnaround_days, daily_capacity=cap.daily_capacity,
+            open_items=open_counts.get((cap.lab_id, cap.service_id), 0)))
+    return offers
+
+
+def preview(request: ServiceRequest, today: date | None = None) -> list[Placement]:
+    """Where each item would go if submitted now (raises routing.NoCapableLab)."""
+    needs = [Need(item.id, item.service_id) for item in request.items]
+    return route(needs, load_offers({n.service_id for n in needs}), today or local_today())
+
+
+def _reason(placement: Placement) -> dict:
+    def plain(c):
+        return {"lab": c.lab_code, "ready_by": c.ready_by.isoformat(),
+                "queue_days": c.queue_days, "turnaround_days": c.turnaround_days,
+                "price_cents": c.price_cents}
+    return {"item": placement.key, "chosen": plain(placement.chosen),
+            "others": [plain(c) for c in placement.others]}
+
+
+def submit(request: ServiceRequest, user, today: date | None = None) -> list[SubRequest]:
+    """Submit a draft: one sub-request per lab, numbered QD-<year>-<6 digits>.
+
+    Raises NotReadyToSubmit (no items, enterprise not verified), routing.NoCapableLab,
+    or the lifecycle's TransitionError.
+    """
+    transition(request.state, Action.submit, user.role)
+    if not request.items:
+        raise NotReadyToSubmit("no_items")
+    if request.enterprise is not None and request.enterprise.status.value != "verified":
+        raise NotReadyToSubmit("enterprise_not_verified")
+    today = today or local_today()
+    placements = preview(request, today)
+    by_item = {item.id: item for item in request.items}
+    parts: dict[int, SubRequest] = {}
+    for placement in placements:
+        chosen = placement.chosen
+        sub = parts.get(chosen.lab_id)
+        if sub is None:
+            sub = parts[chosen.lab_id] = SubRequest(
+                request=request, lab_id=chosen.lab_id, part=len(parts) + 1,
+                state=State.submitted, routing_reason=[])
+        item = by_item[placement.key]
+        item.sub_request = sub
+        item.price_cents = chosen.price_cents
+        item.due_date = chosen.ready_by
+        sub.routing_reason = [*sub.routing_reason, _reason(placement)]
+        sub.due_date = max(filter(None, [sub.due_date, chosen.ready_by]))
+    request.number = f"QD-{today.year}-{next_value('request', today.year):06d}"
+    request.state = State.submitted
+    request.submitted_at = utcnow()
+    request.due_date = max(s.due_date for s in parts.values())
+    db.session.flush()
+    record_event(user, "service_requests", request.id, "submitted",
+                 before={"state": "draft"},
+                 after={"state": "submitted", "number": request.number,
+                        "labs": [p.chosen.lab_code for p in placements]})
+    for sub in parts.values():
+        record_event(user, "sub_requests", sub.id, "routed",
+                     after={"lab_id": sub.lab_id, "due_date": sub.due_date.isoformat()})
+    return list(parts.values())

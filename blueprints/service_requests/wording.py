@@ -1,0 +1,85 @@
+"""How states, actions and timeline events read to people."""
+from flask_babel import lazy_gettext as _l
+
+from blueprints.service_requests.lifecycle import Action, State
+from blueprints.service_requests.satisfaction import Level
+from blueprints.service_requests.verdicts import Verdict
+
+STATE_LABELS = {
+    State.draft: _l("Draft"),
+    State.submitted: _l("Submitted, awaiting the lab's review"),
+    State.returned: _l("Returned: more information needed"),
+    State.rejected: _l("Declined by the lab"),
+    State.cancelled: _l("Cancelled"),
+    State.quoted: _l("Quote ready: awaiting your acceptance"),
+    State.confirmed: _l("Accepted: awaiting the sample"),
+    State.sample_received: _l("Sample received"),
+    State.in_progress: _l("Testing in progress"),
+    State.in_review: _l("Results under review"),
+    State.approved: _l("Results approved"),
+    State.issued: _l("Report issued"),
+    State.closed: _l("Closed"),
+}
+
+# Shorter words for the lab's own queue.
+LAB_STATE_LABELS = {**STATE_LABELS,
+                    State.submitted: _l("New: to review"),
+                    State.quoted: _l("Quoted: waiting for the applicant"),
+                    State.confirmed: _l("Waiting for the sample")}
+
+ACTION_LABELS = {
+    Action.submit: _l("Submit"),
+    Action.resubmit: _l("Resubmit"),
+    Action.cancel: _l("Cancel the request"),
+    Action.quote: _l("Accept and send a quote"),
+    Action.accept_free: _l("Accept (free service, no quote)"),
+    Action.return_for_info: _l("Return for more information"),
+    Action.reject: _l("Decline"),
+    Action.confirm: _l("Accept the quote"),
+    Action.receive_sample: _l("Receive samples"),
+    Action.start: _l("Start work"),
+    Action.submit_results: _l("Send results for review"),
+    Action.send_back: _l("Send back to the analyst"),
+    Action.approve: _l("Approve the results"),
+    Action.issue: _l("Issue the report"),
+    Action.close: _l("Close"),
+}
+
+EVENT_LABELS = {
+    "draft_saved": _l("Draft saved"),
+    "submitted": _l("Submitted to the desk"),
+    "routed": _l("Routed to the lab"),
+    "quoted": _l("The lab reviewed the request and sent a quote"),
+    "quote_detail": _l("Quote details recorded"),
+    "accepted": _l("The lab accepted the request"),
+    "returned": _l("Returned for more information"),
+    "rejected": _l("Declined by the lab"),
+    "resubmitted": _l("Resubmitted"),
+    "cancelled": _l("Cancelled"),
+    "quote_accepted": _l("Quote accepted"),
+    "sample_received": _l("Sample received by the lab"),
+    "work_started": _l("Testing started"),
+    "results_submitted": _l("Results sent for review"),
+    "sent_back": _l("Results sent back to the analyst"),
+    "approved": _l("Results approved"),
+    "issued": _l("Report issued"),
+    "closed": _l("Closed"),
+    "assigned": _l("Analyst assigned"),
+    "note_edited": _l("Internal note edited"),
+    "attachment_added": _l("File attached"),
+    "rated": _l("Service rated"),
+}
+
+LEVEL_LABELS = {
+    Level.very_satisfied: _l("Very satisfied"),
+    Level.satisfied: _l("Satisfied"),
+    Level.basically_satisfied: _l("Basically satisfied"),
+    Level.dissatisfied: _l("Dissatisfied"),
+    Level.very_dissatisfied: _l("Very dissatisfied"),
+}
+
+VERDICT_LABELS = {
+    Verdict.passed: _l("Pass"),
+    Verdict.failed: _l("Fail"),
+    Verdict.not_applicable: _l("n/a"),
+}
