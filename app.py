@@ -84,13 +84,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every model, so migrations and relationships see them)
-    from core.i18n import select_locale
+    from core.i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True,
                      directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 

@@ -1,11 +1,11 @@
 """Friendly error pages (and JSON under /api), never a bare traceback."""
 from flask import abort, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from core.i18n import lazy_gettext as _l
 from extensions import db
 
 MESSAGES = {

@@ -2,7 +2,6 @@
 from decimal import Decimal
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from core.i18n import lazy_gettext as _l
 from core.numbers import plain
 
 

@@ -1,8 +1,9 @@
 """WTForms validators shared by several forms, with messages in plain words."""
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
+
+from core.i18n import lazy_gettext as _l
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHONE_RE = re.compile(r"^\+?[\d\- ()]{7,20}$")

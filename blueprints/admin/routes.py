@@ -1,5 +1,4 @@
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
@@ -14,6 +13,7 @@ from blueprints.catalogue.models import Service
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.labs.models import Lab
 from core.forms import render_form
+from core.i18n import gettext as _
 from core.i18n import localized
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required

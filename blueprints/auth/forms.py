@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.forms import Form
+from core.i18n import lazy_gettext as _l
 from core.validators import mobile_number, strong_password
 
 

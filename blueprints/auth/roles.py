@@ -1,7 +1,7 @@
 """The five roles of the desk (DESIGN.md, People and what they do)."""
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 
 class Role(StrEnum):

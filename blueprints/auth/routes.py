@@ -3,7 +3,6 @@ import hmac
 import secrets
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +13,7 @@ from blueprints.auth.forms import ChangePasswordForm, CitizenSignupForm, LoginFo
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from core.forms import render_form
+from core.i18n import gettext as _
 from core.i18n import safe_next
 from core.templating import home_endpoint
 from core.timeutil import utcnow

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FieldList,
@@ -21,6 +20,7 @@ from core.forms import (
     VersionedForm,
     enum_choices,
 )
+from core.i18n import lazy_gettext as _l
 
 
 class ParameterForm(Form):

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,6 +13,7 @@ from blueprints.catalogue.search import CatalogueFilter, catalogue_query
 from blueprints.catalogue.vocabulary import IndustryChain
 from blueprints.labs.models import Capability, Lab
 from core.forms import render_form, yuan_to_cents
+from core.i18n import gettext as _
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import utcnow

@@ -1,7 +1,7 @@
 """Fixed vocabularies of the catalogue, with their labels for people."""
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 
 class ServiceKind(StrEnum):

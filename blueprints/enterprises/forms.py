@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
@@ -7,6 +6,7 @@ from blueprints.catalogue.vocabulary import INDUSTRY_LABELS
 from blueprints.enterprises import uscc
 from blueprints.enterprises.models import SIZE_LABELS
 from core.forms import EnumSelectField, Form, VersionedForm
+from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
 
 USCC_MESSAGES = {

@@ -4,12 +4,12 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.auth.roles import Role
 from blueprints.catalogue.vocabulary import IndustryChain
+from core.i18n import lazy_gettext as _l
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.timeutil import utcnow
 from extensions import db

@@ -1,5 +1,4 @@
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from blueprints.enterprises.models import (
     Invitation,
 )
 from core.forms import ConfirmForm, ReasonForm, render_form
+from core.i18n import gettext as _
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import utcnow

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from core.forms import MoneyField, PositiveIntField, VersionedForm
+from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
 
 

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +15,7 @@ from blueprints.labs import bp
 from blueprints.labs.forms import CapabilityForm, LabForm
 from blueprints.labs.models import Capability, Lab
 from core.forms import render_form, yuan_to_cents
+from core.i18n import gettext as _
 from core.i18n import localized
 from core.permissions import get_allowed_or_404, roles_required
 from extensions import db

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FieldList,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 from blueprints.service_requests.satisfaction import Level, is_bad
 from blueprints.service_requests.wording import LEVEL_LABELS
 from core.forms import Form, MoneyField, VersionedForm
+from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
 
 

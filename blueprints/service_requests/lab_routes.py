@@ -4,16 +4,16 @@ from datetime import timedelta
 
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from wtforms import SelectChoice
 
 from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.catalogue.models import Service
+from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Capability
 from blueprints.service_requests import bp, results
 from blueprints.service_requests.forms import (
@@ -44,6 +44,7 @@ from blueprints.service_requests.models import (
 from blueprints.service_requests.routes import timeline
 from blueprints.service_requests.satisfaction import Level
 from core.forms import yuan_to_cents
+from core.i18n import gettext as _
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import local_today, utcnow
@@ -69,11 +70,16 @@ def _lab_id() -> int:
 def queue():
     lab_id = _lab_id()
     args = request.args
+    # Only the columns the rows show: the queue is the page labs open all day.
     stmt = (select(SubRequest).where(SubRequest.lab_id == lab_id)
-            .options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
-                     joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
-                     joinedload(SubRequest.assignee),
-                     selectinload(SubRequest.items).joinedload(RequestItem.service)))
+            .options(joinedload(SubRequest.request).options(
+                         load_only(ServiceRequest.number, ServiceRequest.title),
+                         joinedload(ServiceRequest.enterprise).load_only(Enterprise.name),
+                         joinedload(ServiceRequest.applicant).load_only(User.name)),
+                     joinedload(SubRequest.assignee).load_only(User.name),
+                     selectinload(SubRequest.items).load_only(RequestItem.service_id)
+                     .joinedload(RequestItem.service).load_only(
+                         Service.code, Service.name_zh, Service.name_en)))
     state = args.get("state", "open")
     if state == "open":
         stmt = stmt.where(SubRequest.state.in_(OPEN_STATES))

@@ -5,13 +5,12 @@ so the per-item form and the worklist grid read results the same way."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
-
 from blueprints.audit.models import record_event
 from blueprints.catalogue.vocabulary import LimitKind
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, Result
 from blueprints.service_requests.verdicts import Verdict, verdict
+from core.i18n import lazy_gettext as _l
 from core.timeutil import utcnow
 
 MAX_ABS = Decimal(10) ** 12

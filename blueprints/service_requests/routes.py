@@ -4,7 +4,6 @@ import os
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -33,6 +32,7 @@ from blueprints.service_requests.routing import NoCapableLab
 from blueprints.service_requests.satisfaction import Level, follow_up_due, is_bad
 from blueprints.service_requests.submission import NotReadyToSubmit, preview, submit
 from core.forms import render_form
+from core.i18n import gettext as _
 from core.i18n import localized
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required

@@ -1,9 +1,8 @@
 """How states, actions and timeline events read to people."""
-from flask_babel import lazy_gettext as _l
-
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.satisfaction import Level
 from blueprints.service_requests.verdicts import Verdict
+from core.i18n import lazy_gettext as _l
 
 STATE_LABELS = {
     State.draft: _l("Draft"),

@@ -1,0 +1,221 @@
+"""One request through the whole desk in a real Chromium: an SME asks two labs at
+once, each lab quotes, the SME accepts, each lab receives the samples, enters and
+reviews results under four eyes, and the SME reads the approved results."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from blueprints.auth.roles import Role
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import Result, ServiceRequest, SubRequest
+from extensions import db
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+NUMBER = re.compile(r"QD-\d{4}-\d{6}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@pytest.fixture
+def app_factory(app_factory):
+    """The live desk as usual (CSRF and rate limits on), but with room for the nine
+    sign-ins of this walk from one address inside a minute."""
+    def build(**overrides):
+        overrides.setdefault("LOGIN_RATE_LIMIT", "60 per minute")
+        return app_factory(**overrides)
+    return build
+
+
+def sign_in(page, base, user):
+    """Sign out whoever is signed in (header button), then in through the form."""
+    sign_out = page.get_by_role("button", name="退出登录")
+    if sign_out.count():
+        sign_out.click()
+        expect(page.get_by_role("link", name="登录", exact=True)).to_be_visible()
+    else:
+        page.goto(base + "/")
+    page.get_by_role("link", name="登录", exact=True).click()
+    page.get_by_label("电子邮箱或手机号码").fill(user["email"])
+    page.get_by_label("密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+
+
+def current(model, ident):
+    """The row as it is now in the database, not as this session last saw it."""
+    db.session.rollback()
+    return db.session.get(model, ident)
+
+
+def open_in_queue(page, number):
+    page.get_by_role("link", name="待办队列").first.click()
+    expect(page.locator("h1")).to_contain_text("待办队列")
+    page.get_by_role("link", name=number, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(number)
+
+
+def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page, screenshot):
+    ntc = factories.create_lab(code="NTC9", name_zh="纺织检测中心")
+    ftc = factories.create_lab(code="FTC9", name_zh="食品检测中心")
+    fabric = factories.create_service(labs=[ntc], name_zh="童装面料甲醛含量",
+                                      price_cents=15000, turnaround_days=5)
+    food = factories.create_service(labs=[ftc], name_zh="食品包装甲醛迁移量",
+                                    price_cents=20000, turnaround_days=3)
+
+    def person(role, **kw):
+        user = factories.create_user(role, **kw)
+        return {"id": user.id, "email": user.email, "name": user.name}
+
+    sme = person(Role.sme)
+    ntc_manager = person(Role.lab_manager, lab=ntc)
+    ntc_analyst = person(Role.lab_staff, lab=ntc)
+    ftc_manager = person(Role.lab_manager, lab=ftc)
+    ftc_manager2 = person(Role.lab_manager, lab=ftc)
+    labs = {"NTC9": {"service": fabric.id, "param": fabric.parameters[0].id},
+            "FTC9": {"service": food.id, "param": food.parameters[0].id}}
+
+    # The SME writes a request for both services and saves it as a draft.
+    sign_in(page, live_server, sme)
+    expect(page.locator("h1")).to_have_text("我的委托")
+    page.get_by_role("link", name="新建委托").first.click()
+    expect(page.locator("h1")).to_have_text("新建委托")
+    page.get_by_label("委托事项").fill("春季童装面料及包装送检")
+    page.get_by_label("联系人").fill("许雅婷")
+    page.get_by_label("联系电话").fill("0595-85123456")
+    page.locator("select[name='items-0-service_id']").select_option(str(fabric.id))
+    page.locator("input[name='items-0-sample_description']").fill("针织面料 A 批")
+    page.locator("input[name='items-0-quantity']").fill("2")
+    page.locator("select[name='items-1-service_id']").select_option(str(food.id))
+    page.locator("input[name='items-1-sample_description']").fill("包装膜 B 批")
+    expect(page.locator("#estimate-total")).to_have_text("¥500.00")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator(".notice.success")).to_contain_text("草稿已保存")
+    req_id = db.session.scalar(db.select(ServiceRequest.id).order_by(ServiceRequest.id.desc()))
+    assert current(ServiceRequest, req_id).state == State.draft
+    for sample, code, price in (("针织面料 A 批", "NTC9", "¥300.00"),
+                                ("包装膜 B 批", "FTC9", "¥200.00")):
+        row = page.locator("tr", has_text=sample)
+        expect(row).to_contain_text(code)
+        expect(row).to_contain_text(price)
+        expect(row).to_contain_text(DATE)
+    screenshot(page, "10-request-draft")
+
+    page.get_by_role("button", name="提交委托").click()
+    expect(page.locator(".notice.success")).to_contain_text(NUMBER)
+    expect(page.locator("h1")).to_contain_text(NUMBER)
+    req = current(ServiceRequest, req_id)
+    assert NUMBER.fullmatch(req.number) and req.state != State.draft
+    parts = {s.lab.code: {"id": s.id, "number": s.number, "item": s.items[0].id}
+             for s in req.sub_requests}
+    assert set(parts) == {"NTC9", "FTC9"}
+    for code, part in parts.items():
+        part.update(labs[code])
+        section = page.locator("section.part", has_text=part["number"])
+        expect(section.locator(".badge.state-submitted")).to_have_text("已提交，待实验室评审")
+        assert current(SubRequest, part["id"]).state == State.submitted
+
+    # Each lab's manager reviews the request and sends the quote as prefilled.
+    for code, manager in (("NTC9", ntc_manager), ("FTC9", ftc_manager)):
+        part = parts[code]
+        other = parts["FTC9" if code == "NTC9" else "NTC9"]
+        sign_in(page, live_server, manager)
+        expect(page.get_by_role("link", name=part["number"], exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name=other["number"], exact=True)).to_have_count(0)
+        if code == "NTC9":
+            screenshot(page, "11-lab-queue")
+        open_in_queue(page, part["number"])
+        price = page.locator("input[name='lines-0-price']")
+        expect(price).to_have_value("150.00" if code == "NTC9" else "200.00")
+        if code == "NTC9":
+            screenshot(page, "12-lab-detail")
+        page.get_by_role("button", name="受理并发送报价").click()
+        expect(page.locator(".notice.success")).to_contain_text("报价已发送")
+        assert current(SubRequest, part["id"]).state == State.quoted
+
+    # The SME accepts both quotes on the request page.
+    sign_in(page, live_server, sme)
+    page.get_by_role("link", name=req.number, exact=True).click()
+    for code, total in (("NTC9", "¥300.00"), ("FTC9", "¥200.00")):
+        section = page.locator("section.part", has_text=parts[code]["number"])
+        expect(section.locator(".notice.info")).to_contain_text(total)
+        section.get_by_role("button", name="接受报价").click()
+        expect(page.locator(".notice.success")).to_contain_text("操作成功")
+        assert current(SubRequest, parts[code]["id"]).state == State.confirmed
+
+    # Each lab receives the samples, prints labels and enters a result; NTC9's
+    # analyst enters, FTC9's manager enters and so may not approve.
+    for code, worker, value in (("NTC9", ntc_analyst, "80"), ("FTC9", ftc_manager, "12.5")):
+        part = parts[code]
+        sign_in(page, live_server, worker)
+        open_in_queue(page, part["number"])
+        expect(page.get_by_label("样品状态（接收时）")).to_have_value("完好 / intact")
+        page.get_by_role("button", name="确认接收并打印样品标签").click()
+        page.wait_for_url(f"**/lab/requests/{part['id']}/labels")
+        sub = current(SubRequest, part["id"])
+        assert sub.state == State.sample_received
+        part["sample"] = sub.items[0].sample.code
+        assert part["sample"].startswith(part["number"] + "-")
+        label = page.locator(".labels .label")
+        expect(label.locator(".code")).to_have_text(part["sample"])
+        expect(label.locator(".qr svg")).to_have_count(1)
+        if code == "NTC9":
+            screenshot(page, "12-sample-labels")
+
+        page.get_by_role("link", name=part["number"]).click()
+        card = page.locator(f"#item-{part['item']}")
+        card.locator(f"input[name='r-{part['item']}-{part['param']}-value']").fill(value)
+        card.get_by_role("button", name="保存检测结果").click()
+        expect(page.locator(".notice.success")).to_contain_text("检测结果已保存")
+        expect(card.locator(f"input[name='r-{part['item']}-{part['param']}-value']")
+               ).to_have_value(value)
+        expect(card.locator(".badge")).to_have_text("不合格" if code == "NTC9" else "合格")
+        if code == "NTC9":
+            screenshot(page, "13-results")
+        assert current(SubRequest, part["id"]).state == State.in_progress
+
+        page.get_by_role("button", name="提交结果审核").click()
+        expect(page.locator(".notice.success")).to_contain_text("操作成功")
+        expect(page.locator("h1 + p .badge")).to_have_text("结果审核中")
+        assert current(SubRequest, part["id"]).state == State.in_review
+        if code == "FTC9":
+            # Four eyes: whoever entered the results sees no approve button.
+            expect(page.get_by_role("button", name="批准结果")).to_have_count(0)
+            expect(page.get_by_text("本委托的检测结果由您录入，须由其他负责人批准。")).to_be_visible()
+            screenshot(page, "13-four-eyes")
+
+    # A manager who entered nothing approves each part.
+    for code, approver in (("NTC9", ntc_manager), ("FTC9", ftc_manager2)):
+        part = parts[code]
+        sign_in(page, live_server, approver)
+        open_in_queue(page, part["number"])
+        page.get_by_role("button", name="批准结果").click()
+        expect(page.locator(".notice.success")).to_contain_text("操作成功")
+        expect(page.locator("h1 + p .badge")).to_have_text("结果已批准")
+        sub = current(SubRequest, part["id"])
+        assert sub.state == State.approved and sub.approved_by_id == approver["id"]
+        entered = db.session.scalar(db.select(Result.entered_by_id)
+                                    .filter_by(item_id=part["item"]))
+        assert entered != approver["id"]
+
+    # The SME reads the approved results, their verdicts and the timeline.
+    sign_in(page, live_server, sme)
+    page.get_by_role("link", name=req.number, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(req.number)
+    for code, shown, verdict in (("NTC9", "80 mg/kg", "不合格"), ("FTC9", "12.5 mg/kg", "合格")):
+        section = page.locator("section.part", has_text=parts[code]["number"])
+        expect(section.locator(".badge.state-approved")).to_have_text("结果已批准")
+        row = section.locator("tr", has_text="甲醛")
+        expect(row).to_contain_text(shown)
+        expect(row.locator(".badge")).to_have_text(verdict)
+        expect(section.locator("code")).to_have_text(parts[code]["sample"])
+    expect(page.locator("section.part", has_text=parts["NTC9"]["number"])
+           .locator("tr.out-of-range")).to_have_count(1)
+    timeline = page.locator("aside .card", has=page.get_by_role("heading", name="办理进度"))
+    for step in ("已提交至平台", "已分派至实验室", "实验室已完成合同评审并报价", "已接受报价",
+                 "实验室已接收样品", "结果已批准"):
+        expect(timeline).to_contain_text(step)
+    expect(timeline.locator("li", has_text="结果已批准")).to_have_count(2)
+    expect(timeline).not_to_contain_text("结果已提交审核")  # the lab's internal step
+    screenshot(page, "14-applicant-results")
