@@ -20,7 +20,10 @@ class DefaultConfig:
     # at Redis (redis://127.0.0.1:6379) so they share one count.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Wrong passwords: per account, and (looser, as an office shares one address)
+    # per client address.
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    LOGIN_IP_RATE_LIMIT = "30 per minute;300 per hour"
 
     # Behind N reverse proxies set QIDESK_PROXY_HOPS=N, so client addresses (for
     # rate limits) and https come from X-Forwarded-For / -Proto, not the proxy.

@@ -86,7 +86,8 @@ def test_change_password(client, users, login):
 
 
 def test_login_attempts_are_rate_limited(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+                      LOGIN_IP_RATE_LIMIT="3 per minute")
     client = app.test_client()
     codes = [client.post("/login", data={"login": "a@example.com", "password": "x"}).status_code
              for _ in range(4)]

@@ -156,7 +156,7 @@ def test_spellings_of_one_mobile_number_share_one_login_limit(app_factory):
 
 
 def test_behind_a_proxy_each_client_has_its_own_limit(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", PROXY_HOPS=1)
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_IP_RATE_LIMIT="2 per minute", PROXY_HOPS=1)
     client = app.test_client()
     for i in range(2):
         client.post("/login", data={"login": f"a{i}@example.com", "password": "x"},

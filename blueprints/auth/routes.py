@@ -42,6 +42,10 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_ip_rate_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
 def _login_key() -> str:
     # A second limit per account, so a password cannot be guessed from many
     # addresses; keyed on the account as it is looked up, so "138-0000-0001" and
@@ -62,7 +66,7 @@ def find_by_login(login: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_ip_rate_limit, methods=["POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_key)
 def login():
     if current_user.is_authenticated:

@@ -110,7 +110,7 @@ class ReceiveLineForm(Form):
     item_id = IntegerField()
     condition = StringField(_l("Condition on receipt"), validators=[
         DataRequired(_l("Describe the sample's condition.")), Length(max=500)],
-        default="完好 / intact")
+        default=_l("Intact"))
 
 
 class ReceiveForm(VersionedForm):

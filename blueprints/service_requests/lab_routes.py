@@ -145,7 +145,7 @@ def _page(sub: SubRequest, status: int = 200, **forms):
     entered_by = {r.entered_by_id for i in sub.items for r in i.results}
     return render_template(
         "service_requests/lab_detail.html", sub=sub, req=sub.request,
-        actions=actions_from(sub.state, current_user.role), events=timeline(sub.request, False),
+        actions=actions_from(sub.state, current_user.role), events=timeline(sub.request, False, only_part=sub),
         action_form=VersionedActionForm(formdata=None, obj=sub),
         reason_form=forms.pop("reason_form", None) or ReasonActionForm(formdata=None, obj=sub),
         note_form=forms.pop("note_form", None) or NoteForm(formdata=None, obj=sub),
@@ -309,9 +309,9 @@ def receive(sub_id: int):
     except TransitionError as err:
         return _refused(sub, err)
     retain = local_today() + SAMPLE_RETENTION
-    for item_id, line in lines.items():
-        item = items[item_id]
-        item.sample = Sample(code=f"{sub.number}-{item.position}", condition=line.condition.data,
+    # Sample codes count within the part: QD-2026-000123-2-1, -2-2 ...
+    for n, item in enumerate(sub.items, start=1):
+        item.sample = Sample(code=f"{sub.number}-{n}", condition=lines[item.id].condition.data,
                              received_by_id=current_user.id, retain_until=retain)
     db.session.commit()
     flash(_("Samples received. Print the labels and stick one on each sample."), "success")
@@ -322,8 +322,9 @@ def receive(sub_id: int):
 @roles_required(*LAB_ROLES)
 def labels(sub_id: int):
     sub = load_part(sub_id)
-    samples = [(i, i.sample, segno.make(i.sample.code, error="m").svg_inline(scale=3))
-               for i in sub.items if i.sample]
+    # One label per physical sample: an item of quantity 3 prints 3 labels (1/3 ...).
+    samples = [(i, i.sample, segno.make(i.sample.code, error="m").svg_inline(scale=3), copy)
+               for i in sub.items if i.sample for copy in range(1, i.quantity + 1)]
     return render_template("service_requests/labels.html", sub=sub, samples=samples)
 
 

@@ -136,8 +136,11 @@ PUBLIC_EVENTS = {"draft_saved", "submitted", "routed", "quoted", "accepted", "re
                  "work_started", "approved", "issued", "closed", "rated"}
 
 
-def timeline(req: ServiceRequest, for_applicant: bool) -> list[AuditEvent]:
-    sub_ids = [s.id for s in req.sub_requests]
+def timeline(req: ServiceRequest, for_applicant: bool,
+             only_part: SubRequest | None = None) -> list[AuditEvent]:
+    """The request's events in order: the applicant sees the public steps of every
+    part; a lab sees everything of its own part and nothing of the others'."""
+    sub_ids = [only_part.id] if only_part else [s.id for s in req.sub_requests]
     stmt = (db.select(AuditEvent).options(selectinload(AuditEvent.actor))
             .where(or_((AuditEvent.entity == "service_requests") & (AuditEvent.entity_id == req.id),
                        (AuditEvent.entity == "sub_requests") & AuditEvent.entity_id.in_(sub_ids)))
@@ -173,6 +176,7 @@ def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
                            routing_error=routing_error, events=timeline(req, True),
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
                            rating_form=rating_form or RatingForm(formdata=None),
+                           part_names={s.id: s.lab.code for s in req.sub_requests},
                            services_by_id={i.service_id: i.service for i in req.items}), status
 
 
