@@ -52,3 +52,14 @@ def test_every_demo_user_signs_in_and_lands_on_their_page(app, runner):
         resp = client.post("/login", data={"login": login, "password": DEMO_PASSWORD})
         assert resp.status_code == 302, login
         assert client.get(resp.headers["Location"], follow_redirects=True).status_code == 200
+
+
+def test_demo_requests_wait_in_the_labs_queues(app, runner):
+    from blueprints.service_requests.models import ServiceRequest
+    runner.invoke(args=["demo", "load"])
+    requests = db.session.scalars(db.select(ServiceRequest)).all()
+    assert len(requests) == 2 and all(r.number for r in requests)
+    client = app.test_client()
+    client.post("/login", data={"login": "manager@ntc.qidesk.example", "password": DEMO_PASSWORD})
+    queue = client.get("/lab/queue").get_data(as_text=True)
+    assert "春季童装面料安全性能送检" in queue

@@ -64,11 +64,47 @@ class LoadReport:
     capabilities: int = 0
     enterprises: int = 0
     users: int = 0
+    requests: int = 0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"labs +{self.labs}, services +{self.services}, capabilities "
-                f"+{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}")
+                f"+{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}, "
+                f"requests +{self.requests}")
+
+
+# Two submitted requests of the demo enterprise, so the labs' queues are not empty.
+DEMO_REQUESTS = [
+    dict(title="春季童装面料安全性能送检", items=[("TX-001", "针织童装面料，批号 CK-2611", 2),
+                                          ("TX-003", "同批面料", 1)]),
+    dict(title="车间压力表年度校准", items=[("MT-005", "一般压力表 0–1.6 MPa，编号 P-07", 3)]),
+]
+
+
+def _demo_requests() -> int:
+    """Submit the demo requests through the real routing (skipped once any exists)."""
+    from blueprints.service_requests.models import RequestItem, ServiceRequest
+    from blueprints.service_requests.submission import submit
+
+    if db.session.scalar(db.select(ServiceRequest.id).limit(1)) is not None:
+        return 0
+    sme = db.session.scalar(db.select(User).filter_by(email="sme@qidesk.example"))
+    codes = {s.code: s for s in db.session.scalars(db.select(Service))}
+    made = 0
+    for data in DEMO_REQUESTS:
+        if sme is None or any(code not in codes for code, _d, _q in data["items"]):
+            continue
+        req = ServiceRequest(applicant_id=sme.id, enterprise_id=sme.enterprise_id,
+                             title=data["title"], contact_name=sme.name,
+                             contact_phone=sme.enterprise.contact_phone)
+        req.items = [RequestItem(position=i, service_id=codes[code].id, sample_description=desc,
+                                 quantity=qty, price_cents=codes[code].price_cents)
+                     for i, (code, desc, qty) in enumerate(data["items"], start=1)]
+        db.session.add(req)
+        db.session.flush()
+        submit(req, sme)
+        made += 1
+    return made
 
 
 def _decimal(value) -> Decimal | None:
@@ -145,6 +181,7 @@ def load_demo() -> LoadReport:
         db.session.add(user)
         report.users += 1
     db.session.flush()
+    report.requests = _demo_requests()
     record_event(None, "demo", None, "loaded", after={
         "labs": report.labs, "services": report.services, "users": report.users})
     db.session.commit()

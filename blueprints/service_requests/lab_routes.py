@@ -111,14 +111,16 @@ def queue():
 
 
 def _lab_services(lab_id: int):
-    return db.session.scalars(select(Service).join(Capability, Capability.service_id == Service.id)
-                              .where(Capability.lab_id == lab_id).order_by(Service.code)).all()
+    return db.session.scalars(
+        select(Service).join(Capability, Capability.service_id == Service.id)
+        .where(Capability.lab_id == lab_id).order_by(Service.code)
+        .options(load_only(Service.code, Service.name_zh, Service.name_en))).all()
 
 
 def _lab_staff(lab_id: int):
-    return db.session.scalars(select(User).where(User.lab_id == lab_id, User.active,
-                                                 User.role.in_(LAB_ROLES))
-                              .order_by(User.name)).all()
+    return db.session.scalars(
+        select(User).where(User.lab_id == lab_id, User.active, User.role.in_(LAB_ROLES))
+        .order_by(User.name).options(load_only(User.name))).all()
 
 
 def load_part(sub_id: int, action: str = "view") -> SubRequest:

@@ -26,7 +26,7 @@ from blueprints.service_requests.models import (
     RequestItem,
     ServiceRequest,
     SubRequest,
-    request_loading,
+    load_whole,
 )
 from blueprints.service_requests.routing import NoCapableLab
 from blueprints.service_requests.satisfaction import Level, follow_up_due, is_bad
@@ -151,11 +151,7 @@ def timeline(req: ServiceRequest, for_applicant: bool,
 
 
 def load_request(request_id: int, action: str = "view") -> ServiceRequest:
-    req = get_allowed_or_404(ServiceRequest, request_id, action)
-    # Everything the page shows, in a fixed number of queries.
-    return db.session.scalars(db.select(ServiceRequest).where(ServiceRequest.id == req.id)
-                              .options(*request_loading())
-                              .execution_options(populate_existing=True)).one()
+    return load_whole(get_allowed_or_404(ServiceRequest, request_id, action).id)
 
 
 @bp.route("/requests/<int:request_id>")
