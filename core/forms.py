@@ -40,7 +40,8 @@ class Form(FlaskForm):
 def render_form(template: str, form, **context):
     """Render a form page: 400 when a submitted form was refused (nothing was
     changed), 200 otherwise."""
-    status = 400 if form.is_submitted() and form.errors else 200
+    status = 409 if getattr(form, "stale", False) else \
+        400 if form.is_submitted() and form.errors else 200
     return render_template(template, form=form, **context), status
 
 
@@ -68,6 +69,7 @@ class VersionedForm(Form):
         if obj is None or str(self.version.data or "") == str(obj.version):
             return True
         self.version.data = obj.version
+        self.stale = True
         self.form_errors.append(_l(
             "Someone else saved a change to this record while you were editing. Your entries "
             "are kept below: open the record in another tab to compare, then save again to "
@@ -102,7 +104,8 @@ class FiniteDecimalField(DecimalField):
         value = self.data
         if value is None:
             return
-        if not value.is_finite() or abs(value) >= self.max_abs:
+        # adjusted() first: abs() of 1e999999999 overflows the decimal context.
+        if not value.is_finite() or value.adjusted() >= 12 or abs(value) >= self.max_abs:
             self.data = None
             raise ValueError(_l("Enter a number such as 12.5."))
         if self.max_places is not None and -value.as_tuple().exponent > self.max_places:

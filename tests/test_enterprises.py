@@ -149,7 +149,7 @@ def test_profile_edit_refuses_a_stale_version(client, users, login):
     form.update(legal_representative="王五")
     resp = client.post(f"/enterprises/{ent.id}/edit", data=form)
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 400
+    assert resp.status_code == 409
     assert 'value="王五"' in page  # what this tab typed is kept
     assert 'name="version" type="hidden" value="2"' in page
     db.session.refresh(ent)

@@ -86,7 +86,7 @@ def test_changing_only_parameters_moves_the_version_and_is_audited(client, users
     assert str(service.version) != v1
     # A second admin still on the old page changes the same limit: refused, not lost.
     form.update(**{"parameters-0-limit_max": "300"})
-    assert client.post(f"/admin/services/{dummy_service.id}/edit", data=form).status_code == 400
+    assert client.post(f"/admin/services/{dummy_service.id}/edit", data=form).status_code == 409
     db.session.expire_all()
     assert db.session.get(Service, dummy_service.id).parameters[0].limit_max == 20
     ev = db.session.scalar(db.select(AuditEvent).filter_by(entity="services", action="edited"))

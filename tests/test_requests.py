@@ -468,3 +468,144 @@ def test_a_bad_review_needs_a_comment_and_opens_a_follow_up(client, users, login
     assert "报告晚了三天" not in client.get("/lab/ratings").get_data(as_text=True)
     assert client.post(f"/lab/ratings/{rating.id}/follow-up",
                        data={"follow_up_note": "x"}).status_code == 404
+
+
+def in_progress_part(client, login, users, two_labs, who="ntc_manager"):
+    """An NTC part with its sample received, results entered by `who`."""
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    quote(client, login, two_labs["ntc_manager"], sub)
+    login(users[Role.sme])
+    db.session.refresh(sub)
+    client.post(f"/requests/{req.id}/parts/{sub.id}/confirm", data={"version": str(sub.version)})
+    db.session.refresh(sub)
+    login(two_labs[who])
+    client.post(f"/lab/requests/{sub.id}/receive", data={
+        "version": str(sub.version), "lines-0-item_id": str(sub.items[0].id),
+        "lines-0-condition": "完好"})
+    db.session.refresh(sub)
+    return req, sub
+
+
+def post_result(client, sub, value):
+    db.session.refresh(sub)
+    item = sub.items[0]
+    param = item.service.parameters[0]
+    return client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
+                       data={"version": str(sub.version), f"r-{item.id}-{param.id}-value": value})
+
+
+def test_saving_a_form_unchanged_does_not_take_over_the_results(client, users, login, two_labs):
+    req, sub = in_progress_part(client, login, users, two_labs)
+    post_result(client, sub, "80")                     # the manager enters the value
+    login(two_labs["ntc_analyst"])
+    post_result(client, sub, "80")                     # the analyst saves it unchanged
+    db.session.refresh(sub)
+    client.post(f"/lab/requests/{sub.id}/do/submit_results", data={"version": str(sub.version)})
+    login(two_labs["ntc_manager"])
+    db.session.refresh(sub)
+    resp = client.post(f"/lab/requests/{sub.id}/do/approve", data={"version": str(sub.version)})
+    assert resp.status_code == 400
+    db.session.refresh(sub)
+    assert sub.state == State.in_review
+
+
+def test_amended_results_keep_their_history(client, users, login, two_labs):
+    req, sub = in_progress_part(client, login, users, two_labs, who="ntc_analyst")
+    post_result(client, sub, "80")
+    post_result(client, sub, "70")
+    events = db.session.scalars(db.select(AuditEvent).filter_by(action="results_entered")
+                                .order_by(AuditEvent.id)).all()
+    assert len(events) == 2
+    (param_id, first), = events[0].after.items()
+    assert first["value"] == "80" and first["verdict"] == "fail"
+    assert events[1].before[param_id]["value"] == "80"
+    assert events[1].after[param_id]["value"] == "70"
+
+
+def test_an_empty_worklist_post_starts_nothing(client, users, login, two_labs):
+    req, sub = in_progress_part(client, login, users, two_labs, who="ntc_analyst")
+    assert sub.state == State.sample_received
+    item = sub.items[0]
+    resp = client.post(f"/lab/worklist?service={two_labs['fabric'].id}",
+                       data={f"v-{item.id}": str(sub.version)})
+    assert resp.status_code == 302
+    db.session.refresh(sub)
+    assert sub.state == State.sample_received
+
+
+@pytest.mark.parametrize("value,ok", [("1,5", False), ("1,250.5", True), ("1e999999999999999999",
+                                                                          False)])
+def test_decimal_commas_and_overflows(client, users, login, two_labs, value, ok):
+    req, sub = in_progress_part(client, login, users, two_labs, who="ntc_analyst")
+    resp = post_result(client, sub, value)
+    assert resp.status_code == (302 if ok else 400)
+    stored = db.session.scalar(db.select(Result))
+    assert (stored is not None and str(stored.value.normalize()) == "1250.5") if ok else \
+        stored is None
+
+
+@pytest.mark.parametrize("query", ["assignee=²", "assignee=99999999999999999999",
+                                   "service=99999999999999999999", "state=nonsense",
+                                   "sort=drop", "due=%00"])
+def test_odd_queue_filters_are_not_errors(client, login, two_labs, query):
+    login(two_labs["ntc_manager"])
+    assert client.get(f"/lab/queue?{query}").status_code in (200, 400)
+
+
+def test_quote_with_a_line_too_many_or_an_absurd_price_is_refused(client, users, login,
+                                                                  two_labs):
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    login(two_labs["ntc_manager"])
+    base = {"version": str(sub.version), "lines-0-item_id": str(sub.items[0].id),
+            "lines-0-price": "150"}
+    extra = {**base, "lines-0-price": "x", "lines-1-item_id": "999", "lines-1-price": "1"}
+    assert client.post(f"/lab/requests/{sub.id}/quote", data=extra).status_code == 400
+    huge = {**base, "lines-0-price": "1e999999999999999999"}
+    assert client.post(f"/lab/requests/{sub.id}/quote", data=huge).status_code == 400
+    db.session.refresh(sub)
+    assert sub.state == State.submitted
+
+
+def test_a_rating_level_out_of_range_is_refused(client, users, login, two_labs):
+    req, sub = closed_part(client, login, users, two_labs)
+    for level in ("9", "-1", "abc"):
+        assert client.post(f"/requests/{req.id}/parts/{sub.id}/rate",
+                           data={"level": level}).status_code == 400
+    db.session.refresh(sub)
+    assert sub.rating is None
+
+
+def test_a_follow_up_is_recorded_once(client, users, login, two_labs):
+    from blueprints.service_requests.models import Rating
+    req, sub = closed_part(client, login, users, two_labs)
+    client.post(f"/requests/{req.id}/parts/{sub.id}/rate", data={"level": "1", "comment": "差"})
+    rating = db.session.scalar(db.select(Rating))
+    login(two_labs["ftc_manager"])
+    client.post(f"/lab/ratings/{rating.id}/follow-up", data={"follow_up_note": "first"})
+    resp = client.post(f"/lab/ratings/{rating.id}/follow-up", data={"follow_up_note": "second"})
+    assert resp.status_code == 409
+    db.session.refresh(rating)
+    assert rating.follow_up_note == "first"
+
+
+def test_a_stale_draft_is_neither_deleted_nor_overwritten(client, users, login, two_labs):
+    login(users[Role.sme])
+    req = make_draft(client, two_labs["fabric"])
+    old = str(req.version)
+    form = draft_form(two_labs["fabric"], title="第二版")
+    form["version"] = old
+    assert client.post(f"/requests/{req.id}/edit", data=form).status_code == 302
+    form["title"] = "第三版"
+    assert client.post(f"/requests/{req.id}/edit", data=form).status_code == 409
+    assert client.post(f"/requests/{req.id}/delete", data={"version": old}).status_code == 409
+    db.session.refresh(req)
+    assert req.title == "第二版"
+
+
+def test_a_draft_with_fifty_items_can_still_be_edited(client, users, login, two_labs):
+    login(users[Role.sme])
+    req = make_draft(client, *([two_labs["fabric"]] * 50))
+    assert len(req.items) == 50
+    assert client.get(f"/requests/{req.id}/edit").status_code == 200

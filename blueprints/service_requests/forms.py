@@ -127,7 +127,8 @@ class RatingForm(Form):
     submit = SubmitField(_l("Send my rating"))
 
     def validate_comment(self, field):
-        if self.level.data and is_bad(Level(self.level.data)) and not field.data:
+        level = self.level.data
+        if level in Level._value2member_map_ and is_bad(Level(level)) and not field.data:
             raise ValidationError(_l("Tell the lab what went wrong, so it can follow up."))
 
 

@@ -43,6 +43,7 @@ from blueprints.service_requests.models import (
 )
 from blueprints.service_requests.routes import timeline
 from blueprints.service_requests.satisfaction import Level
+from core.converters import MAX_ID
 from core.forms import yuan_to_cents
 from core.i18n import gettext as _
 from core.pagination import paginate
@@ -92,7 +93,7 @@ def queue():
     elif due == "week":
         stmt = stmt.where(SubRequest.due_date <= today + timedelta(days=7))
     service_id = args.get("service", type=int)
-    if service_id:
+    if service_id and 0 < service_id <= MAX_ID:
         stmt = stmt.where(SubRequest.id.in_(select(RequestItem.sub_request_id)
                                             .where(RequestItem.service_id == service_id)))
     assignee = args.get("assignee", "")
@@ -100,8 +101,8 @@ def queue():
         stmt = stmt.where(SubRequest.assignee_id == current_user.id)
     elif assignee == "none":
         stmt = stmt.where(SubRequest.assignee_id.is_(None))
-    elif assignee.isdigit():
-        stmt = stmt.where(SubRequest.assignee_id == int(assignee))
+    elif (assignee_id := args.get("assignee", type=int)) and 0 < assignee_id <= MAX_ID:
+        stmt = stmt.where(SubRequest.assignee_id == assignee_id)
     sort = args.get("sort", "due") if args.get("sort") in SORTS else "due"
     page = paginate(stmt.order_by(*SORTS[sort]))
     return render_template("service_requests/lab_queue.html", page=page, today=today,
@@ -144,7 +145,7 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         SelectChoice(u.id, u.name) for u in staff]
     quote = forms.pop("quote_form", None) or _quote_form(sub)
     receive = forms.pop("receive_form", None) or _receive_form(sub)
-    entered_by = {r.entered_by_id for i in sub.items for r in i.results}
+    entered_by = results.entered_by(sub.items)
     return render_template(
         "service_requests/lab_detail.html", sub=sub, req=sub.request,
         actions=actions_from(sub.state, current_user.role), events=timeline(sub.request, False, only_part=sub),
@@ -220,7 +221,7 @@ def lab_action(sub_id: int, action: str):
             if missing:
                 raise Refusal(_("Some parameters have no result yet."))
         if act == Action.approve:
-            if any(r.entered_by_id == current_user.id for i in sub.items for r in i.results):
+            if current_user.id in results.entered_by(sub.items):
                 # Four eyes: whoever entered results does not approve them.
                 raise Refusal(_("You entered results of this request, so another manager "
                                 "must approve them."))
@@ -240,14 +241,14 @@ def lab_action(sub_id: int, action: str):
 def quote(sub_id: int):
     sub = load_part(sub_id, "work")
     form = QuoteForm()
+    items = {i.id: i for i in sub.items}
+    lines = {line.form.item_id.data: line.form for line in form.lines}
+    if set(lines) != set(items) or len(form.lines) != len(items):
+        abort(400)  # one line per item of this part, no more, no less
     if not form.validate_on_submit():
         return _page(sub, 400, quote_form=form)
     if not form.check_version(sub):
         return _stale(sub, quote_form=form)
-    items = {i.id: i for i in sub.items}
-    lines = {line.form.item_id.data: line.form for line in form.lines}
-    if set(lines) != set(items):
-        abort(400)
     listed = dict(db.session.execute(select(Capability.service_id, Capability.price_cents)
                                      .where(Capability.lab_id == sub.lab_id)).all())
     changes = []
@@ -298,14 +299,14 @@ def assign(sub_id: int):
 def receive(sub_id: int):
     sub = load_part(sub_id, "work")
     form = ReceiveForm()
+    items = {i.id: i for i in sub.items}
+    lines = {line.form.item_id.data: line.form for line in form.lines}
+    if set(lines) != set(items) or len(form.lines) != len(items):
+        abort(400)
     if not form.validate_on_submit():
         return _page(sub, 400, receive_form=form)
     if not form.check_version(sub):
         return _stale(sub)
-    items = {i.id: i for i in sub.items}
-    lines = {line.form.item_id.data: line.form for line in form.lines}
-    if set(lines) != set(items):
-        abort(400)
     try:
         sub.take(Action.receive_sample, current_user)
     except TransitionError as err:
@@ -442,6 +443,9 @@ def follow_up(rating_id: int):
     rating = db.session.get(Rating, rating_id)
     if rating is None or rating.lab_id != _lab_id() or rating.follow_up_due is None:
         abort(404)
+    if rating.followed_up_at is not None:
+        flash(_("This review was followed up already."), "error")
+        return ratings(), 409
     form = FollowUpForm()
     if not form.validate_on_submit():
         flash(_("Describe the follow-up."), "error")

@@ -2,16 +2,21 @@
 
 `parse_entry` is plain Python: raw strings in, a checked entry or an error out,
 so the per-item form and the worklist grid read results the same way."""
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from blueprints.audit.models import record_event
+from sqlalchemy import select
+
+from blueprints.audit.models import AuditEvent, record_event
 from blueprints.catalogue.vocabulary import LimitKind
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, Result
 from blueprints.service_requests.verdicts import Verdict, verdict
 from core.i18n import lazy_gettext as _l
+from core.numbers import plain
 from core.timeutil import utcnow
+from extensions import db
 
 MAX_ABS = Decimal(10) ** 12
 
@@ -29,15 +34,23 @@ def field_name(item_id: int, parameter_id: int, part: str) -> str:
     return f"r-{item_id}-{parameter_id}-{part}"
 
 
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _number(raw: str):
-    raw = (raw or "").strip().replace(",", "")
+    raw = (raw or "").strip()
     if not raw:
         return None, None
+    if "," in raw:
+        # Only thousands grouping (1,250.5); "1,5" would silently read as 15.
+        if not THOUSANDS.match(raw):
+            return None, _l("“%(raw)s”: write decimals with a point, such as 1.5.", raw=raw)
+        raw = raw.replace(",", "")
     try:
         value = Decimal(raw)
     except InvalidOperation:
         return None, _l("“%(raw)s” is not a number.", raw=raw)
-    if not value.is_finite() or abs(value) >= MAX_ABS or -value.as_tuple().exponent > 6:
+    if not value.is_finite() or value.adjusted() >= 12 or -value.as_tuple().exponent > 6:
         return None, _l("“%(raw)s” is not a number the desk can keep (at most 6 decimals).",
                         raw=raw)
     return value, None
@@ -84,26 +97,54 @@ def read_item(item: RequestItem, form) -> tuple[list[Entry], dict[str, str]]:
     return entries, errors
 
 
+def _shown(value: Decimal | None, uncertainty: Decimal | None, text: str, verdict: Verdict):
+    return {"value": plain(value), "uncertainty": plain(uncertainty), "text": text,
+            "verdict": verdict.value}
+
+
 def save(item: RequestItem, entries: list[Entry], user) -> int:
-    """Store entries on the item (replacing earlier values of the same parameters);
-    the first results start the work. Returns how many were stored."""
-    sub = item.sub_request
-    if sub.state == State.sample_received:
-        sub.take(Action.start, user)
-    sub.updated_at = utcnow()  # moves the version: a form opened before this is stale
+    """Store the entries that change something (a form posts back the values it
+    showed; those are not re-entered by whoever saves). The first change starts the
+    work. Every change is in the audit log with the value before and after, so an
+    amended result stays traceable and whoever entered a value is known for good.
+    Returns how many results changed."""
     existing = {r.parameter_id: r for r in item.results}
+    changes = []
     for e in entries:
         result = existing.get(e.parameter_id)
+        new = _shown(e.value, e.uncertainty, e.text_value, e.verdict)
+        old = _shown(result.value, result.uncertainty, result.text_value, result.verdict) \
+            if result else None
+        if old == new:
+            continue
         if result is None:
             result = Result(parameter_id=e.parameter_id)
             item.results.append(result)
         result.value, result.uncertainty = e.value, e.uncertainty
         result.text_value, result.verdict = e.text_value, e.verdict
         result.entered_by_id, result.entered_at = user.id, utcnow()
-    if entries:
-        record_event(user, "request_items", item.id, "results_entered",
-                     after={"parameters": len(entries)})
-    return len(entries)
+        changes.append((e.parameter_id, old, new))
+    if not changes:
+        return 0
+    sub = item.sub_request
+    if sub.state == State.sample_received:
+        sub.take(Action.start, user)
+    sub.updated_at = utcnow()  # moves the version: a form opened before this is stale
+    record_event(user, "request_items", item.id, "results_entered",
+                 before={str(p): old for p, old, _new in changes if old},
+                 after={str(p): new for p, _old, new in changes})
+    return len(changes)
+
+
+def entered_by(items: list[RequestItem]) -> set[int]:
+    """Everyone who ever entered or changed a result of these items (four eyes)."""
+    ids = [i.id for i in items]
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(AuditEvent.actor_id).where(AuditEvent.entity == "request_items",
+                                          AuditEvent.entity_id.in_(ids),
+                                          AuditEvent.action == "results_entered")))
 
 
 def missing_results(item: RequestItem) -> list:

@@ -111,7 +111,7 @@ def edit(request_id: int | None = None):
             preset = request.args.get("service", type=int)
             if preset and any(c.value == preset for c in choices):
                 form.items[0].form.service_id.data = preset
-        for _i in range(3):
+        for _i in range(min(3, form.items.max_entries - len(form.items))):
             form.items.append_entry()
             form.items[-1].form.service_id.choices = choices
     if form.validate_on_submit() and form.check_version(req):
@@ -215,8 +215,12 @@ def submit_request(request_id: int):
 @roles_required(*APPLICANTS)
 def delete_draft(request_id: int):
     req = get_allowed_or_404(ServiceRequest, request_id, "edit")
-    if not VersionedActionForm().validate_on_submit():
+    form = VersionedActionForm()
+    if not form.validate_on_submit():
         abort(400)
+    if not form.check_version(req):
+        flash(_("The draft changed since you opened it; check it before deleting."), "error")
+        return _detail_page(load_request(req.id), 409)
     record_event(current_user, "service_requests", req.id, "draft_deleted",
                  before={"title": req.title})
     db.session.delete(req)
