@@ -93,7 +93,11 @@ def fill(url: str, n_requests: int) -> dict:
         db.session.commit()
 
         batch = {"requests": [], "subs": [], "items": [], "results": [], "events": []}
-        ids = {"item": 0, "result": 0, "event": 0}
+
+        def top(model):  # the demo data holds a few rows already: number after them
+            return db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
+        base_req = max(top(ServiceRequest), top(SubRequest))
+        ids = {"item": top(RequestItem), "result": top(Result), "event": top(AuditEvent)}
         t0 = time.perf_counter()
 
         def flush():
@@ -106,14 +110,14 @@ def fill(url: str, n_requests: int) -> dict:
             db.session.commit()
 
         today = date.today()
-        for r in range(1, n_requests + 1):
+        for r in range(base_req + 1, base_req + n_requests + 1):
             ent = rng.randrange(200)
             created = now - timedelta(minutes=r * 5)
             code = LAB_CODES[r % 5]
             state = rng.choice(STATES)
             due = today + timedelta(days=rng.randint(-20, 20))
             batch["requests"].append({
-                "id": r, "number": f"QD-2026-{r:06d}", "state": "submitted",
+                "id": r, "number": f"QD-2025-{r:06d}", "state": "submitted",
                 "enterprise_id": base_ent + ent, "applicant_id": base_user + ent,
                 "title": f"压测委托 {r}", "contact_name": "测试", "contact_phone": "0595-1",
                 "notes": "", "submitted_at": created, "due_date": due, "created_at": created,
@@ -142,12 +146,12 @@ def fill(url: str, n_requests: int) -> dict:
             for action in ("submitted", "quoted", "sample_received"):
                 ids["event"] += 1
                 batch["events"].append({
-                    "id": 1_000_000 + ids["event"], "created_at": created,
+                    "id": ids["event"], "created_at": created,
                     "actor_id": base_user + ent,
                     "entity": "service_requests" if action == "submitted" else "sub_requests",
                     "entity_id": r, "action": action, "before": None, "after": None,
                     "reason": ""})
-            if r % 5000 == 0:
+            if (r - base_req) % 5000 == 0:
                 flush()
         flush()
         if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
