@@ -236,15 +236,21 @@ def lab_action(sub_id: int, action: str):
     return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
 
 
+def _lines_by_item(sub: SubRequest, form):
+    """The posted per-item lines by item id: exactly one per item of this part."""
+    items = {i.id: i for i in sub.items}
+    lines = {line.form.item_id.data: line.form for line in form.lines}
+    if set(lines) != set(items) or len(form.lines) != len(items):
+        abort(400)
+    return items, lines
+
+
 @bp.route("/lab/requests/<int:sub_id>/quote", methods=["POST"])
 @roles_required(Role.lab_manager)
 def quote(sub_id: int):
     sub = load_part(sub_id, "work")
     form = QuoteForm()
-    items = {i.id: i for i in sub.items}
-    lines = {line.form.item_id.data: line.form for line in form.lines}
-    if set(lines) != set(items) or len(form.lines) != len(items):
-        abort(400)  # one line per item of this part, no more, no less
+    items, lines = _lines_by_item(sub, form)
     if not form.validate_on_submit():
         return _page(sub, 400, quote_form=form)
     if not form.check_version(sub):
@@ -299,10 +305,7 @@ def assign(sub_id: int):
 def receive(sub_id: int):
     sub = load_part(sub_id, "work")
     form = ReceiveForm()
-    items = {i.id: i for i in sub.items}
-    lines = {line.form.item_id.data: line.form for line in form.lines}
-    if set(lines) != set(items) or len(form.lines) != len(items):
-        abort(400)
+    _items, lines = _lines_by_item(sub, form)
     if not form.validate_on_submit():
         return _page(sub, 400, receive_form=form)
     if not form.check_version(sub):
