@@ -308,9 +308,23 @@ def test_returned_request_goes_back_to_the_applicant_with_the_reason(client, use
     assert sub.state == State.returned
     login(users[Role.sme])
     assert "请说明产品类别" in client.get(f"/requests/{req.id}").get_data(as_text=True)
-    client.post(f"/requests/{req.id}/parts/{sub.id}/resubmit", data={"version": str(sub.version)})
+    import io
+    resp = client.post(f"/requests/{req.id}/attachments", data={
+        "file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "category.pdf")},
+        content_type="multipart/form-data")
+    assert resp.status_code == 302  # a returned request takes files again
+    client.post(f"/requests/{req.id}/parts/{sub.id}/resubmit",
+                data={"version": str(sub.version), "answer": "婴幼儿用品，A 类"})
     db.session.refresh(sub)
     assert sub.state == State.submitted
+    login(two_labs["ftc_manager"])
+    page = client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    assert "婴幼儿用品，A 类" in page and "category.pdf" in page
+    login(users[Role.sme])
+    late = client.post(f"/requests/{req.id}/attachments", data={
+        "file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "late.pdf")},
+        content_type="multipart/form-data")
+    assert late.status_code == 403  # not once the lab has it again
 
 
 def test_an_illegal_step_is_a_message_not_an_error(client, users, login, two_labs):

@@ -71,6 +71,9 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
         if not user.is_authenticated:
             return False
         if self.is_applicant(user):
+            if action == "attach":  # files go with a draft, or answer a lab's question
+                return self.state == State.draft or any(
+                    s.state == State.returned for s in self.sub_requests)
             return action == "view" or (action == "edit" and self.state == State.draft)
         if action != "view":
             return False

@@ -245,8 +245,12 @@ def part_action(request_id: int, sub_id: int, action: str):
         flash(_("Someone changed this request while you were looking at it; check it and "
                 "try again."), "error")
         return _detail_page(load_request(req.id), 409)
+    # An answer to the lab's question travels with the resubmission (the lab reads it
+    # in the part's timeline).
+    answer = (request.form.get("answer") or "").strip()[:2000]
     try:
-        sub.take(APPLICANT_ACTIONS[action], current_user)
+        sub.take(APPLICANT_ACTIONS[action], current_user,
+                 reason=answer if action == Action.resubmit.value else "")
     except TransitionError as err:
         db.session.rollback()
         _refuse(err)
@@ -270,7 +274,7 @@ def upload_folder() -> str:
 @bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
 @roles_required(*APPLICANTS)
 def upload(request_id: int):
-    req = get_allowed_or_404(ServiceRequest, request_id, "edit")
+    req = get_allowed_or_404(ServiceRequest, request_id, "attach")
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(_("Choose a file to attach."), "error")
