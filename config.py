@@ -31,6 +31,7 @@ class DefaultConfig:
 
     # Uploaded files live outside static/ (default: instance/uploads).
     UPLOAD_FOLDER = None
+    CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
 
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

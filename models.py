@@ -2,6 +2,7 @@
 from blueprints.audit.models import AuditEvent  # noqa: F401
 from blueprints.auth.models import User  # noqa: F401
 from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter  # noqa: F401
+from blueprints.certificates.models import Certificate  # noqa: F401
 from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
 from blueprints.labs.models import Capability, Lab  # noqa: F401
 from blueprints.service_requests.models import (  # noqa: F401

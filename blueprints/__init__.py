@@ -3,6 +3,7 @@ from blueprints.admin import bp as admin_bp
 from blueprints.audit import bp as audit_bp
 from blueprints.auth import bp as auth_bp
 from blueprints.catalogue import bp as catalogue_bp
+from blueprints.certificates import bp as certificates_bp
 from blueprints.enterprises import bp as enterprises_bp
 from blueprints.labs import bp as labs_bp
 from blueprints.public import bp as public_bp
@@ -15,6 +16,7 @@ BLUEPRINTS = [
     (labs_bp, None),
     (catalogue_bp, None),
     (service_requests_bp, None),
+    (certificates_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

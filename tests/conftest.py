@@ -75,6 +75,7 @@ def make_config(database_uri, tmp_path, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "desk.test",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
     }
     config.update(overrides)
     return config
@@ -201,3 +202,24 @@ def users(app, dummy_lab, dummy_enterprise):
         Role.lab_staff: factories.create_user(Role.lab_staff, lab=dummy_lab),
         Role.lab_manager: factories.create_user(Role.lab_manager, lab=dummy_lab),
     }
+
+
+@pytest.fixture
+def two_labs(app):
+    """Two labs, each the only one offering its service, with their managers."""
+    from blueprints.auth.roles import Role
+    fabric_lab = factories.create_lab(code="NTC1", name_zh="纺织中心")
+    food_lab = factories.create_lab(code="FTC1", name_zh="食品中心")
+    fabric = factories.create_service(labs=[fabric_lab], name_en="Formaldehyde",
+                                      price_cents=15000, turnaround_days=5)
+    food = factories.create_service(labs=[food_lab], name_en="Lead in food", price_cents=20000,
+                                    turnaround_days=3)
+    staff = {
+        "ntc_manager": factories.create_user(Role.lab_manager, lab=fabric_lab),
+        "ntc_manager2": factories.create_user(Role.lab_manager, lab=fabric_lab),
+        "ntc_analyst": factories.create_user(Role.lab_staff, lab=fabric_lab),
+        "ftc_manager": factories.create_user(Role.lab_manager, lab=food_lab),
+        "ftc_manager2": factories.create_user(Role.lab_manager, lab=food_lab),
+    }
+    return {"fabric_lab": fabric_lab, "food_lab": food_lab, "fabric": fabric, "food": food,
+            **staff}

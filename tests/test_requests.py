@@ -13,26 +13,6 @@ from extensions import db
 from tests import factories
 
 
-@pytest.fixture
-def two_labs(app):
-    """Two labs, each the only one offering its service."""
-    fabric_lab = factories.create_lab(code="NTC1", name_zh="纺织中心")
-    food_lab = factories.create_lab(code="FTC1", name_zh="食品中心")
-    fabric = factories.create_service(labs=[fabric_lab], name_en="Formaldehyde",
-                                      price_cents=15000, turnaround_days=5)
-    food = factories.create_service(labs=[food_lab], name_en="Lead in food", price_cents=20000,
-                                    turnaround_days=3)
-    staff = {
-        "ntc_manager": factories.create_user(Role.lab_manager, lab=fabric_lab),
-        "ntc_manager2": factories.create_user(Role.lab_manager, lab=fabric_lab),
-        "ntc_analyst": factories.create_user(Role.lab_staff, lab=fabric_lab),
-        "ftc_manager": factories.create_user(Role.lab_manager, lab=food_lab),
-        "ftc_manager2": factories.create_user(Role.lab_manager, lab=food_lab),
-    }
-    return {"fabric_lab": fabric_lab, "food_lab": food_lab, "fabric": fabric, "food": food,
-            **staff}
-
-
 def draft_form(*services, title="童装面料送检"):
     data = {"title": title, "contact_name": "许雅婷", "contact_phone": "0595-85123456",
             "notes": "加急"}

@@ -13,6 +13,7 @@ from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.catalogue.models import Service
+from blueprints.certificates import issuing
 from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Capability
 from blueprints.service_requests import bp, results
@@ -156,7 +157,8 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         results_errors=forms.pop("results_errors", {}), posted=forms.pop("posted", {}),
         field_name=results.field_name, missing=results.missing_results,
         may_approve=current_user.id not in entered_by,
-        reason_actions=REASON_ACTIONS, final_states=FINAL_STATES), status
+        reason_actions=REASON_ACTIONS, final_states=FINAL_STATES,
+        certificate=issuing.valid_certificates([sub.id]).get(sub.id)), status
 
 
 @bp.route("/lab/requests/<int:sub_id>")
@@ -228,7 +230,12 @@ def lab_action(sub_id: int, action: str):
             sub.approved_by_id, sub.approved_at = current_user.id, utcnow()
         if act in (Action.return_for_info, Action.reject):
             sub.applicant_message = reason
+        if act == Action.issue:
+            certificate = issuing.issue(sub, current_user)
         sub.take(act, current_user, reason=reason)
+        if act == Action.issue:
+            record_event(current_user, "certificates", certificate.id, "issued",
+                         after={"number": certificate.number, "sha256": certificate.sha256})
     except (TransitionError, Refusal) as err:
         return _refused(sub, err)
     db.session.commit()

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)
+
+from blueprints.certificates import routes  # noqa: E402,F401
