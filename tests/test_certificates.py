@@ -43,6 +43,8 @@ def test_the_pdf_says_what_17025_asks(app, client, users, login, two_labs):
         assert cert.number in text, f"number missing on page {n}"
         assert f"Page {n} of {len(pages)}" in text
     text = "\n".join(pages)
+    assert cert.verification_code in text
+    assert f"verify?number={cert.number}&code={cert.verification_code}" in text.replace("&amp;", "&")
     assert req.enterprise.name in text                      # customer
     assert two_labs["food_lab"].name_zh in text             # the lab, in Chinese
     assert two_labs["food"].method_standard in text         # method

@@ -9,7 +9,7 @@ import segno
 from flask import current_app, render_template, url_for
 
 from blueprints.catalogue.vocabulary import ServiceKind
-from blueprints.certificates.models import Certificate, CertificateKind
+from blueprints.certificates.models import Certificate, CertificateKind, new_verification_code
 from blueprints.certificates.rendering import html_to_pdf
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
 from core.numbering import next_value
@@ -146,7 +146,9 @@ def issue(sub, user) -> Certificate:
     number = f"{sub.lab.code}-{year}-{next_value('cert-' + sub.lab.code, year):05d}"
     cert = Certificate(number=number, kind=kind_for(sub), sub_request_id=sub.id,
                        lab_id=sub.lab_id, issued_at=utcnow(), signed_by_id=user.id,
-                       sha256="", stored_name=uuid.uuid4().hex + ".pdf")
+                       sha256="", stored_name=uuid.uuid4().hex + ".pdf",
+                       # set now, not at flush: the PDF prints it and its QR code carries it
+                       verification_code=new_verification_code())
     cert.signed_by = user
     html = render_template("certificates/document.html", c=build_context(sub, cert))
     pdf = html_to_pdf(html, current_app.static_folder)
