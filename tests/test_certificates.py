@@ -53,6 +53,24 @@ def test_the_pdf_says_what_17025_asks(app, client, users, login, two_labs):
     assert "End of report" in text
 
 
+def test_a_page_render_is_saved_for_people_to_look_at(app, client, users, login, two_labs,
+                                                       tmp_path):
+    """test-artifacts/certificates/test-report-page1.png, rendered by pdftoppm."""
+    import subprocess
+
+    from tests.conftest import ROOT
+    req, sub, cert = issued(client, login, users, two_labs)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(stored_bytes(app, cert))
+    out = os.path.join(ROOT, "test-artifacts", "certificates")
+    os.makedirs(out, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1",
+                    str(pdf), os.path.join(out, "test-report-page1")], check=True)
+    png = os.path.join(out, "test-report-page1.png")
+    with open(png, "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
 def test_public_verification_shows_status_not_the_customer(app, client, users, login,
                                                            two_labs):
     req, sub, cert = issued(client, login, users, two_labs)
