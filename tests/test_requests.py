@@ -331,20 +331,8 @@ def test_a_stale_form_is_refused(client, users, login, two_labs):
 
 
 def test_worklist_saves_a_grid_of_results_in_one_post(client, users, login, two_labs):
-    sub_ids = []
-    for _ in range(3):
-        req, parts = submitted(client, login, users, two_labs)
-        sub = parts["NTC1"]
-        quote(client, login, two_labs["ntc_manager"], sub)
-        login(users[Role.sme])
-        db.session.refresh(sub)
-        client.post(f"/requests/{req.id}/parts/{sub.id}/confirm", data={"version": str(sub.version)})
-        db.session.refresh(sub)
-        login(two_labs["ntc_analyst"])
-        client.post(f"/lab/requests/{sub.id}/receive", data={
-            "version": str(sub.version), "lines-0-item_id": str(sub.items[0].id),
-            "lines-0-condition": "完好"})
-        sub_ids.append(sub.id)
+    sub_ids = [in_progress_part(client, login, users, two_labs, who="ntc_analyst")[1].id
+               for _ in range(3)]
     service = two_labs["fabric"]
     param = service.parameters[0]
     page = client.get(f"/lab/worklist?service={service.id}").get_data(as_text=True)
