@@ -32,6 +32,10 @@ class DefaultConfig:
     # Uploaded files live outside static/ (default: instance/uploads).
     UPLOAD_FOLDER = None
     CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
+    # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is
+    # generated on first start, a deployment puts its own there)
+    SIGNING_FOLDER = None
+    BATCH_PROCESSES = 2  # rendering processes of the worker's certificate batches (one a core)
 
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

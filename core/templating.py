@@ -46,6 +46,10 @@ def home_endpoint(user) -> str:
 
 
 def register(app) -> None:
+    # Imported here: the certificates package pulls in the request routes, which
+    # import this module.
+    from blueprints.certificates.wording import BATCH_STATE_LABELS, CERTIFICATE_STATUS_LABELS
+
     app.jinja_env.filters.update(money=money, localtime=localtime, number=plain)
     app.jinja_env.globals.update(
         localized=localized, current_language=current_language, url_with=url_with,
@@ -54,7 +58,8 @@ def register(app) -> None:
         LIMIT_LABELS=LIMIT_LABELS, SIZE_LABELS=SIZE_LABELS, STATUS_LABELS=STATUS_LABELS,
         STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
         ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS, VERDICT_LABELS=VERDICT_LABELS,
-        LEVEL_LABELS=LEVEL_LABELS)
+        LEVEL_LABELS=LEVEL_LABELS, CERTIFICATE_STATUS_LABELS=CERTIFICATE_STATUS_LABELS,
+        BATCH_STATE_LABELS=BATCH_STATE_LABELS)
 
     @app.context_processor
     def user_context():

@@ -66,6 +66,15 @@ def worker_id(request):
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
+@pytest.fixture(scope="session")
+def signing_folder(tmp_path_factory):
+    """One signing pair for the whole run, generated as on a desk's first start."""
+    from blueprints.certificates.signing import ensure_signing_pair
+    folder = str(tmp_path_factory.mktemp("signing"))
+    ensure_signing_pair(folder)
+    return folder
+
+
 def make_config(database_uri, tmp_path, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -93,12 +102,13 @@ def _empty_tables():
 
 
 @pytest.fixture
-def app_factory(database_uri, tmp_path):
+def app_factory(database_uri, tmp_path, signing_folder):
     """Build an app with config overrides; every table is emptied afterwards."""
     made = []
 
     def build(**overrides):
-        app = create_app(make_config(database_uri, tmp_path, **overrides))
+        app = create_app(make_config(database_uri, tmp_path, SIGNING_FOLDER=signing_folder,
+                                      **overrides))
         made.append(app)
         return app
 

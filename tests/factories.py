@@ -1,6 +1,7 @@
 """create_x factories with sensible defaults; every call makes a distinct row."""
 import functools
 import itertools
+from decimal import Decimal  # noqa: F401  (re-exported for tests)
 
 from werkzeug.security import generate_password_hash
 
@@ -33,16 +34,17 @@ def create_lab(**kw) -> Lab:
     return lab
 
 
-def create_service(labs=(), chains=(IndustryChain.textiles_footwear,), **kw) -> Service:
+def create_service(labs=(), chains=(IndustryChain.textiles_footwear,), parameters=None,
+                   **kw) -> Service:
     n = next(_seq)
     service = Service(**{"code": f"SV-{n}", "kind": ServiceKind.testing,
                          "name_zh": f"甲醛含量{n}", "name_en": f"Formaldehyde content {n}",
                          "method_standard": "GB/T 2912.1-2009", "price_cents": 15000,
                          "turnaround_days": 5, **kw})
     service.industries = [ServiceIndustry(chain=c) for c in chains]
-    service.parameters = [ServiceParameter(position=1, name_zh="甲醛", name_en="Formaldehyde",
-                                           unit="mg/kg", limit_kind=LimitKind.max,
-                                           limit_max=75)]
+    service.parameters = parameters or [
+        ServiceParameter(position=1, name_zh="甲醛", name_en="Formaldehyde", unit="mg/kg",
+                         limit_kind=LimitKind.max, limit_max=75)]
     for lab in labs:
         service.capabilities.append(Capability(lab=lab, price_cents=service.price_cents,
                                                turnaround_days=service.turnaround_days,
@@ -69,6 +71,12 @@ def _default_hash() -> str:
     return generate_password_hash(PASSWORD)
 
 
+@functools.cache
+def _default_signature() -> bytes:
+    from blueprints.auth.signature import drawn_signature
+    return drawn_signature("签字人")
+
+
 def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSWORD, **kw) -> User:
     n = next(_seq)
     if role == Role.citizen:
@@ -79,6 +87,8 @@ def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSW
         enterprise = create_enterprise()
     user = User(name=kw.pop("name", f"用户{n}"), role=role, enterprise=enterprise, lab=lab,
                 is_enterprise_admin=kw.pop("is_enterprise_admin", role == Role.sme), **kw)
+    if role == Role.lab_manager and "signature_png" not in kw:
+        user.signature_png = _default_signature()
     if password == PASSWORD:
         user.password_hash = _default_hash()  # scrypt is slow by design: hash once per run
     else:
@@ -86,3 +96,39 @@ def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSW
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def create_approved_part(lab, service, applicant, manager, values=("12.5",),
+                         uncertainty=None, state="approved"):
+    """A one-item part of `lab`, sample received and results entered (by an analyst of
+    the lab), approved by `manager`: what the lifecycle leaves before issuing."""
+
+    from blueprints.service_requests.lifecycle import State
+    from blueprints.service_requests.models import (
+        RequestItem,
+        Result,
+        Sample,
+        ServiceRequest,
+        SubRequest,
+    )
+    from blueprints.service_requests.verdicts import verdict
+    from core.timeutil import utcnow
+    n = next(_seq)
+    analyst = create_user(Role.lab_staff, lab=lab)
+    req = ServiceRequest(number=f"QD-2026-{n:06d}", state=State.submitted,
+                         enterprise=applicant.enterprise, applicant=applicant,
+                         title=f"送检{n}", contact_name="许雅婷", contact_phone="13900000000",
+                         submitted_at=utcnow())
+    sub = SubRequest(request=req, lab=lab, part=1, state=State(state),
+                     approved_by_id=manager.id, approved_at=utcnow())
+    item = RequestItem(request=req, sub_request=sub, service=service,
+                       sample_description=f"电子秤 S/N {n}", price_cents=0)
+    item.sample = Sample(code=f"S{n}", condition="完好 intact", received_by_id=analyst.id)
+    for param, value in zip(service.parameters, values, strict=False):
+        item.results.append(Result(parameter=param, value=Decimal(value),
+                                   uncertainty=uncertainty, entered_by_id=analyst.id,
+                                   verdict=verdict(param.limit_kind, Decimal(value),
+                                                   param.limit_min, param.limit_max)))
+    db.session.add(req)
+    db.session.commit()
+    return sub

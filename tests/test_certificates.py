@@ -95,7 +95,46 @@ def test_an_uploaded_copy_is_checked_byte_for_byte(app, client, users, login, tw
     other = client.post(url, data={"pdf": (io.BytesIO(tampered), "r.pdf")},
                         content_type="multipart/form-data").get_data(as_text=True)
     assert 'class="notice success" id="match"' in same
+    assert "数字签名完好" in same
     assert 'class="notice error" id="match"' in other
+    assert "数字签名验证失败" in other
+
+
+def test_every_pdf_carries_the_desks_signature(app, client, users, login, two_labs):
+    """PAdES: the stored file validates against the desk's certificate, and one
+    changed byte anywhere in it breaks the signature."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from blueprints.certificates.signing import signature_status
+    req, sub, cert = issued(client, login, users, two_labs)
+    original = stored_bytes(app, cert)
+    folder = app.config["SIGNING_FOLDER"]
+    sig = PdfFileReader(io.BytesIO(original)).embedded_signatures[0]
+    assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES baseline
+    assert signature_status(original, folder) == "valid"
+    for where in (len(original) // 3, len(original) // 2, len(original) - 40):
+        tampered = original[:where] + bytes([original[where] ^ 0x20]) + original[where + 1:]
+        assert signature_status(tampered, folder) == "invalid", where
+    # Appending an unsigned revision (the classic way to edit a signed PDF) is caught too.
+    assert signature_status(original + b"\n% edited\n", folder) == "invalid"
+
+
+def test_the_qr_code_decodes_to_the_verification_url(app, client, users, login, two_labs,
+                                                     tmp_path):
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+    req, sub, cert = issued(client, login, users, two_labs)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(stored_bytes(app, cert))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1",
+                    str(pdf), str(tmp_path / "page")], check=True)
+    codes = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert [c.text for c in codes] == [
+        f"http://desk.test/verify?number={cert.number}&code={cert.verification_code}"]
+    client.post("/logout")
+    assert client.get(codes[0].text.replace("http://desk.test", "")).status_code == 200
 
 
 def test_only_the_applicant_and_the_lab_download_it(app, client, users, login, two_labs):

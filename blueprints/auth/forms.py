@@ -1,3 +1,4 @@
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -49,6 +50,13 @@ class ChangePasswordForm(Form):
                                         EqualTo("password", _l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class SignatureForm(Form):
+    image = FileField(_l("Signature image (PNG or JPEG, up to 2 MB)"),
+                      validators=[FileRequired(_l("Choose an image of your signature."))],
+                      render_kw={"accept": "image/png,image/jpeg"})
+    submit = SubmitField(_l("Save signature"))
 
 
 class LogoutForm(Form):

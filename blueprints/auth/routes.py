@@ -2,19 +2,22 @@ import functools
 import hmac
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.audit.models import record_event
 from blueprints.auth import bp
-from blueprints.auth.forms import ChangePasswordForm, CitizenSignupForm, LoginForm
+from blueprints.auth.forms import ChangePasswordForm, CitizenSignupForm, LoginForm, SignatureForm
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
+from blueprints.auth.signature import MAX_UPLOAD, SignatureError, normalise_signature
 from core.forms import render_form
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.i18n import safe_next
+from core.permissions import roles_required
 from core.templating import home_endpoint
 from core.timeutil import utcnow
 from core.validators import normalise_mobile
@@ -140,3 +143,40 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/change_password.html", form)
+
+
+SIGNATURE_ERRORS = {
+    "too_large": _l("The image is larger than 2 MB."),
+    "not_image": _l("This is not a PNG or JPEG image (the file's content was checked, "
+                    "not its name)."),
+    "too_many_pixels": _l("The image has too many pixels; scan it at a lower resolution."),
+}
+
+
+@bp.route("/account/signature", methods=["GET", "POST"])
+@roles_required(Role.lab_manager)
+def signature():
+    """Authorising persons upload the signature printed on what they issue."""
+    form = SignatureForm()
+    if form.validate_on_submit():
+        try:
+            png = normalise_signature(form.image.data.read(MAX_UPLOAD + 1))
+        except SignatureError as err:
+            form.image.errors.append(SIGNATURE_ERRORS[err.code])
+        else:
+            current_user.set_unversioned(signature_png=png)
+            record_event(current_user, "users", current_user.id, "signature_changed")
+            db.session.commit()
+            flash(_("Your signature is saved; it is printed on what you issue from now on."),
+                  "success")
+            return redirect(url_for("auth.account"))
+    return render_form("auth/signature.html", form)
+
+
+@bp.route("/account/signature.png")
+@roles_required(Role.lab_manager)
+def signature_image():
+    if not current_user.signature_png:
+        abort(404)
+    return Response(current_user.signature_png, mimetype="image/png",
+                    headers={"Cache-Control": "private, no-store"})

@@ -1,16 +1,24 @@
 """Issuing a part's report or certificate: the number, the plain-value context,
-the PDF stored once with its hash."""
+the PDF stored once with its hash, and amendments that replace a valid one."""
+import base64
 import hashlib
 import os
 import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 
 import segno
 from flask import current_app, render_template, url_for
 
 from blueprints.catalogue.vocabulary import ServiceKind
-from blueprints.certificates.models import Certificate, CertificateKind, new_verification_code
-from blueprints.certificates.rendering import html_to_pdf
+from blueprints.certificates.models import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    new_verification_code,
+)
+from blueprints.certificates.rendering import render_signed
+from blueprints.certificates.signing import ensure_signing_pair
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
 from core.numbering import next_value
 from core.numbers import plain
@@ -23,6 +31,15 @@ TITLES = {
     CertificateKind.verification_certificate: ("检定证书", "Verification Certificate"),
     CertificateKind.verification_failure: ("检定结果通知书", "Notice of Verification Failure"),
 }
+COVERAGE_FACTOR = 2  # expanded uncertainties are entered at k = 2 (about 95 %)
+
+
+class CannotIssue(Exception):
+    """Issuing is refused for a reason the signatory can mend; `code` names it."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 def kind_for(sub) -> CertificateKind:
@@ -36,6 +53,16 @@ def kind_for(sub) -> CertificateKind:
     return CertificateKind.test_report
 
 
+def valid_until(issued: date) -> date:
+    """Trade scales are verified yearly (JJG 539): valid to the day before the
+    anniversary of issue (an issue on 29 February runs to 28 February)."""
+    try:
+        anniversary = issued.replace(year=issued.year + 1)
+    except ValueError:
+        anniversary = date(issued.year + 1, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class ResultLine:
     parameter: str
@@ -44,6 +71,7 @@ class ResultLine:
     uncertainty: str
     limit: str
     verdict: str
+    failed: bool
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,8 @@ class ItemBlock:
     sample_code: str
     condition: str
     received: str
+    deviation: str
+    traceability: str
     results: list[ResultLine] = field(default_factory=list)
 
 
@@ -65,56 +95,81 @@ def _limit(p) -> str:
             "text": p.limit_text}.get(k, "—")
 
 
-def build_context(sub, cert: Certificate) -> dict:
-    """Everything the document prints, as plain values."""
-    req, lab = sub.request, sub.lab
-    caps = {c.service_id: c for c in lab.capabilities}
-    services = {i.service_id for i in sub.items}
-    # 17025 / CMA rules: the mark only where every item is in the accredited scope.
-    cma = lab.cma_number if lab.cma_number and all(
-        caps.get(s) and caps[s].cma_accredited for s in services) else ""
-    cnas = lab.cnas_number if lab.cnas_number and all(
-        caps.get(s) and caps[s].cnas_accredited for s in services) else ""
-    items = []
+def _result_line(p, r) -> ResultLine:
+    value = "—"
+    if r is not None:
+        value = plain(r.value) if r.value is not None else r.text_value
+    return ResultLine(
+        parameter=f"{p.name_zh} {p.name_en}", unit=p.unit, value=value,
+        uncertainty=(f"{plain(r.uncertainty)}" if r and r.uncertainty is not None else ""),
+        limit=_limit(p),
+        verdict=({"pass": "合格 Pass", "fail": "不合格 Fail"}.get(r.verdict.value, "—")
+                 if r else "—"),
+        failed=bool(r and r.verdict == Verdict.failed))
+
+
+def _blocks(sub, caps) -> list[ItemBlock]:
+    blocks = []
     for item in sub.items:
         by_param = {r.parameter_id: r for r in item.results}
-        lines = []
-        for p in item.service.parameters:
-            r = by_param.get(p.id)
-            lines.append(ResultLine(
-                parameter=f"{p.name_zh} {p.name_en}", unit=p.unit,
-                value=(plain(r.value) if r and r.value is not None else (r.text_value if r else "—")),
-                uncertainty=(f"{plain(r.uncertainty)} (k=2)" if r and r.uncertainty is not None
-                             else ""),
-                limit=_limit(p), verdict=({"pass": "合格 Pass", "fail": "不合格 Fail"}
-                                          .get(r.verdict.value, "—") if r else "—")))
         sample = item.sample
-        items.append(ItemBlock(
+        cap = caps.get(item.service_id)
+        blocks.append(ItemBlock(
             service=f"{item.service.name_zh} {item.service.name_en}",
             method=item.service.method_standard,
             sample=f"{item.sample_description} × {item.quantity}",
             sample_code=sample.code if sample else "", condition=sample.condition if sample else "",
             received=to_local(sample.received_at).strftime("%Y-%m-%d") if sample else "",
-            results=lines))
+            deviation=item.method_deviation, traceability=cap.traceability if cap else "",
+            results=[_result_line(p, by_param.get(p.id)) for p in item.service.parameters]))
+    return blocks
+
+
+def _data_uri(png: bytes | None) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode() if png else ""
+
+
+def build_context(sub, cert: Certificate) -> dict:
+    """Everything the document prints, as plain values."""
+    req, lab = sub.request, sub.lab
+    caps = {c.service_id: c for c in lab.capabilities}
+    services = {i.service_id for i in sub.items}
+    # CMA / CNAS rules (DOMAIN.md): the mark only where every item is in the accredited scope.
+    cma = lab.cma_number if lab.cma_number and all(
+        caps.get(s) and caps[s].cma_accredited for s in services) else ""
+    cnas = lab.cnas_number if lab.cnas_number and all(
+        caps.get(s) and caps[s].cnas_accredited for s in services) else ""
+    blocks = _blocks(sub, caps)
     verify_url = url_for("certificates.verify", number=cert.number, code=cert.verification_code,
                          _external=True)
     title_zh, title_en = TITLES[cert.kind]
     tested = sorted(to_local(r.entered_at).date() for i in sub.items for r in i.results)
+    issued = to_local(cert.issued_at).date()
     customer = req.enterprise.name if req.enterprise else req.applicant.name
     address = req.enterprise.address if req.enterprise else ""
+    replaces = cert.supersedes
     return {
-        "number": cert.number, "title_zh": title_zh, "title_en": title_en,
+        "kind": cert.kind.value, "number": cert.number,
+        "title_zh": title_zh, "title_en": title_en,
         "lab": {"name_zh": lab.name_zh, "name_en": lab.name_en, "address": lab.address,
                 "phone": lab.phone, "cma": cma, "cnas": cnas},
         "customer": {"name": customer, "address": address,
                      "contact": f"{req.contact_name} {req.contact_phone}"},
-        "request_number": sub.number, "blocks": [asdict(i) for i in items],
+        "request_number": sub.number, "blocks": [asdict(b) for b in blocks],
+        "conditions": sub.work_conditions,
+        "failed": [{"service": b.service, **asdict(r)} for b in blocks for r in b.results
+                   if r.failed],
         "tested_from": tested[0].isoformat() if tested else "",
         "tested_to": tested[-1].isoformat() if tested else "",
-        "issued": to_local(cert.issued_at).strftime("%Y-%m-%d"),
-        "signatory": {"name": cert.signed_by.name, "title": cert.signed_by.job_title},
-        "decision_rule": DECISION_RULE, "verify_url": verify_url,
-        "verification_code": cert.verification_code,
+        "issued": issued.isoformat(),
+        "valid_until": (valid_until(issued).isoformat()
+                        if cert.kind == CertificateKind.verification_certificate else ""),
+        "signatory": {"name": cert.signed_by.name, "title": cert.signed_by.job_title,
+                      "signature": _data_uri(cert.signed_by.signature_png)},
+        "replaces": ({"number": replaces.number, "reason": cert.amendment_reason}
+                     if replaces else None),
+        "decision_rule": DECISION_RULE, "coverage_factor": COVERAGE_FACTOR,
+        "verify_url": verify_url, "verification_code": cert.verification_code,
         "qr": segno.make(verify_url, error="m").svg_data_uri(scale=3),
     }
 
@@ -125,7 +180,13 @@ def valid_certificates(sub_ids: list[int]) -> dict[int, Certificate]:
         return {}
     return {c.sub_request_id: c for c in db.session.scalars(
         db.select(Certificate).where(Certificate.sub_request_id.in_(sub_ids),
-                                     Certificate.status == "valid"))}
+                                     Certificate.status == CertificateStatus.valid))}
+
+
+def history(sub_id: int) -> list[Certificate]:
+    """Every certificate issued for the part, newest first."""
+    return list(db.session.scalars(db.select(Certificate).filter_by(sub_request_id=sub_id)
+                                   .order_by(Certificate.id.desc())))
 
 
 def certificate_folder() -> str:
@@ -135,13 +196,32 @@ def certificate_folder() -> str:
     return folder
 
 
-def issue(sub, user) -> Certificate:
-    """The part's valid certificate, issued now if it has none (issuing twice gives
-    the same stored file). The PDF is written before the row commits."""
-    existing = db.session.scalar(db.select(Certificate).filter_by(
-        sub_request_id=sub.id, status="valid"))
-    if existing:
-        return existing
+def signing_folder() -> str:
+    folder = current_app.config.get("SIGNING_FOLDER") or os.path.join(
+        current_app.instance_path, "signing")
+    ensure_signing_pair(folder)
+    return folder
+
+
+def check_signatory(user) -> None:
+    """Raises CannotIssue("no_signature") unless the user can sign: 17025 7.8.2.1 o
+    asks for the authorising person's identification, and we print their signature."""
+    if not user.signature_png:
+        raise CannotIssue("no_signature")
+
+
+def prepare(sub, user) -> tuple[Certificate, str | None]:
+    """The part's certificate to issue and the HTML to render for it, or its valid
+    certificate and None when there is nothing new to issue.
+
+    A part reopened for amendment gets a new number whose certificate names the one it
+    replaces; the old one is marked superseded in the same transaction."""
+    latest = db.session.scalar(db.select(Certificate).filter_by(sub_request_id=sub.id)
+                               .order_by(Certificate.id.desc()).limit(1))
+    if latest is not None and latest.status == CertificateStatus.valid \
+            and not sub.amendment_reason:
+        return latest, None
+    check_signatory(user)
     year = local_today().year
     number = f"{sub.lab.code}-{year}-{next_value('cert-' + sub.lab.code, year):05d}"
     cert = Certificate(number=number, kind=kind_for(sub), sub_request_id=sub.id,
@@ -150,10 +230,34 @@ def issue(sub, user) -> Certificate:
                        # set now, not at flush: the PDF prints it and its QR code carries it
                        verification_code=new_verification_code())
     cert.signed_by = user
-    html = render_template("certificates/document.html", c=build_context(sub, cert))
-    pdf = html_to_pdf(html, current_app.static_folder)
+    if latest is not None and sub.amendment_reason:
+        cert.supersedes, cert.amendment_reason = latest, sub.amendment_reason
+        if latest.status == CertificateStatus.valid:
+            latest.supersede()
+        sub.amendment_reason = ""
+    return cert, render_template("certificates/document.html", c=build_context(sub, cert))
+
+
+def render(cert: Certificate, html: str) -> bytes:
+    return render_signed(html, current_app.static_folder, signing_folder(),
+                         reason=f"{TITLES[cert.kind][1]} {cert.number}",
+                         location=cert.lab.name_en if cert.lab else "")
+
+
+def store(cert: Certificate, pdf: bytes) -> None:
+    """Write the file, then add the row: a rollback leaves at most an orphan file,
+    never a row without its file."""
     with open(os.path.join(certificate_folder(), cert.stored_name), "wb") as fh:
         fh.write(pdf)
     cert.sha256 = hashlib.sha256(pdf).hexdigest()
     db.session.add(cert)
+
+
+def issue(sub, user) -> Certificate:
+    """The part's valid certificate, issued now if it has none or is being amended
+    (issuing twice gives the same stored file). Raises CannotIssue."""
+    cert, html = prepare(sub, user)
+    if html is not None:
+        cert.lab = sub.lab
+        store(cert, render(cert, html))
     return cert

@@ -7,6 +7,8 @@ import os
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from blueprints.certificates.signing import sign_pdf
+
 STATIC_SCHEME = "desk-static:"
 
 
@@ -31,3 +33,10 @@ class DeskFetcher(URLFetcher):
 def html_to_pdf(html: str, static_folder: str) -> bytes:
     return HTML(string=html, base_url=STATIC_SCHEME,
                 url_fetcher=DeskFetcher(static_folder)).write_pdf()
+
+
+def render_signed(html: str, static_folder: str, signing_folder: str, reason: str,
+                  location: str) -> bytes:
+    """The finished document: rendered, then signed (PAdES). Plain arguments only, so
+    batches can run it in worker processes."""
+    return sign_pdf(html_to_pdf(html, static_folder), signing_folder, reason, location)

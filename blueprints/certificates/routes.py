@@ -1,14 +1,18 @@
 import hashlib
 import os
 
-from flask import abort, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from blueprints.audit.models import record_event
+from blueprints.auth.roles import Role
 from blueprints.certificates import bp
-from blueprints.certificates.issuing import certificate_folder
-from blueprints.certificates.models import Certificate
-from core.forms import Form
-from core.permissions import get_allowed_or_404
+from blueprints.certificates.issuing import certificate_folder, signing_folder
+from blueprints.certificates.models import Certificate, CertificateStatus
+from blueprints.certificates.signing import signature_status
+from core.forms import Form, ReasonForm
+from core.i18n import gettext as _
+from core.permissions import get_allowed_or_404, roles_required
 from extensions import db, limiter
 
 
@@ -20,7 +24,7 @@ def verify():
     compared with the stored one by its SHA-256."""
     number = (request.values.get("number") or "").strip()[:40]
     code = (request.values.get("code") or "").strip().upper()[:16]
-    cert, match = None, None
+    cert, match, signature = None, None, None
     if number and code:
         cert = db.session.scalar(db.select(Certificate).filter_by(number=number))
         if cert is not None and cert.verification_code != code:
@@ -29,10 +33,15 @@ def verify():
     if request.method == "POST" and cert is not None and form.validate_on_submit():
         upload = request.files.get("pdf")
         if upload is not None:
-            match = hashlib.sha256(upload.read(20 * 1024 * 1024)).hexdigest() == cert.sha256
+            data = upload.read(20 * 1024 * 1024)
+            match = hashlib.sha256(data).hexdigest() == cert.sha256
+            signature = signature_status(data, signing_folder())
     status = 404 if number and code and cert is None else 200
+    replaced_by = cert and db.session.scalar(db.select(Certificate).filter_by(
+        supersedes_id=cert.id))
     return render_template("certificates/verify.html", cert=cert, number=number, code=code,
-                           match=match, form=form), status
+                           match=match, signature=signature, form=form,
+                           replaced_by=replaced_by), status
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")
@@ -45,3 +54,26 @@ def download(cert_id: int):
     return send_file(os.path.join(certificate_folder(), cert.stored_name),
                      mimetype="application/pdf", as_attachment=True,
                      download_name=f"{cert.number}.pdf")
+
+
+@bp.route("/certificates/<int:cert_id>/withdraw", methods=["POST"])
+@roles_required(Role.lab_manager)
+def withdraw(cert_id: int):
+    """17025 7.8.8: a withdrawn certificate says so, and why, on its public page."""
+    cert = get_allowed_or_404(Certificate, cert_id, "withdraw")
+    form = ReasonForm()
+    back = url_for("service_requests.lab_detail", sub_id=cert.sub_request_id) + "#certificates"
+    if not form.validate_on_submit():
+        flash(_("Say why the certificate is withdrawn: the verification page shows it."),
+              "error")
+        return redirect(back)
+    if cert.status != CertificateStatus.valid:
+        flash(_("Only a valid certificate can be withdrawn."), "error")
+        return redirect(back)
+    cert.withdraw(form.reason.data)
+    record_event(current_user, "certificates", cert.id, "withdrawn",
+                 before={"status": "valid"}, after={"status": "withdrawn"},
+                 reason=form.reason.data)
+    db.session.commit()
+    flash(_("The certificate is withdrawn."), "success")
+    return redirect(back)

@@ -22,8 +22,10 @@ def demo_load():
 def setup_command(demo: bool):
     """Create or upgrade the database (and, with --demo, load demo data on first start).
     Deployments run it without --demo: the demo accounts' password is public."""
+    from blueprints.certificates.issuing import signing_folder
     from blueprints.demo.loader import load_demo
 
     upgrade()
+    signing_folder()  # the demo signing pair, unless the deployment supplied one
     if demo and db.session.scalar(db.select(Lab.id).limit(1)) is None:
         click.echo(f"First start, demo data loaded: {load_demo()}")

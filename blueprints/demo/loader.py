@@ -6,6 +6,7 @@ from decimal import Decimal
 from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
+from blueprints.auth.signature import drawn_signature
 from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
 from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
 from blueprints.demo.catalogue_data import LABS, SERVICES
@@ -14,6 +15,10 @@ from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Capability, Lab
 from core.timeutil import utcnow
 from extensions import db
+
+DEMO_TRACEABILITY = ("参考标准经福建省计量科学研究院检定/校准，溯源至国家计量基准。"
+                     "Reference standards calibrated by the Fujian Institute of Metrology, "
+                     "traceable to the national measurement standards of China.")
 
 # Demo sign-ins, listed in the README. Demo data only: never load it in production.
 DEMO_PASSWORD = "demo-pass-2026"
@@ -144,7 +149,8 @@ def load_demo() -> LoadReport:
                 price_cents=service.price_cents if offer["price_cents"] is None else offer["price_cents"],
                 turnaround_days=offer["turnaround_days"] or service.turnaround_days,
                 daily_capacity=offer["daily_capacity"], cma_accredited=offer["cma"],
-                cnas_accredited=offer["cnas"]))
+                cnas_accredited=offer["cnas"],
+                traceability=DEMO_TRACEABILITY if kind == ServiceKind.calibration else ""))
             report.capabilities += 1
         db.session.add(service)
         report.services += 1
@@ -178,6 +184,8 @@ def load_demo() -> LoadReport:
             user.enterprise = enterprises[ent_key]
             user.is_enterprise_admin = True
         user.set_password(DEMO_PASSWORD)
+        if user.role == Role.lab_manager:
+            user.signature_png = drawn_signature(user.name)
         db.session.add(user)
         report.users += 1
     db.session.flush()

@@ -40,5 +40,10 @@ class CapabilityForm(VersionedForm):
     daily_capacity = PositiveIntField(_l("Capacity (items a day)"))
     cma_accredited = BooleanField(_l("Within the lab's CMA scope"))
     cnas_accredited = BooleanField(_l("Within the lab's CNAS scope"))
+    traceability = TextAreaField(
+        _l("Traceability of the reference standards (calibration)"),
+        description=_l("Printed on calibration certificates: the standards used, their "
+                       "certificate numbers and who calibrated them."),
+        validators=[Length(max=1000)])
     is_active = BooleanField(_l("Offered now"), default=True)
     submit = SubmitField(_l("Save"))

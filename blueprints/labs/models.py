@@ -56,6 +56,9 @@ class Capability(TimestampMixin, VersionedMixin, db.Model):
     # ISO/IEC 17025 reports carry the CMA/CNAS mark only within the accredited scope.
     cma_accredited: Mapped[bool] = mapped_column(default=True)
     cnas_accredited: Mapped[bool] = mapped_column(default=False)
+    # Calibration certificates state how results are traceable (17025 7.8.4.1 c):
+    # the reference standards used and whose calibration they carry.
+    traceability: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     lab: Mapped[Lab] = relationship(back_populates="capabilities")

@@ -23,7 +23,7 @@ from extensions import db
 LAB_FIELDS = ["code", "name_zh", "name_en", "cma_number", "cnas_number", "address", "phone",
               "opening_hours", "description_zh", "description_en", "daily_capacity", "is_active"]
 CAPABILITY_FIELDS = ["service_id", "price_cents", "turnaround_days", "daily_capacity",
-                     "cma_accredited", "cnas_accredited", "is_active"]
+                     "cma_accredited", "cnas_accredited", "traceability", "is_active"]
 
 
 def _capabilities_of(lab_id: int, only_active: bool):

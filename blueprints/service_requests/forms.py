@@ -139,6 +139,10 @@ class FollowUpForm(Form):
 
 
 class NoteForm(VersionedForm):
+    work_conditions = StringField(
+        _l("Conditions during the work (printed on the report)"),
+        description=_l("For example: 23.1 °C, 48 %RH; or the test conditions the method asks for."),
+        validators=[Length(max=500)])
     internal_note = TextAreaField(_l("Internal note (never shown to the applicant)"),
                                   validators=[Length(max=4000)])
-    submit = SubmitField(_l("Save note"))
+    submit = SubmitField(_l("Save"))

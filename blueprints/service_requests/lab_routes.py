@@ -47,16 +47,17 @@ from blueprints.service_requests.satisfaction import Level
 from core.converters import MAX_ID
 from core.forms import yuan_to_cents
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import local_today, utcnow
 from extensions import db
 
 SAMPLE_RETENTION = timedelta(days=90)
-REASON_ACTIONS = {Action.return_for_info, Action.reject, Action.send_back}
+REASON_ACTIONS = {Action.return_for_info, Action.reject, Action.send_back, Action.amend}
 SIMPLE_ACTIONS = {Action.accept_free, Action.return_for_info, Action.reject, Action.start,
                   Action.submit_results, Action.send_back, Action.approve, Action.issue,
-                  Action.close}
+                  Action.close, Action.amend}
 SORTS = {"due": (SubRequest.due_date, SubRequest.id), "new": (SubRequest.id.desc(),),
          "old": (SubRequest.id,)}
 
@@ -158,7 +159,7 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         field_name=results.field_name, missing=results.missing_results,
         may_approve=current_user.id not in entered_by,
         reason_actions=REASON_ACTIONS, final_states=FINAL_STATES,
-        certificate=issuing.valid_certificates([sub.id]).get(sub.id)), status
+        certificates=issuing.history(sub.id)), status
 
 
 @bp.route("/lab/requests/<int:sub_id>")
@@ -197,6 +198,12 @@ def _refused(sub, err: Exception):
     return _page(load_part(sub.id), 400)
 
 
+CANNOT_ISSUE = {
+    "no_signature": _l("Upload your signature on your account page first: it is printed on "
+                       "every certificate you authorise."),
+}
+
+
 class Refusal(Exception):
     """A lab step refused for a reason the user can act on (message is for people)."""
 
@@ -230,14 +237,22 @@ def lab_action(sub_id: int, action: str):
             sub.approved_by_id, sub.approved_at = current_user.id, utcnow()
         if act in (Action.return_for_info, Action.reject):
             sub.applicant_message = reason
+        if act == Action.amend:
+            sub.amendment_reason = reason
+        sub.take(act, current_user, reason=reason)
+        if act == Action.approve and request.form.get("and_issue"):
+            act = Action.issue  # "approve and issue": the signatory does both at once
+            sub.take(act, current_user)
         if act == Action.issue:
             certificate = issuing.issue(sub, current_user)
-        sub.take(act, current_user, reason=reason)
-        if act == Action.issue:
+            db.session.flush()
             record_event(current_user, "certificates", certificate.id, "issued",
-                         after={"number": certificate.number, "sha256": certificate.sha256})
+                         after={"number": certificate.number, "sha256": certificate.sha256,
+                                "supersedes": certificate.supersedes_id})
     except (TransitionError, Refusal) as err:
         return _refused(sub, err)
+    except issuing.CannotIssue as err:
+        return _refused(sub, Refusal(CANNOT_ISSUE[err.code]))
     db.session.commit()
     flash(_("Done."), "success")
     return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
@@ -375,8 +390,14 @@ def note(sub_id: int):
         return _page(sub, 400, note_form=form)
     if not form.check_version(sub):
         return _stale(sub, note_form=form)
+    if sub.work_conditions != form.work_conditions.data:
+        record_event(current_user, "sub_requests", sub.id, "conditions_edited",
+                     before={"work_conditions": sub.work_conditions},
+                     after={"work_conditions": form.work_conditions.data})
+    if sub.internal_note != form.internal_note.data:
+        record_event(current_user, "sub_requests", sub.id, "note_edited")
+    sub.work_conditions = form.work_conditions.data
     sub.internal_note = form.internal_note.data
-    record_event(current_user, "sub_requests", sub.id, "note_edited")
     db.session.commit()
     flash(_("Note saved."), "success")
     return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))

@@ -42,6 +42,7 @@ class Action(StrEnum):
     approve = "approve"
     issue = "issue"
     close = "close"
+    amend = "amend"      # reopen an issued part to correct it; its next certificate replaces the old
 
 
 APPLICANT = frozenset({Role.sme, Role.citizen})
@@ -76,6 +77,10 @@ TRANSITIONS: dict[tuple[State, Action], Step] = {
     (S.in_review, A.approve): Step(S.approved, MANAGER, "approved"),
     (S.approved, A.issue): Step(S.issued, MANAGER, "issued"),
     (S.issued, A.close): Step(S.closed, MANAGER | APPLICANT, "closed"),
+    # 17025 7.8.8: a correction goes through results and review again, then is issued
+    # as a new certificate that names the one it replaces.
+    (S.issued, A.amend): Step(S.in_progress, MANAGER, "reopened_for_amendment"),
+    (S.closed, A.amend): Step(S.in_progress, MANAGER, "reopened_for_amendment"),
 }
 
 # States in which the lab still owes work, and those that end a request.

@@ -134,6 +134,12 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     routing_reason: Mapped[list | None] = mapped_column(JSON)
     applicant_message: Mapped[str] = mapped_column(Text, default="")  # why returned/rejected
     internal_note: Mapped[str] = mapped_column(Text, default="")      # never shown to applicants
+    # Test or environmental conditions during the work, printed on the report
+    # (17025 7.8.3.1 a, 7.8.4.1 a).
+    work_conditions: Mapped[str] = mapped_column(Text, default="")
+    # Set when an issued part is reopened to correct it: the next certificate issued
+    # replaces the valid one and says why (17025 7.8.8).
+    amendment_reason: Mapped[str] = mapped_column(Text, default="")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -134,7 +134,8 @@ def edit(request_id: int | None = None):
 # Events the applicant's timeline shows; the lab's internal steps stay internal.
 PUBLIC_EVENTS = {"draft_saved", "submitted", "routed", "quoted", "accepted", "returned",
                  "rejected", "resubmitted", "cancelled", "quote_accepted", "sample_received",
-                 "work_started", "approved", "issued", "closed", "rated"}
+                 "work_started", "approved", "issued", "closed", "rated",
+                 "reopened_for_amendment"}
 
 
 def timeline(req: ServiceRequest, for_applicant: bool,

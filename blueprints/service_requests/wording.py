@@ -42,6 +42,7 @@ ACTION_LABELS = {
     Action.approve: _l("Approve the results"),
     Action.issue: _l("Issue the report"),
     Action.close: _l("Close"),
+    Action.amend: _l("Reopen to amend the report"),
 }
 
 EVENT_LABELS = {
@@ -65,6 +66,8 @@ EVENT_LABELS = {
     "closed": _l("Closed"),
     "assigned": _l("Analyst assigned"),
     "note_edited": _l("Internal note edited"),
+    "conditions_edited": _l("Conditions of the work recorded"),
+    "reopened_for_amendment": _l("Reopened to amend the issued report"),
     "attachment_added": _l("File attached"),
     "rated": _l("Service rated"),
 }

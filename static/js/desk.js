@@ -49,3 +49,35 @@
   table.addEventListener("input", update);
   update();
 })();
+
+// A certificate batch: follow its progress, and reload once it ends to show the downloads.
+(function () {
+  "use strict";
+  var box = document.getElementById("batch");
+  if (!box || !window.fetch) { return; }
+  var state = box.getAttribute("data-state");
+  if (state !== "queued" && state !== "running") { return; }
+  var bar = document.getElementById("batch-progress");
+  var count = document.getElementById("batch-count");
+  function poll() {
+    fetch(box.getAttribute("data-progress-url"), {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (p) {
+        bar.max = p.total; bar.value = p.done; bar.textContent = p.percent + " %";
+        count.textContent = p.done + " / " + p.total;
+        if (p.state === "done" || p.state === "failed") { window.location.reload(); }
+        else { window.setTimeout(poll, 1000); }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 1000);
+})();
+
+// "All" checkboxes that tick or clear every box of one name.
+document.querySelectorAll("[data-check-all]").forEach(function (all) {
+  "use strict";
+  all.addEventListener("change", function () {
+    document.querySelectorAll("input[name='" + all.getAttribute("data-check-all") + "']")
+      .forEach(function (box) { box.checked = all.checked; });
+  });
+});

@@ -176,16 +176,20 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
             expect(page.get_by_text("本委托的检测结果由您录入，须由其他负责人批准。")).to_be_visible()
             screenshot(page, "13-four-eyes")
 
-    # A manager who entered nothing approves each part.
-    for code, approver in (("NTC9", ntc_manager), ("FTC9", ftc_manager2)):
+    # A manager who entered nothing approves each part: NTC9's issues its report at
+    # once, FTC9's only approves (to issue later in a batch).
+    for code, approver, button, state in (
+            ("NTC9", ntc_manager, "批准并签发报告", State.issued),
+            ("FTC9", ftc_manager2, "仅批准（稍后批量签发）", State.approved)):
         part = parts[code]
         sign_in(page, live_server, approver)
         open_in_queue(page, part["number"])
-        page.get_by_role("button", name="批准结果").click()
+        page.get_by_role("button", name=button).click()
         expect(page.locator(".notice.success")).to_contain_text("操作成功")
-        expect(page.locator("h1 + p .badge")).to_have_text("结果已批准")
+        expect(page.locator("h1 + p .badge")).to_have_text(
+            "报告已签发" if state == State.issued else "结果已批准")
         sub = current(SubRequest, part["id"])
-        assert sub.state == State.approved and sub.approved_by_id == approver["id"]
+        assert sub.state == state and sub.approved_by_id == approver["id"]
         entered = db.session.scalar(db.select(Result.entered_by_id)
                                     .filter_by(item_id=part["item"]))
         assert entered != approver["id"]
@@ -194,9 +198,10 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
     sign_in(page, live_server, sme)
     page.get_by_role("link", name=req.number, exact=True).click()
     expect(page.locator("h1")).to_contain_text(req.number)
-    for code, shown, verdict in (("NTC9", "80 mg/kg", "不合格"), ("FTC9", "12.5 mg/kg", "合格")):
+    for code, shown, verdict, badge in (("NTC9", "80 mg/kg", "不合格", "报告已签发"),
+                                        ("FTC9", "12.5 mg/kg", "合格", "结果已批准")):
         section = page.locator("section.part", has_text=parts[code]["number"])
-        expect(section.locator(".badge.state-approved")).to_have_text("结果已批准")
+        expect(section.locator(".badge.state-approved, .badge.state-issued")).to_have_text(badge)
         row = section.locator("tr", has_text="甲醛")
         expect(row).to_contain_text(shown)
         expect(row.locator(".badge")).to_have_text(verdict)
@@ -208,5 +213,10 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
                  "实验室已接收样品", "结果已批准"):
         expect(timeline).to_contain_text(step)
     expect(timeline.locator("li", has_text="结果已批准")).to_have_count(2)
+    expect(timeline.locator("li", has_text="报告已签发")).to_have_count(1)
+    ntc_section = page.locator("section.part", has_text=parts["NTC9"]["number"])
+    with page.expect_download() as download:
+        ntc_section.get_by_role("link", name="下载报告（PDF）").click()
+    assert download.value.suggested_filename.startswith("NTC9-")
     expect(timeline).not_to_contain_text("结果已提交审核")  # the lab's internal step
     screenshot(page, "14-applicant-results")

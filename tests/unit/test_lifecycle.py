@@ -24,10 +24,12 @@ EXPECTED = {
     (S.sample_received, A.start): S.in_progress, (S.in_progress, A.submit_results): S.in_review,
     (S.in_review, A.send_back): S.in_progress, (S.in_review, A.approve): S.approved,
     (S.approved, A.issue): S.issued, (S.issued, A.close): S.closed,
+    # 17025 7.8.8: an issued report is corrected by reopening the work.
+    (S.issued, A.amend): S.in_progress, (S.closed, A.amend): S.in_progress,
 }
 APPLICANT_ACTIONS = {A.submit, A.resubmit, A.cancel, A.confirm, A.close}
 MANAGER_ONLY = {A.quote, A.accept_free, A.return_for_info, A.reject, A.send_back, A.approve,
-                A.issue}
+                A.issue, A.amend}
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -67,8 +69,11 @@ def test_the_table_has_nothing_more_than_the_design():
 
 
 def test_final_states_have_no_way_out():
-    for state in (S.rejected, S.cancelled, S.closed):
+    for state in (S.rejected, S.cancelled):
         assert all(actions_from(state, role) == [] for role in Role)
+    # A closed part stays closed, except that its lab may reopen it to amend the report.
+    assert {role: actions_from(S.closed, role) for role in Role if actions_from(S.closed, role)} \
+        == {Role.lab_manager: [A.amend]}
 
 
 def test_buttons_follow_the_table():

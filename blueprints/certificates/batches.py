@@ -1,0 +1,214 @@
+"""Issuing many certificates at once (a market campaign's ~150), in the worker process.
+
+Each chunk of parts is issued in one transaction: numbers taken, PDFs rendered and
+stored, states moved, then one commit. A crash (or an error) rolls back the chunk in
+hand, so every certificate is either fully issued (row, file, number, state, audit)
+or not at all; the batch is then marked failed and resuming issues only the rest.
+Rendering runs in worker processes, one a core, from plain HTML strings."""
+import logging
+import os
+import uuid
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from flask import current_app
+from pypdf import PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from blueprints.audit.models import record_event
+from blueprints.certificates import issuing
+from blueprints.certificates.models import (
+    BatchState,
+    Certificate,
+    CertificateBatch,
+    CertificateBatchItem,
+    CertificateStatus,
+)
+from blueprints.certificates.rendering import render_signed
+from blueprints.service_requests.lifecycle import Action, State
+from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest, item_loading
+from core.timeutil import utcnow
+from extensions import db
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 500
+
+
+class BatchError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _part_loading():
+    return (selectinload(SubRequest.items).options(*item_loading()),
+            joinedload(SubRequest.lab),
+            joinedload(SubRequest.request).options(joinedload(ServiceRequest.applicant),
+                                                   joinedload(ServiceRequest.enterprise)))
+
+
+def awaiting_issue(lab_id: int, limit: int = MAX_BATCH) -> list[SubRequest]:
+    """The lab's approved parts, oldest first, with what their rows show."""
+    return list(db.session.scalars(
+        select(SubRequest).where(SubRequest.lab_id == lab_id, SubRequest.state == State.approved)
+        .options(joinedload(SubRequest.request).options(joinedload(ServiceRequest.applicant),
+                                                        joinedload(ServiceRequest.enterprise)),
+                 selectinload(SubRequest.items).selectinload(RequestItem.service))
+        .order_by(SubRequest.id).limit(limit)))
+
+
+def create_batch(lab_id: int, user, sub_ids: list[int]) -> CertificateBatch:
+    """A queued batch of the chosen parts that are the lab's and approved.
+
+    Raises BatchError("empty") when none is, and issuing.CannotIssue when the user
+    cannot sign."""
+    issuing.check_signatory(user)
+    ids = sorted(set(sub_ids))[:MAX_BATCH]
+    found = db.session.scalars(select(SubRequest.id).where(
+        SubRequest.id.in_(ids), SubRequest.lab_id == lab_id,
+        SubRequest.state == State.approved)).all() if ids else []
+    if not found:
+        raise BatchError("empty")
+    batch = CertificateBatch(lab_id=lab_id, created_by_id=user.id, total=len(found),
+                             items=[CertificateBatchItem(sub_request_id=i) for i in sorted(found)])
+    db.session.add(batch)
+    db.session.flush()
+    record_event(user, "certificate_batches", batch.id, "batch_created",
+                 after={"total": batch.total})
+    return batch
+
+
+def resume(batch: CertificateBatch, user) -> None:
+    if batch.state != BatchState.failed:
+        raise BatchError("not_failed")
+    batch.state, batch.error = BatchState.queued, ""
+    record_event(user, "certificate_batches", batch.id, "batch_resumed")
+
+
+def _render_chunk(jobs, pool):
+    if pool is None:
+        return [issuing.render(cert, html) for _item, _sub, cert, html in jobs]
+    static, signing = current_app.static_folder, issuing.signing_folder()
+    futures = [pool.submit(render_signed, html, static, signing,
+                           f"{issuing.TITLES[cert.kind][1]} {cert.number}", sub.lab.name_en)
+               for _item, sub, cert, html in jobs]
+    return [f.result() for f in futures]
+
+
+def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], pool) -> None:
+    user = batch.created_by
+    subs = {s.id: s for s in db.session.scalars(
+        select(SubRequest).where(SubRequest.id.in_([i.sub_request_id for i in items]))
+        .options(*_part_loading()))}
+    jobs = []
+    for item in items:
+        sub = subs[item.sub_request_id]
+        if sub.state != State.approved:
+            # Issued meanwhile on its own page, or sent back: take what is there.
+            item.certificate = issuing.valid_certificates([sub.id]).get(sub.id)
+            item.skipped = "" if item.certificate else sub.state.value
+            continue
+        sub.take(Action.issue, user)
+        cert, html = issuing.prepare(sub, user)
+        if html is None:
+            item.certificate = cert
+            continue
+        jobs.append((item, sub, cert, html))
+    for (item, sub, cert, _html), pdf in zip(jobs, _render_chunk(jobs, pool), strict=True):
+        cert.lab = sub.lab
+        issuing.store(cert, pdf)
+        item.certificate = cert
+        db.session.flush()
+        record_event(user, "certificates", cert.id, "issued",
+                     after={"number": cert.number, "sha256": cert.sha256, "batch": batch.id})
+    batch.done += len(items)
+
+
+def run_batch(batch_id: int, processes: int | None = None) -> CertificateBatch:
+    """Issue what the batch has left, then write its ZIP and merged PDF.
+
+    `processes` renders in that many worker processes (default: the BATCH_PROCESSES
+    setting); 0 or 1 renders here. Errors leave the batch failed, never half-issued."""
+    processes = current_app.config["BATCH_PROCESSES"] if processes is None else processes
+    batch = db.session.get(CertificateBatch, batch_id)
+    if batch is None or batch.state == BatchState.done:
+        return batch
+    batch.state, batch.error = BatchState.running, ""
+    db.session.commit()
+    pool = (ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+            if processes > 1 else None)
+    try:
+        if not batch.allows(batch.created_by):
+            raise BatchError("signatory_gone")  # moved labs or lost the role meanwhile
+        pending = [i for i in batch.items if i.certificate_id is None and not i.skipped]
+        batch.done = batch.total - len(pending)
+        step = max(processes, 1)
+        for start in range(0, len(pending), step):
+            _issue_chunk(batch, pending[start:start + step], pool)
+            db.session.commit()
+        _write_outputs(batch)
+        batch.state, batch.finished_at = BatchState.done, utcnow()
+        record_event(batch.created_by, "certificate_batches", batch.id, "batch_done",
+                     after={"issued": sum(1 for i in batch.items if i.certificate_id)})
+        db.session.commit()
+    except Exception as err:
+        db.session.rollback()
+        log.exception("certificate batch %s stopped", batch_id)
+        batch = db.session.get(CertificateBatch, batch_id)
+        batch.state, batch.error = BatchState.failed, str(err)[:500] or type(err).__name__
+        db.session.commit()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return batch
+
+
+def batch_folder() -> str:
+    folder = os.path.join(issuing.certificate_folder(), "batches")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def _write_outputs(batch: CertificateBatch) -> None:
+    """One ZIP of the signed PDFs (to send on) and one merged PDF (to print)."""
+    certs = db.session.scalars(
+        select(Certificate).join(CertificateBatchItem,
+                                 CertificateBatchItem.certificate_id == Certificate.id)
+        .where(CertificateBatchItem.batch_id == batch.id,
+               Certificate.status == CertificateStatus.valid)
+        .order_by(CertificateBatchItem.id)).all()
+    source = issuing.certificate_folder()
+    stem = f"{batch.id}-{uuid.uuid4().hex[:12]}"
+    zip_name, merged_name = stem + ".zip", stem + ".pdf"
+    merged = PdfWriter()
+    with zipfile.ZipFile(os.path.join(batch_folder(), zip_name), "w",
+                         compression=zipfile.ZIP_STORED) as archive:
+        for cert in certs:
+            path = os.path.join(source, cert.stored_name)
+            archive.write(path, f"{cert.number}.pdf")
+            merged.append(path)
+    with open(os.path.join(batch_folder(), merged_name), "wb") as fh:
+        merged.write(fh)
+    batch.zip_name, batch.merged_name = zip_name, merged_name
+
+
+def requeue_interrupted() -> int:
+    """Batches left running by a worker that died go back to the queue (there is one
+    worker process at a time). Returns how many."""
+    stuck = db.session.scalars(select(CertificateBatch).where(
+        CertificateBatch.state == BatchState.running)).all()
+    for batch in stuck:
+        batch.state = BatchState.queued
+    db.session.commit()
+    return len(stuck)
+
+
+def run_next_batch() -> int | None:
+    """Run the oldest queued batch, if any; returns its id."""
+    batch_id = db.session.scalar(select(CertificateBatch.id).where(
+        CertificateBatch.state == BatchState.queued).order_by(CertificateBatch.id).limit(1))
+    if batch_id is not None:
+        run_batch(batch_id)
+    return batch_id

@@ -1,0 +1,227 @@
+"""The four documents (17025 7.8), the signatory's signature, amendments and
+withdrawal, and PNG renders of each document for people to look at."""
+import io
+import os
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from blueprints.auth.roles import Role
+from blueprints.catalogue.models import ServiceParameter
+from blueprints.catalogue.vocabulary import LimitKind, ServiceKind
+from blueprints.certificates.models import Certificate, CertificateKind, CertificateStatus
+from blueprints.labs.models import Capability
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import SubRequest
+from extensions import db
+from tests import factories
+from tests.conftest import ROOT
+
+TRACEABILITY = "E2 级砝码，证书号 JJ2026-0815，福建省计量科学研究院校准 traceable to NIM"
+
+
+@pytest.fixture
+def metrology(app):
+    lab = factories.create_lab(code="JMI1", name_zh="晋江市计量所")
+    manager = factories.create_user(Role.lab_manager, lab=lab, name="陈建华",
+                                    job_title="授权签字人")
+    calibration = factories.create_service(labs=[lab], kind=ServiceKind.calibration,
+                                           name_zh="电子天平校准", name_en="Balance calibration",
+                                           method_standard="JJF 1847-2020", parameters=[
+        ServiceParameter(position=1, name_zh="示值误差", name_en="Error of indication",
+                         unit="mg", limit_kind=LimitKind.none, has_uncertainty=True)])
+    db.session.scalar(db.select(Capability).filter_by(service_id=calibration.id)) \
+        .traceability = TRACEABILITY
+    verification = factories.create_service(labs=[lab], kind=ServiceKind.verification,
+                                            name_zh="电子秤检定", name_en="Scale verification",
+                                            method_standard="JJG 539-2016", price_cents=0,
+                                            parameters=[
+        ServiceParameter(position=1, name_zh="称量误差", name_en="Weighing error", unit="g",
+                         limit_kind=LimitKind.range, limit_min=-5, limit_max=5)])
+    db.session.commit()
+    return {"lab": lab, "manager": manager, "calibration": calibration,
+            "verification": verification}
+
+
+def issue_over_http(client, login, manager, sub) -> Certificate:
+    db.session.refresh(sub)
+    login(manager)
+    resp = client.post(f"/lab/requests/{sub.id}/do/issue", data={"version": str(sub.version)})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    return db.session.scalars(db.select(Certificate).filter_by(sub_request_id=sub.id)
+                              .order_by(Certificate.id.desc())).first()
+
+
+def pdf_text(app, cert) -> tuple[str, bytes]:
+    """The document's text with line breaks folded into spaces, and its bytes."""
+    with open(os.path.join(app.config["CERTIFICATE_FOLDER"], cert.stored_name), "rb") as fh:
+        data = fh.read()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split()), data
+
+
+def save_png(data: bytes, name: str, tmp_path) -> str:
+    """test-artifacts/certificates/<name>.png: page 1 at 80 dpi, by pdftoppm."""
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(data)
+    out = os.path.join(ROOT, "test-artifacts", "certificates")
+    os.makedirs(out, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1",
+                    str(pdf), os.path.join(out, name)], check=True)
+    return os.path.join(out, name + ".png")
+
+
+def test_a_calibration_certificate_states_uncertainty_and_traceability(
+        app, client, login, metrology, tmp_path):
+    applicant = factories.create_user(Role.sme)
+    sub = factories.create_approved_part(metrology["lab"], metrology["calibration"], applicant,
+                                         metrology["manager"], values=("0.3",),
+                                         uncertainty=factories.Decimal("0.12"))
+    cert = issue_over_http(client, login, metrology["manager"], sub)
+    assert cert.kind == CertificateKind.calibration_certificate
+    text, data = pdf_text(app, cert)
+    assert "校准证书" in text and "Calibration Certificate" in text
+    assert "JJF 1847-2020" in text and applicant.enterprise.name in text
+    assert "U (k=2)" in text and "0.12 mg" in text           # U in the measurand's unit
+    assert "k = 2" in text and "95 %" in text
+    assert "JJ2026-0815" in text                              # traceability
+    assert "No recalibration interval is stated" in text
+    assert "陈建华" in text and "授权签字人" in text
+    assert "判定 Verdict" not in text                          # no conformity statement asked
+    assert len(PdfReader(io.BytesIO(data)).pages[-1].images) == 1   # the signature image
+    with open(save_png(data, "calibration-certificate-page1", tmp_path), "rb") as fh:
+        assert fh.read(4) == b"\x89PNG"
+
+
+@pytest.mark.parametrize("value, kind, png", [
+    ("1.5", CertificateKind.verification_certificate, "verification-certificate-page1"),
+    ("6.5", CertificateKind.verification_failure, "verification-failure-page1"),
+])
+def test_verification_certificate_and_notice_of_failure(app, client, login, metrology, tmp_path,
+                                                        value, kind, png):
+    citizen = factories.create_user(Role.citizen, name="蔡阿姨")
+    sub = factories.create_approved_part(metrology["lab"], metrology["verification"], citizen,
+                                         metrology["manager"], values=(value,))
+    cert = issue_over_http(client, login, metrology["manager"], sub)
+    assert cert.kind == kind
+    text, data = pdf_text(app, cert)
+    assert "JJG 539-2016" in text and "蔡阿姨" in text and f"{value}" in text
+    if kind == CertificateKind.verification_certificate:
+        issued = cert.issued_at.date()
+        assert "检定证书" in text and "Valid until" in text
+        assert f"{issued.year + 1}-" in text.split("Valid until")[1][:20]
+        assert "conforms" in text
+    else:
+        assert "检定结果通知书" in text and "Notice of Verification Failure" in text
+        assert "must not be used for trade" in text
+        failed = text.split("Failed test")[1]
+        assert "称量误差" in failed and "6.5 g" in failed and "-5 – 5 g" in failed
+        assert "Valid until" not in text
+    save_png(data, png, tmp_path)
+
+
+def test_issuing_needs_the_signatorys_signature(app, client, login, metrology):
+    unsigned = factories.create_user(Role.lab_manager, lab=metrology["lab"], signature_png=None)
+    sub = factories.create_approved_part(metrology["lab"], metrology["verification"],
+                                         factories.create_user(Role.citizen), unsigned)
+    login(unsigned)
+    page = client.post(f"/lab/requests/{sub.id}/do/issue", data={"version": str(sub.version)})
+    assert page.status_code == 400 and "签名" in page.get_data(as_text=True)
+    db.session.refresh(sub)
+    assert sub.state == State.approved
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+
+
+def test_a_manager_uploads_a_signature_and_bad_files_are_refused(app, client, login, metrology,
+                                                               monkeypatch):
+    from blueprints.auth.signature import drawn_signature
+    manager = factories.create_user(Role.lab_manager, lab=metrology["lab"], signature_png=None)
+    login(manager)
+    bad = client.post("/account/signature", data={"image": (io.BytesIO(b"%PDF-1.7 ..."), "s.png")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and "PNG" in bad.get_data(as_text=True)
+    # A smaller limit for the test: bodies past 500 kB go through temporary files.
+    monkeypatch.setattr("blueprints.auth.signature.MAX_UPLOAD", 1000)
+    monkeypatch.setattr("blueprints.auth.routes.MAX_UPLOAD", 1000)
+    big = client.post("/account/signature",
+                      data={"image": (io.BytesIO(b"\x89PNG" + b"0" * 2000), "s.png")},
+                      content_type="multipart/form-data")
+    assert big.status_code == 400 and "2 MB" in big.get_data(as_text=True)
+    monkeypatch.undo()
+    ok = client.post("/account/signature",
+                     data={"image": (io.BytesIO(drawn_signature("林")), "sig.png")},
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302
+    image = client.get("/account/signature.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    login(factories.create_user(Role.sme))
+    assert client.get("/account/signature").status_code == 403
+
+
+def test_an_amendment_replaces_the_certificate_and_says_why(app, client, login, metrology):
+    manager, lab = metrology["manager"], metrology["lab"]
+    reviewer = factories.create_user(Role.lab_manager, lab=lab)
+    sub = factories.create_approved_part(lab, metrology["verification"],
+                                         factories.create_user(Role.citizen), manager,
+                                         values=("1.5",))
+    old = issue_over_http(client, login, manager, sub)
+    # Reopen with a reason, correct the result, review again and issue.
+    db.session.refresh(sub)
+    reopened = client.post(f"/lab/requests/{sub.id}/do/amend",
+                           data={"version": str(sub.version), "reason": ""})
+    assert reopened.status_code == 400                      # a reason is required
+    client.post(f"/lab/requests/{sub.id}/do/amend",
+                data={"version": str(sub.version), "reason": "示值记录错误 Reading mis-typed"})
+    db.session.refresh(sub)
+    assert sub.state == State.in_progress
+    item, param = sub.items[0], metrology["verification"].parameters[0]
+    client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
+                data={"version": str(sub.version), f"r-{item.id}-{param.id}-value": "2.5"})
+    db.session.refresh(sub)
+    client.post(f"/lab/requests/{sub.id}/do/submit_results", data={"version": str(sub.version)})
+    db.session.refresh(sub)
+    login(reviewer)
+    resp = client.post(f"/lab/requests/{sub.id}/do/approve",
+                       data={"version": str(sub.version), "and_issue": "1"})
+    assert resp.status_code == 302
+    new = db.session.scalar(db.select(Certificate).filter_by(supersedes_id=old.id))
+    db.session.refresh(old)
+    assert old.status == CertificateStatus.superseded and new.status == CertificateStatus.valid
+    assert new.number != old.number and new.amendment_reason == "示值记录错误 Reading mis-typed"
+    text = pdf_text(app, new)[0]
+    assert f"replaces {old.number}" in text and "Reading mis-typed" in text and "2.5 g" in text
+    # The old certificate's public page points to the new one.
+    client.post("/logout")
+    page = client.get(f"/verify?number={old.number}&code={old.verification_code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="replaced-by"' in html
+    assert f"number={new.number}&amp;code={new.verification_code}" in html
+    assert "Reading mis-typed" in html
+    new_page = client.get(f"/verify?number={new.number}&code={new.verification_code}")
+    assert old.number in new_page.get_data(as_text=True)
+
+
+def test_withdrawal_needs_a_reason_and_shows_publicly(app, client, login, metrology):
+    manager, lab = metrology["manager"], metrology["lab"]
+    sub = factories.create_approved_part(lab, metrology["verification"],
+                                         factories.create_user(Role.citizen), manager)
+    cert = issue_over_http(client, login, manager, sub)
+    url = f"/certificates/{cert.id}/withdraw"
+    for stranger in (factories.create_user(Role.lab_staff, lab=lab),
+                     factories.create_user(Role.lab_manager)):
+        login(stranger)
+        assert client.post(url, data={"reason": "x"}).status_code in (403, 404)
+    login(manager)
+    client.post(url, data={"reason": ""})
+    db.session.refresh(cert)
+    assert cert.status == CertificateStatus.valid
+    client.post(url, data={"reason": "客户提供的样品信息有误"})
+    db.session.refresh(cert)
+    assert cert.status == CertificateStatus.withdrawn and cert.status_changed_at is not None
+    client.post("/logout")
+    html = client.get(f"/verify?number={cert.number}&code={cert.verification_code}") \
+        .get_data(as_text=True)
+    assert 'id="withdrawn"' in html and "客户提供的样品信息有误" in html
+    sub = db.session.get(SubRequest, sub.id)
+    assert sub.state == State.issued
