@@ -8,40 +8,12 @@ import pytest
 from pypdf import PdfReader
 
 from blueprints.auth.roles import Role
-from blueprints.catalogue.models import ServiceParameter
-from blueprints.catalogue.vocabulary import LimitKind, ServiceKind
 from blueprints.certificates.models import Certificate, CertificateKind, CertificateStatus
-from blueprints.labs.models import Capability
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
 from extensions import db
 from tests import factories
 from tests.conftest import ROOT
-
-TRACEABILITY = "E2 级砝码，证书号 JJ2026-0815，福建省计量科学研究院校准 traceable to NIM"
-
-
-@pytest.fixture
-def metrology(app):
-    lab = factories.create_lab(code="JMI1", name_zh="晋江市计量所")
-    manager = factories.create_user(Role.lab_manager, lab=lab, name="陈建华",
-                                    job_title="授权签字人")
-    calibration = factories.create_service(labs=[lab], kind=ServiceKind.calibration,
-                                           name_zh="电子天平校准", name_en="Balance calibration",
-                                           method_standard="JJF 1847-2020", parameters=[
-        ServiceParameter(position=1, name_zh="示值误差", name_en="Error of indication",
-                         unit="mg", limit_kind=LimitKind.none, has_uncertainty=True)])
-    db.session.scalar(db.select(Capability).filter_by(service_id=calibration.id)) \
-        .traceability = TRACEABILITY
-    verification = factories.create_service(labs=[lab], kind=ServiceKind.verification,
-                                            name_zh="电子秤检定", name_en="Scale verification",
-                                            method_standard="JJG 539-2016", price_cents=0,
-                                            parameters=[
-        ServiceParameter(position=1, name_zh="称量误差", name_en="Weighing error", unit="g",
-                         limit_kind=LimitKind.range, limit_min=-5, limit_max=5)])
-    db.session.commit()
-    return {"lab": lab, "manager": manager, "calibration": calibration,
-            "verification": verification}
 
 
 def issue_over_http(client, login, manager, sub) -> Certificate:
@@ -85,7 +57,7 @@ def test_a_calibration_certificate_states_uncertainty_and_traceability(
     assert "JJF 1847-2020" in text and applicant.enterprise.name in text
     assert "U (k=2)" in text and "0.12 mg" in text           # U in the measurand's unit
     assert "k = 2" in text and "95 %" in text
-    assert "JJ2026-0815" in text                              # traceability
+    assert "JJ2026-0815" in text                              # traceability (the fixture's)
     assert "No recalibration interval is stated" in text
     assert "陈建华" in text and "授权签字人" in text
     assert "判定 Verdict" not in text                          # no conformity statement asked
