@@ -58,7 +58,8 @@ def test_a_batch_issues_every_part_and_gives_a_zip_and_a_merged_pdf(app, client,
     batches.run_batch(batch.id, processes=0)
 
     progress = client.get(f"/lab/batches/{batch.id}/progress").get_json()
-    assert progress == {"state": "done", "done": 6, "total": 6, "percent": 100, "error": ""}
+    assert progress == {"state": "done", "state_label": "已完成", "done": 6, "total": 6,
+                        "percent": 100, "error": ""}
     for sub in subs:
         db.session.refresh(sub)
         assert sub.state == State.issued

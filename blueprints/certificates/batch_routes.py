@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.auth.roles import Role
 from blueprints.certificates import batches, bp, issuing
 from blueprints.certificates.models import BatchState, CertificateBatch, CertificateBatchItem
+from blueprints.certificates.wording import BATCH_STATE_LABELS
 from blueprints.service_requests.models import SubRequest
 from core.converters import MAX_ID
 from core.forms import Form
@@ -81,8 +82,8 @@ def batch_detail(batch_id: int):
 @roles_required(Role.lab_manager)
 def batch_progress(batch_id: int):
     batch = _batch(batch_id)
-    return jsonify(state=batch.state.value, done=batch.done, total=batch.total,
-                   percent=batch.percent, error=batch.error)
+    return jsonify(state=batch.state.value, state_label=str(BATCH_STATE_LABELS[batch.state]),
+                   done=batch.done, total=batch.total, percent=batch.percent, error=batch.error)
 
 
 @bp.route("/lab/batches/<int:batch_id>/resume", methods=["POST"])

@@ -59,12 +59,14 @@
   if (state !== "queued" && state !== "running") { return; }
   var bar = document.getElementById("batch-progress");
   var count = document.getElementById("batch-count");
+  var label = document.getElementById("batch-state");
   function poll() {
     fetch(box.getAttribute("data-progress-url"), {credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (p) {
         bar.max = p.total; bar.value = p.done; bar.textContent = p.percent + " %";
         count.textContent = p.done + " / " + p.total;
+        label.textContent = p.state_label;
         if (p.state === "done" || p.state === "failed") { window.location.reload(); }
         else { window.setTimeout(poll, 1000); }
       })
