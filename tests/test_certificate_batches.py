@@ -193,3 +193,15 @@ def test_the_worker_process_issues_a_queued_batch(app, client, login, metrology,
     batch = db.session.get(CertificateBatch, batch.id)
     assert batch.state == BatchState.done, output
     assert numbers(metrology["lab"]) == [1, 2, 3]
+
+
+def test_a_batch_left_running_by_a_dead_worker_is_resumed(app, client, login, metrology):
+    subs = approved_parts(metrology, 2)
+    batch = start_batch(client, login, metrology["manager"], subs)
+    batch.state = BatchState.running  # the worker died mid-batch
+    db.session.commit()
+    assert batches.requeue_interrupted() == 1
+    assert batches.run_next_batch() == batch.id
+    db.session.refresh(batch)
+    assert (batch.state, batch.done) == (BatchState.done, 2)
+    assert batches.run_next_batch() is None

@@ -9,11 +9,12 @@ from pypdf import PdfReader
 
 from blueprints.auth.roles import Role
 from blueprints.certificates.models import Certificate, CertificateKind, CertificateStatus
+from blueprints.labs.models import Capability
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
 from extensions import db
 from tests import factories
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TRACEABILITY
 
 
 def issue_over_http(client, login, manager, sub) -> Certificate:
@@ -197,3 +198,53 @@ def test_withdrawal_needs_a_reason_and_shows_publicly(app, client, login, metrol
     assert 'id="withdrawn"' in html and "客户提供的样品信息有误" in html
     sub = db.session.get(SubRequest, sub.id)
     assert sub.state == State.issued
+    # The applicant is told on their request page.
+    login(sub.request.applicant)
+    page = client.get(f"/requests/{sub.request_id}").get_data(as_text=True)
+    assert "已撤回" in page and "客户提供的样品信息有误" in page
+
+
+def test_the_renderer_fetches_only_the_desks_static_files(app):
+    from weasyprint.urls import FatalURLFetchingError
+
+    from blueprints.certificates.rendering import html_to_pdf
+    static = app.static_folder
+    assert html_to_pdf('<img src="desk-static:img/favicon.svg">', static).startswith(b"%PDF")
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "desk-static:../app.py",
+                "desk-static:/../../etc/hostname"):
+        with pytest.raises(FatalURLFetchingError):
+            html_to_pdf(f'<link rel="stylesheet" href="{url}"><img src="{url}">', static)
+
+
+def test_the_document_context_is_plain_values(app, metrology):
+    """The template never sees a database object (no lazy loads while rendering)."""
+    from blueprints.certificates.issuing import build_context
+
+    def plain(value) -> bool:
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or isinstance(value, str | int | float | bool)
+
+    sub = factories.create_approved_part(metrology["lab"], metrology["calibration"],
+                                         factories.create_user(Role.sme), metrology["manager"])
+    cert = Certificate(number="JMI1-2026-09999", kind=CertificateKind.calibration_certificate,
+                       verification_code="ABCDEFGHJK", issued_at=sub.approved_at)
+    cert.signed_by = metrology["manager"]
+    with app.test_request_context():
+        context = build_context(sub, cert)
+    assert plain(context) and context["blocks"][0]["traceability"] == TRACEABILITY
+
+
+@pytest.mark.parametrize("cma, cnas", [(True, True), (True, False), (False, False)])
+def test_accreditation_marks_only_for_accredited_scope(app, client, login, metrology, cma, cnas):
+    cap = db.session.scalar(db.select(Capability).filter_by(
+        service_id=metrology["verification"].id))
+    cap.cma_accredited, cap.cnas_accredited = cma, cnas
+    db.session.commit()
+    sub = factories.create_approved_part(metrology["lab"], metrology["verification"],
+                                         factories.create_user(Role.citizen), metrology["manager"])
+    text, _data = pdf_text(app, issue_over_http(client, login, metrology["manager"], sub))
+    assert ("CMA 231312050123" in text) == cma
+    assert ("CNAS L1234" in text) == cnas

@@ -39,6 +39,10 @@ def test_the_pdf_says_what_17025_asks(app, client, users, login, two_labs):
     req, sub, cert = issued(client, login, users, two_labs)
     reader = PdfReader(io.BytesIO(stored_bytes(app, cert)))
     pages = [page.extract_text() for page in reader.pages]
+    for page in reader.pages:  # A4, and the Chinese set in the CJK font (no boxes)
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+        assert any("WenQuanYi" in f for f in fonts), fonts
     for n, text in enumerate(pages, start=1):
         assert cert.number in text, f"number missing on page {n}"
         assert f"Page {n} of {len(pages)}" in text
@@ -78,6 +82,7 @@ def test_public_verification_shows_status_not_the_customer(app, client, users, l
     page = client.get(f"/verify?number={cert.number}&code={cert.verification_code}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="cert-status"' in text
+    assert hashlib.sha256(stored_bytes(app, cert)).hexdigest() in text  # the hash shown
     assert two_labs["food_lab"].name_zh in text
     assert req.enterprise.name not in text and req.contact_phone not in text
     wrong = client.get(f"/verify?number={cert.number}&code=WRONGCODE1")

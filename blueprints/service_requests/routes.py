@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from blueprints.audit.models import AuditEvent, record_event
 from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
-from blueprints.certificates.issuing import valid_certificates
+from blueprints.certificates.issuing import latest_certificates
 from blueprints.service_requests import bp
 from blueprints.service_requests.forms import (
     AttachmentForm,
@@ -175,7 +175,7 @@ def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
                            rating_form=rating_form or RatingForm(formdata=None),
                            part_names={s.id: s.lab.code for s in req.sub_requests},
-                           certificates=valid_certificates([s.id for s in req.sub_requests]),
+                           certificates=latest_certificates([s.id for s in req.sub_requests]),
                            services_by_id={i.service_id: i.service for i in req.items}), status
 
 
