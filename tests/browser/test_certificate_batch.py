@@ -18,27 +18,12 @@ from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
 from extensions import db
 from tests import factories
+from tests.browser.helpers import current, sign_in
 
 pytestmark = pytest.mark.browser
 
 PARTS = 12
 BATCH_URL = re.compile(r".*/lab/batches/(\d+)$")
-
-
-def sign_in(page, base, user):
-    """In through the header link and the login form (as in test_request_path)."""
-    page.goto(base + "/")
-    page.get_by_role("link", name="登录", exact=True).click()
-    page.get_by_label("电子邮箱或手机号码").fill(user["email"])
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
-
-
-def current(model, ident):
-    """The row as it is now in the database, not as this session last saw it."""
-    db.session.rollback()
-    return db.session.get(model, ident)
 
 
 def test_a_batch_fills_its_progress_bar_and_the_public_verifies_a_certificate(

@@ -11,32 +11,12 @@ from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import Result, ServiceRequest, SubRequest
 from extensions import db
 from tests import factories
+from tests.browser.helpers import current, sign_in
 
 pytestmark = pytest.mark.browser
 
 NUMBER = re.compile(r"QD-\d{4}-\d{6}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def sign_in(page, base, user):
-    """Sign out whoever is signed in (header button), then in through the form."""
-    sign_out = page.get_by_role("button", name="退出登录")
-    if sign_out.count():
-        sign_out.click()
-        expect(page.get_by_role("link", name="登录", exact=True)).to_be_visible()
-    else:
-        page.goto(base + "/")
-    page.get_by_role("link", name="登录", exact=True).click()
-    page.get_by_label("电子邮箱或手机号码").fill(user["email"])
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
-
-
-def current(model, ident):
-    """The row as it is now in the database, not as this session last saw it."""
-    db.session.rollback()
-    return db.session.get(model, ident)
 
 
 def open_in_queue(page, number):

@@ -1,0 +1,27 @@
+"""What the browser tests share: signing in as a person does, and reading the
+database as it is now."""
+from playwright.sync_api import expect
+
+from extensions import db
+from tests import factories
+
+
+def sign_in(page, base, user):
+    """Sign out whoever is signed in (header button), then in through the form."""
+    sign_out = page.get_by_role("button", name="退出登录")
+    if sign_out.count():
+        sign_out.click()
+        expect(page.get_by_role("link", name="登录", exact=True)).to_be_visible()
+    else:
+        page.goto(base + "/")
+    page.get_by_role("link", name="登录", exact=True).click()
+    page.get_by_label("电子邮箱或手机号码").fill(user["email"])
+    page.get_by_label("密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+
+
+def current(model, ident):
+    """The row as it is now in the database, not as this session last saw it."""
+    db.session.rollback()
+    return db.session.get(model, ident)
