@@ -35,6 +35,7 @@ class DefaultConfig:
     # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is
     # generated on first start, a deployment puts its own there)
     SIGNING_FOLDER = None
+    SCALE_SERVICE_CODE = "MT-001"  # the catalogue service for free trade-scale verification
     BATCH_PROCESSES = 2  # rendering processes of the worker's certificate batches (one a core)
 
     PER_PAGE = 20

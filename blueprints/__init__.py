@@ -6,6 +6,7 @@ from blueprints.catalogue import bp as catalogue_bp
 from blueprints.certificates import bp as certificates_bp
 from blueprints.enterprises import bp as enterprises_bp
 from blueprints.labs import bp as labs_bp
+from blueprints.metrology import bp as metrology_bp
 from blueprints.public import bp as public_bp
 from blueprints.service_requests import bp as service_requests_bp
 
@@ -17,6 +18,7 @@ BLUEPRINTS = [
     (catalogue_bp, None),
     (service_requests_bp, None),
     (certificates_bp, None),
+    (metrology_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

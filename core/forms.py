@@ -37,11 +37,11 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
-def render_form(template: str, form, **context):
+def render_form(template: str, form, refused: bool = False, **context):
     """Render a form page: 400 when a submitted form was refused (nothing was
-    changed), 200 otherwise."""
+    changed; `refused` for refusals found after validation), 200 otherwise."""
     status = 409 if getattr(form, "stale", False) else \
-        400 if form.is_submitted() and form.errors else 200
+        400 if form.is_submitted() and (form.errors or refused) else 200
     return render_template(template, form=form, **context), status
 
 

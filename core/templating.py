@@ -16,6 +16,7 @@ from blueprints.service_requests.wording import (
 from core.i18n import current_language, localized
 from core.numbers import money, plain
 from core.timeutil import to_local
+from core.validators import mask_phone
 
 
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -49,8 +50,12 @@ def register(app) -> None:
     # Imported here: the certificates package pulls in the request routes, which
     # import this module.
     from blueprints.certificates.wording import BATCH_STATE_LABELS, CERTIFICATE_STATUS_LABELS
+    from blueprints.metrology.wording import KIND_LABELS as SCALE_KIND_LABELS
+    from blueprints.metrology.wording import TYPE_LABELS as VERIFICATION_TYPE_LABELS
+    from blueprints.metrology.wording import mass
 
-    app.jinja_env.filters.update(money=money, localtime=localtime, number=plain)
+    app.jinja_env.filters.update(money=money, localtime=localtime, number=plain,
+                                 mask_phone=mask_phone)
     app.jinja_env.globals.update(
         localized=localized, current_language=current_language, url_with=url_with,
         home_endpoint=home_endpoint, Role=Role,
@@ -59,7 +64,8 @@ def register(app) -> None:
         STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
         ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS, VERDICT_LABELS=VERDICT_LABELS,
         LEVEL_LABELS=LEVEL_LABELS, CERTIFICATE_STATUS_LABELS=CERTIFICATE_STATUS_LABELS,
-        BATCH_STATE_LABELS=BATCH_STATE_LABELS)
+        BATCH_STATE_LABELS=BATCH_STATE_LABELS, SCALE_KIND_LABELS=SCALE_KIND_LABELS,
+        VERIFICATION_TYPE_LABELS=VERIFICATION_TYPE_LABELS, mass=mass)
 
     @app.context_processor
     def user_context():

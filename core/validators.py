@@ -33,3 +33,11 @@ def strong_password(form, field):
         raise ValidationError(_l("Use at least 8 characters."))
     if pw.isdigit() or pw.isalpha():
         raise ValidationError(_l("Mix letters with digits or symbols."))
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****0001: a citizen's number as others see it."""
+    if not phone:
+        return ""
+    digits = phone.strip()
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"

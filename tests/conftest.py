@@ -258,6 +258,7 @@ def metrology(app):
         .traceability = TRACEABILITY
     verification = factories.create_service(labs=[lab], kind=ServiceKind.verification,
                                             name_zh="电子秤检定", name_en="Scale verification",
+                                            code="MT-001",  # the desk's SCALE_SERVICE_CODE
                                             method_standard="JJG 539-2016", price_cents=0,
                                             parameters=[
         ServiceParameter(position=1, name_zh="称量误差", name_en="Weighing error", unit="g",

@@ -23,6 +23,7 @@ from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
 from core.numbering import next_value
 from core.numbers import plain
 from core.timeutil import local_today, to_local, utcnow
+from core.validators import mask_phone
 from extensions import db
 
 TITLES = {
@@ -32,6 +33,8 @@ TITLES = {
     CertificateKind.verification_failure: ("检定结果通知书", "Notice of Verification Failure"),
 }
 COVERAGE_FACTOR = 2  # expanded uncertainties are entered at k = 2 (about 95 %)
+# DOMAIN.md, 17025 7.8.6: for legal scale verification the rule is prescribed.
+LEGAL_RULE = "法定计量检定：|Ec| ≤ MPE 为合格 (JJG 539-2016, OIML R76-1) · legal verification, pass when |Ec| ≤ MPE"
 
 
 class CannotIssue(Exception):
@@ -47,7 +50,9 @@ def kind_for(sub) -> CertificateKind:
     if kinds == {ServiceKind.calibration}:
         return CertificateKind.calibration_certificate
     if kinds == {ServiceKind.verification}:
-        failed = any(r.verdict == Verdict.failed for i in sub.items for r in i.results)
+        failed = any(r.verdict == Verdict.failed for i in sub.items for r in i.results) or any(
+            i.scale_verification is not None and not i.scale_verification.passed
+            for i in sub.items)
         return (CertificateKind.verification_failure if failed
                 else CertificateKind.verification_certificate)
     return CertificateKind.test_report
@@ -85,6 +90,7 @@ class ItemBlock:
     deviation: str
     traceability: str
     results: list[ResultLine] = field(default_factory=list)
+    scale: dict | None = None   # a scale's verification (metrology.documents.scale_block)
 
 
 def _limit(p) -> str:
@@ -109,6 +115,9 @@ def _result_line(p, r) -> ResultLine:
 
 
 def _blocks(sub, caps) -> list[ItemBlock]:
+    # Imported here: the metrology package's routes import the request routes, which
+    # import this module.
+    from blueprints.metrology.documents import scale_block
     blocks = []
     for item in sub.items:
         by_param = {r.parameter_id: r for r in item.results}
@@ -117,12 +126,33 @@ def _blocks(sub, caps) -> list[ItemBlock]:
         blocks.append(ItemBlock(
             service=f"{item.service.name_zh} {item.service.name_en}",
             method=item.service.method_standard,
-            sample=f"{item.sample_description} × {item.quantity}",
+            sample=(item.sample_description if item.instrument_id
+                    else f"{item.sample_description} × {item.quantity}"),
             sample_code=sample.code if sample else "", condition=sample.condition if sample else "",
             received=to_local(sample.received_at).strftime("%Y-%m-%d") if sample else "",
             deviation=item.method_deviation, traceability=cap.traceability if cap else "",
-            results=[_result_line(p, by_param.get(p.id)) for p in item.service.parameters]))
+            results=[_result_line(p, by_param.get(p.id)) for p in item.service.parameters
+                     if item.scale_verification is None],
+            scale=scale_block(item) if item.scale_verification is not None else None))
     return blocks
+
+
+def _failed(blocks: list[ItemBlock]) -> list[dict]:
+    """What a notice of verification failure lists: each failed result or test, with
+    its figures against what is permitted."""
+    failed = []
+    for b in blocks:
+        failed += [{"parameter": r.parameter, "value": f"{r.value} {r.unit}".strip(),
+                    "limit": r.limit} for r in b.results if r.failed]
+        for test in (b.scale or {}).get("tests", []):
+            if test["passed"]:
+                continue
+            rows = [row for row in test["rows"] if not row["passed"]]
+            failed += [{"parameter": f"{test['name']} · L = {row['load']}",
+                        "value": f"Ec = {row['corrected']}", "limit": row["mpe"]} for row in rows]
+            if not rows:
+                failed.append({"parameter": test["name"], "value": test["note"], "limit": ""})
+    return failed
 
 
 def _data_uri(png: bytes | None) -> str:
@@ -143,7 +173,9 @@ def build_context(sub, cert: Certificate) -> dict:
     verify_url = url_for("certificates.verify", number=cert.number, code=cert.verification_code,
                          _external=True)
     title_zh, title_en = TITLES[cert.kind]
-    tested = sorted(to_local(r.entered_at).date() for i in sub.items for r in i.results)
+    tested = sorted([to_local(r.entered_at).date() for i in sub.items for r in i.results]
+                    + [to_local(i.scale_verification.verified_at).date() for i in sub.items
+                       if i.scale_verification is not None])
     issued = to_local(cert.issued_at).date()
     customer = req.enterprise.name if req.enterprise else req.applicant.name
     address = req.enterprise.address if req.enterprise else ""
@@ -153,12 +185,13 @@ def build_context(sub, cert: Certificate) -> dict:
         "title_zh": title_zh, "title_en": title_en,
         "lab": {"name_zh": lab.name_zh, "name_en": lab.name_en, "address": lab.address,
                 "phone": lab.phone, "cma": cma, "cnas": cnas},
+        # A citizen's number is theirs: the document may be shown to anyone.
         "customer": {"name": customer, "address": address,
-                     "contact": f"{req.contact_name} {req.contact_phone}"},
+                     "contact": f"{req.contact_name} " + (
+                         req.contact_phone if req.enterprise else mask_phone(req.contact_phone))},
         "request_number": sub.number, "blocks": [asdict(b) for b in blocks],
         "conditions": sub.work_conditions,
-        "failed": [{"service": b.service, **asdict(r)} for b in blocks for r in b.results
-                   if r.failed],
+        "failed": _failed(blocks),
         "tested_from": tested[0].isoformat() if tested else "",
         "tested_to": tested[-1].isoformat() if tested else "",
         "issued": issued.isoformat(),
@@ -168,7 +201,8 @@ def build_context(sub, cert: Certificate) -> dict:
                       "signature": _data_uri(cert.signed_by.signature_png)},
         "replaces": ({"number": replaces.number, "reason": cert.amendment_reason}
                      if replaces else None),
-        "decision_rule": DECISION_RULE, "coverage_factor": COVERAGE_FACTOR,
+        "decision_rule": LEGAL_RULE if any(b.scale for b in blocks) else DECISION_RULE,
+        "coverage_factor": COVERAGE_FACTOR,
         "verify_url": verify_url, "verification_code": cert.verification_code,
         "qr": segno.make(verify_url, error="m").svg_data_uri(scale=3),
     }
@@ -241,12 +275,27 @@ def prepare(sub, user) -> tuple[Certificate, str | None]:
                        # set now, not at flush: the PDF prints it and its QR code carries it
                        verification_code=new_verification_code())
     cert.signed_by = user
+    _update_instruments(sub, cert)
     if latest is not None and sub.amendment_reason:
         cert.supersedes, cert.amendment_reason = latest, sub.amendment_reason
         if latest.status == CertificateStatus.valid:
             latest.supersede()
         sub.amendment_reason = ""
     return cert, render_template("certificates/document.html", c=build_context(sub, cert))
+
+
+def _update_instruments(sub, cert: Certificate) -> None:
+    """A verified instrument's history: when it was verified and when it is next due
+    (none after a failure: it must not be used until it passes)."""
+    if cert.kind not in (CertificateKind.verification_certificate,
+                         CertificateKind.verification_failure):
+        return
+    issued = to_local(cert.issued_at).date()
+    for item in sub.items:
+        if item.instrument is not None:
+            item.instrument.last_verified = issued
+            item.instrument.next_due = (valid_until(issued) if cert.kind ==
+                                        CertificateKind.verification_certificate else None)
 
 
 def render(cert: Certificate, html: str) -> bytes:

@@ -43,6 +43,8 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[date | None] = mapped_column(Date)
+    # Scales brought to an on-site campaign day rather than dropped off at the lab.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
 
     applicant: Mapped["User"] = relationship()  # noqa: F821
     enterprise: Mapped["Enterprise | None"] = relationship()  # noqa: F821
@@ -105,6 +107,8 @@ class RequestItem(db.Model):
     price_reason: Mapped[str] = mapped_column(Text, default="")
     method_deviation: Mapped[str] = mapped_column(Text, default="")
     due_date: Mapped[date | None] = mapped_column(Date)
+    # The instrument verified or calibrated, when the item is one (one part per scale).
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"), index=True)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="items")
     sub_request: Mapped["SubRequest | None"] = relationship(back_populates="items")
@@ -113,6 +117,9 @@ class RequestItem(db.Model):
                                                    cascade="all, delete-orphan")
     results: Mapped[list["Result"]] = relationship(back_populates="item",
                                                    cascade="all, delete-orphan")
+    instrument: Mapped["Instrument | None"] = relationship()  # noqa: F821
+    scale_verification: Mapped["ScaleVerification | None"] = relationship(  # noqa: F821
+        uselist=False, cascade="all, delete-orphan")
 
     @property
     def line_cents(self) -> int:
@@ -195,9 +202,11 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
 
 
 def item_loading():
-    """What every page showing items needs with them (three queries, whatever the count)."""
+    """What every page showing items needs with them (a fixed number of queries,
+    whatever the count)."""
     return (selectinload(RequestItem.service).selectinload(Service.parameters),
-            selectinload(RequestItem.results), selectinload(RequestItem.sample))
+            selectinload(RequestItem.results), selectinload(RequestItem.sample),
+            selectinload(RequestItem.instrument), selectinload(RequestItem.scale_verification))
 
 
 def load_whole(request_id: int) -> ServiceRequest:
@@ -245,6 +254,8 @@ class Result(db.Model):
     value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     text_value: Mapped[str] = mapped_column(String(200), default="")
     uncertainty: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))  # expanded, k=2
+    # Calibration: the reference standard's value; the error is value − reference.
+    reference_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     verdict: Mapped[Verdict] = enum_column(Verdict, default=Verdict.not_applicable)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -148,6 +148,9 @@ def entered_by(items: list[RequestItem]) -> set[int]:
 
 
 def missing_results(item: RequestItem) -> list:
-    """Parameters of the item that still have no result."""
+    """Parameters of the item that still have no result. A scale's results are its
+    verification record (the metrologist's readings), not parameter rows."""
+    if item.instrument_id is not None and item.instrument.is_scale:
+        return [] if item.scale_verification is not None else list(item.service.parameters)
     done = {r.parameter_id for r in item.results}
     return [p for p in item.service.parameters if p.id not in done]

@@ -24,9 +24,9 @@ class NotReadyToSubmit(Exception):
         self.reason = reason
 
 
-def load_offers(service_ids: set[int]) -> dict[int, list[Offer]]:
-    """Active capabilities of open labs for these services, with each one's open
-    items (two queries whatever the number of labs)."""
+def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, list[Offer]]:
+    """Active capabilities of open labs (or of `lab_id` only) for these services, with
+    each one's open items (two queries whatever the number of labs)."""
     if not service_ids:
         return {}
     open_counts = dict(
@@ -36,9 +36,11 @@ def load_offers(service_ids: set[int]) -> dict[int, list[Offer]]:
             .where(RequestItem.service_id.in_(service_ids), SubRequest.state.in_(OPEN_STATES))
             .group_by(SubRequest.lab_id, RequestItem.service_id)))
     offers: dict[int, list[Offer]] = defaultdict(list)
-    rows = db.session.execute(
-        select(Capability, Lab.code).join(Capability.lab)
-        .where(Capability.service_id.in_(service_ids), Capability.is_active, Lab.is_active))
+    stmt = (select(Capability, Lab.code).join(Capability.lab)
+            .where(Capability.service_id.in_(service_ids), Capability.is_active, Lab.is_active))
+    if lab_id is not None:
+        stmt = stmt.where(Capability.lab_id == lab_id)
+    rows = db.session.execute(stmt)
     for cap, lab_code in rows:
         offers[cap.service_id].append(Offer(
             lab_id=cap.lab_id, lab_code=lab_code, price_cents=cap.price_cents,
@@ -47,10 +49,12 @@ def load_offers(service_ids: set[int]) -> dict[int, list[Offer]]:
     return offers
 
 
-def preview(request: ServiceRequest, today: date | None = None) -> list[Placement]:
+def preview(request: ServiceRequest, today: date | None = None,
+            lab_id: int | None = None) -> list[Placement]:
     """Where each item would go if submitted now (raises routing.NoCapableLab)."""
     needs = [Need(item.id, item.service_id) for item in request.items]
-    return route(needs, load_offers({n.service_id for n in needs}), today or local_today())
+    return route(needs, load_offers({n.service_id for n in needs}, lab_id),
+                 today or local_today())
 
 
 def _reason(placement: Placement) -> dict:
@@ -62,8 +66,11 @@ def _reason(placement: Placement) -> dict:
             "others": [plain(c) for c in placement.others]}
 
 
-def submit(request: ServiceRequest, user, today: date | None = None) -> list[SubRequest]:
-    """Submit a draft: one sub-request per lab, numbered QD-<year>-<6 digits>.
+def submit(request: ServiceRequest, user, today: date | None = None,
+           lab_id: int | None = None) -> list[SubRequest]:
+    """Submit a draft: one sub-request per lab, numbered QD-<year>-<6 digits>; an item
+    that is an instrument gets a part of its own (each instrument its own certificate).
+    `lab_id` sends every item to that lab (an on-site campaign's).
 
     Raises NotReadyToSubmit (no items, enterprise not verified), routing.NoCapableLab,
     or the lifecycle's TransitionError.
@@ -74,17 +81,18 @@ def submit(request: ServiceRequest, user, today: date | None = None) -> list[Sub
     if request.enterprise is not None and request.enterprise.status.value != "verified":
         raise NotReadyToSubmit("enterprise_not_verified")
     today = today or local_today()
-    placements = preview(request, today)
+    placements = preview(request, today, lab_id)
     by_item = {item.id: item for item in request.items}
-    parts: dict[int, SubRequest] = {}
+    parts: dict[tuple, SubRequest] = {}
     for placement in placements:
         chosen = placement.chosen
-        sub = parts.get(chosen.lab_id)
+        item = by_item[placement.key]
+        key = (chosen.lab_id, item.id if item.instrument_id else None)
+        sub = parts.get(key)
         if sub is None:
-            sub = parts[chosen.lab_id] = SubRequest(
+            sub = parts[key] = SubRequest(
                 request=request, lab_id=chosen.lab_id, part=len(parts) + 1,
                 state=State.submitted, routing_reason=[])
-        item = by_item[placement.key]
         item.sub_request = sub
         item.price_cents = chosen.price_cents
         item.due_date = chosen.ready_by

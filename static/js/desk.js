@@ -83,3 +83,62 @@ document.querySelectorAll("[data-check-all]").forEach(function (all) {
       .forEach(function (box) { box.checked = all.checked; });
   });
 });
+
+// The scale verification form: the live error, MPE and verdict of each reading as
+// it is typed, computed by the desk (the same rules that save it).
+(function () {
+  "use strict";
+  var form = document.getElementById("scale-form");
+  if (!form || !window.fetch) { return; }
+  var verdict = document.getElementById("verdict");
+  var timer = null;
+  function badge(ok) {
+    var span = document.createElement("span");
+    span.className = "badge verdict-" + (ok ? "passed" : "failed");
+    span.textContent = verdict.getAttribute(ok ? "data-pass-word" : "data-fail-word");
+    return span;
+  }
+  function render(live) {
+    form.querySelectorAll("[data-out]").forEach(function (cell) {
+      var p = live.points[cell.getAttribute("data-out")];
+      var k = cell.getAttribute("data-k");
+      cell.textContent = "";
+      if (!p) { return; }
+      if (k === "passed") { cell.appendChild(badge(p.passed)); }
+      else { cell.textContent = (k === "mpe" ? "±" : "") + p[k]; }
+    });
+    form.querySelectorAll("[data-test]").forEach(function (span) {
+      var t = span.getAttribute("data-test");
+      span.textContent = "";
+      if (t in live.tests) { span.appendChild(badge(live.tests[t])); }
+    });
+    form.querySelectorAll("[data-error-for]").forEach(function (p) {
+      var name = p.getAttribute("data-error-for");
+      var message = live.errors[name] || "";
+      p.textContent = message;
+      var input = document.getElementById(name);
+      if (input) {
+        if (message) { input.setAttribute("aria-invalid", "true"); }
+        else { input.removeAttribute("aria-invalid"); }
+      }
+    });
+    verdict.textContent = "";
+    var strong = document.createElement("strong");
+    if (live.passed === null) { verdict.textContent = verdict.getAttribute("data-incomplete"); return; }
+    strong.className = live.passed ? "pass" : "fail";
+    strong.textContent = verdict.getAttribute(live.passed ? "data-pass" : "data-fail");
+    verdict.appendChild(strong);
+  }
+  function check() {
+    fetch(form.getAttribute("data-check-url"), {method: "POST", body: new FormData(form),
+                                                credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (live) { if (live) { render(live); } })
+      .catch(function () {});
+  }
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(check, 150);
+  });
+  form.addEventListener("change", function () { window.clearTimeout(timer); check(); });
+})();
