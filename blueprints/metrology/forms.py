@@ -6,6 +6,7 @@ from wtforms import (
     FormField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -16,6 +17,7 @@ from blueprints.metrology.models import SCALE_KINDS
 from blueprints.metrology.wording import KIND_LABELS
 from core.forms import EnumSelectField, FiniteDecimalField, Form, PositiveIntField
 from core.i18n import lazy_gettext as _l
+from core.validators import mobile_number
 
 
 class MassField(FiniteDecimalField):
@@ -61,6 +63,7 @@ class ScaleRequestForm(Form):
 
 
 class CampaignForm(Form):
+    lab_id = SelectField(_l("Metrology lab"), coerce=int)
     market = StringField(_l("Market"), validators=[DataRequired(_l("Name the market.")),
                                                    Length(max=100)])
     address = StringField(_l("Address"), validators=[Length(max=200)])
@@ -76,7 +79,7 @@ class OnSiteForm(Form):
     vendor_name = StringField(_l("Vendor's name"), validators=[
         DataRequired(_l("Enter the vendor's name.")), Length(max=100)])
     vendor_phone = StringField(_l("Vendor's mobile number"), validators=[
-        DataRequired(_l("Enter the vendor's mobile number.")), Length(max=20)],
+        DataRequired(_l("Enter the vendor's mobile number.")), mobile_number],
         render_kw={"inputmode": "tel"})
     scale = FormField(ScaleForm)
     submit = SubmitField(_l("Register the scale"))

@@ -3,24 +3,31 @@ verification, the metrologist's form and on-site campaign days."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from blueprints.audit.models import record_event
 from blueprints.auth.roles import LAB_ROLES, Role
+from blueprints.certificates import issuing
 from blueprints.metrology import bp, readings, scales, verifying
+from blueprints.metrology import campaigns as campaigns_ops
 from blueprints.metrology import scale_verification as sv
-from blueprints.metrology.forms import ScaleRequestForm
+from blueprints.metrology.forms import CampaignForm, OnSiteForm, ScaleRequestForm
 from blueprints.metrology.models import Campaign, CampaignState, Instrument
 from blueprints.metrology.scale_verification import AccuracyClass, InputError, Scale, check_scale
 from blueprints.metrology.wording import input_error_message
 from blueprints.service_requests.lab_routes import load_part
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from blueprints.service_requests.routing import NoCapableLab
 from core.forms import Form, VersionedForm, render_form
 from core.i18n import gettext as _
-from core.i18n import safe_next
+from core.i18n import localized, safe_next
 from core.numbers import plain
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import local_today
+from core.validators import normalise_mobile
 from extensions import db
 
 OWNERS = (Role.citizen, Role.sme)
@@ -212,3 +219,147 @@ def check_readings(sub_id: int):
         abort(400)
     raw = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
     return jsonify(_live(_assessment(item, _vtype(item.instrument, raw.get("vtype")), raw)))
+
+
+# -- Campaign days ------------------------------------------------------------------
+
+CAMPAIGN_ROLES = (Role.admin, Role.lab_manager, Role.lab_staff)
+
+
+@bp.route("/campaigns")
+@roles_required(*CAMPAIGN_ROLES)
+def campaigns():
+    stmt = select(Campaign).options(joinedload(Campaign.lab)).order_by(Campaign.day.desc(),
+                                                                       Campaign.id.desc())
+    if current_user.role != Role.admin:
+        stmt = stmt.where(Campaign.lab_id == current_user.lab_id)
+    return render_template("metrology/campaigns.html", page=paginate(stmt),
+                           may_create=_may_create())
+
+
+def _may_create() -> bool:
+    service = scales.scale_service()
+    if service is None:
+        return False
+    return current_user.role == Role.admin or (
+        current_user.role == Role.lab_manager and current_user.lab_id in
+        {c.lab_id for c in service.capabilities if c.is_active})
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@roles_required(Role.admin, Role.lab_manager)
+def new_campaign():
+    if not _may_create():
+        abort(403)
+    service = scales.scale_service()
+    labs = [c.lab for c in service.capabilities if c.is_active]
+    form = CampaignForm()
+    form.lab_id.choices = [SelectChoice(lab.id, localized(lab, "name")) for lab in labs
+                           if current_user.role == Role.admin or lab.id == current_user.lab_id]
+    if form.validate_on_submit():
+        campaign = Campaign(lab_id=form.lab_id.data, service_id=service.id,
+                            created_by_id=current_user.id)
+        form.populate_obj(campaign)
+        db.session.add(campaign)
+        db.session.flush()
+        record_event(current_user, "campaigns", campaign.id, "campaign_created",
+                     after={"market": campaign.market, "day": campaign.day.isoformat(),
+                            "target": campaign.target})
+        db.session.commit()
+        flash(_("The campaign day is planned; vendors can now register their scales for it."),
+              "success")
+        return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+    return render_form("metrology/campaign_form.html", form)
+
+
+def _queue(campaign_id: int):
+    show = request.args.get("show", "all")
+    stmt = (campaigns_ops.parts_of(campaign_id)
+            .options(joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
+                     selectinload(SubRequest.items).options(
+                         joinedload(RequestItem.instrument),
+                         joinedload(RequestItem.scale_verification)))
+            .order_by(SubRequest.id))
+    waiting = (State.submitted, State.confirmed, State.sample_received, State.in_progress)
+    if show == "waiting":
+        stmt = stmt.where(SubRequest.state.in_(waiting))
+    elif show == "done":
+        stmt = stmt.where(SubRequest.state.not_in(waiting))
+    return paginate(stmt, per_page=50), show
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@roles_required(*CAMPAIGN_ROLES)
+def campaign(campaign_id: int):
+    campaign = get_allowed_or_404(Campaign, campaign_id, "view")
+    if current_user.role != Role.admin and current_user.lab_id != campaign.lab_id:
+        abort(404)
+    page, show = _queue(campaign.id)
+    return render_template(
+        "metrology/campaign.html", campaign=campaign, page=page, show=show,
+        progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
+        onsite=OnSiteForm(formdata=None, prefix="onsite"), action_form=Form(),
+        may_work=campaign.allows(current_user, "work"),
+        may_run=campaign.allows(current_user, "run"))
+
+
+@bp.route("/campaigns/<int:campaign_id>/register", methods=["POST"])
+@roles_required(Role.lab_manager, Role.lab_staff)
+def register_on_site(campaign_id: int):
+    campaign = get_allowed_or_404(Campaign, campaign_id, "work")
+    form = OnSiteForm(prefix="onsite")
+    if form.validate_on_submit() and scale_errors([form.scale.form]):
+        phone = normalise_mobile(form.vendor_phone.data)
+        try:
+            req = campaigns_ops.register_on_site(campaign, current_user, form.vendor_name.data,
+                                                 phone, entry_of(form.scale.form))
+        except ValueError:
+            db.session.rollback()
+            form.vendor_phone.errors.append(_("This number belongs to an account that is not a "
+                                              "vendor's; use the vendor's own mobile number."))
+        else:
+            db.session.commit()
+            flash(_("Registered: %(number)s.", number=req.number), "success")
+            return redirect(url_for("metrology.campaign", campaign_id=campaign.id, show="waiting"))
+    page, show = _queue(campaign.id)
+    return render_template(
+        "metrology/campaign.html", campaign=campaign, page=page, show=show,
+        progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
+        onsite=form, action_form=Form(), may_work=True,
+        may_run=campaign.allows(current_user, "run")), 400
+
+
+@bp.route("/campaigns/<int:campaign_id>/accept", methods=["POST"])
+@roles_required(Role.lab_manager)
+def accept_registrations(campaign_id: int):
+    campaign = get_allowed_or_404(Campaign, campaign_id, "run")
+    if Form().validate_on_submit():
+        n = campaigns_ops.accept_registrations(campaign, current_user)
+        db.session.commit()
+        flash(_("%(n)s registered scales accepted.", n=n), "success")
+    return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/issue", methods=["POST"])
+@roles_required(Role.lab_manager)
+def issue_campaign(campaign_id: int):
+    """Approve the day's verified scales and issue every certificate in one batch."""
+    campaign = get_allowed_or_404(Campaign, campaign_id, "run")
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        batch, left = campaigns_ops.approve_and_batch(campaign, current_user)
+    except issuing.CannotIssue:
+        db.session.rollback()
+        flash(_("Upload your signature on your account page first: it is printed on every "
+                "certificate you authorise."), "error")
+        return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+    db.session.commit()
+    if left:
+        flash(_("%(n)s scales you verified yourself wait for another manager's approval.",
+                n=left), "error")
+    if batch is None:
+        flash(_("No verified scale is waiting for its certificate."), "error")
+        return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+    flash(_("The batch is queued; this page follows its progress."), "success")
+    return redirect(url_for("certificates.batch_detail", batch_id=batch.id))
