@@ -23,9 +23,22 @@ def certificate_batches(app: Flask) -> None:
             db.session.remove()
 
 
+def verification_reminders(app: Flask) -> None:
+    """Remind owners of instruments falling due within 30 days (each due date once)."""
+    from blueprints.metrology.reminders import send_due_reminders
+    from core.timeutil import local_today
+
+    with app.app_context(), app.test_request_context():  # links in the notifications
+        try:
+            send_due_reminders(local_today())
+        finally:
+            db.session.remove()
+
+
 # (id, function, every so many seconds)
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
+    ("verification-reminders", verification_reminders, 3600),
 ]
 
 

@@ -7,6 +7,7 @@ from blueprints.certificates import bp as certificates_bp
 from blueprints.enterprises import bp as enterprises_bp
 from blueprints.labs import bp as labs_bp
 from blueprints.metrology import bp as metrology_bp
+from blueprints.notifications import bp as notifications_bp
 from blueprints.public import bp as public_bp
 from blueprints.service_requests import bp as service_requests_bp
 
@@ -19,6 +20,7 @@ BLUEPRINTS = [
     (service_requests_bp, None),
     (certificates_bp, None),
     (metrology_bp, None),
+    (notifications_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

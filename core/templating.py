@@ -46,6 +46,11 @@ def home_endpoint(user) -> str:
     }[user.role]
 
 
+def _unread() -> int:
+    from blueprints.notifications.models import unread_count
+    return unread_count(current_user.id) if current_user.is_authenticated else 0
+
+
 def register(app) -> None:
     # Imported here: the certificates package pulls in the request routes, which
     # import this module.
@@ -53,6 +58,7 @@ def register(app) -> None:
     from blueprints.metrology.wording import KIND_LABELS as SCALE_KIND_LABELS
     from blueprints.metrology.wording import TYPE_LABELS as VERIFICATION_TYPE_LABELS
     from blueprints.metrology.wording import mass
+    from blueprints.notifications.wording import message as notification_message
 
     app.jinja_env.filters.update(money=money, localtime=localtime, number=plain,
                                  mask_phone=mask_phone)
@@ -65,8 +71,9 @@ def register(app) -> None:
         ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS, VERDICT_LABELS=VERDICT_LABELS,
         LEVEL_LABELS=LEVEL_LABELS, CERTIFICATE_STATUS_LABELS=CERTIFICATE_STATUS_LABELS,
         BATCH_STATE_LABELS=BATCH_STATE_LABELS, SCALE_KIND_LABELS=SCALE_KIND_LABELS,
-        VERIFICATION_TYPE_LABELS=VERIFICATION_TYPE_LABELS, mass=mass)
+        VERIFICATION_TYPE_LABELS=VERIFICATION_TYPE_LABELS, mass=mass,
+        notification_message=notification_message)
 
     @app.context_processor
     def user_context():
-        return {"me": current_user}
+        return {"me": current_user, "unread_notifications": _unread}

@@ -99,7 +99,7 @@ def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSW
 
 
 def create_approved_part(lab, service, applicant, manager, values=("12.5",),
-                         uncertainty=None, state="approved"):
+                         uncertainty=None, state="approved", reference=None):
     """A one-item part of `lab`, sample received and results entered (by an analyst of
     the lab), approved by `manager`: what the lifecycle leaves before issuing."""
 
@@ -127,6 +127,7 @@ def create_approved_part(lab, service, applicant, manager, values=("12.5",),
     for param, value in zip(service.parameters, values, strict=False):
         item.results.append(Result(parameter=param, value=Decimal(value),
                                    uncertainty=uncertainty, entered_by_id=analyst.id,
+                                   reference_value=reference,
                                    verdict=verdict(param.limit_kind, Decimal(value),
                                                    param.limit_min, param.limit_max)))
     db.session.add(req)

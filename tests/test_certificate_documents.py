@@ -49,14 +49,17 @@ def test_a_calibration_certificate_states_uncertainty_and_traceability(
         app, client, login, metrology, tmp_path):
     applicant = factories.create_user(Role.sme)
     sub = factories.create_approved_part(metrology["lab"], metrology["calibration"], applicant,
-                                         metrology["manager"], values=("0.3",),
-                                         uncertainty=factories.Decimal("0.12"))
+                                         metrology["manager"], values=("100.3",),
+                                         uncertainty=factories.Decimal("0.12"),
+                                         reference=factories.Decimal("100"))
     cert = issue_over_http(client, login, metrology["manager"], sub)
     assert cert.kind == CertificateKind.calibration_certificate
     text, data = pdf_text(app, cert)
     assert "校准证书" in text and "Calibration Certificate" in text
     assert "JJF 1847-2020" in text and applicant.enterprise.name in text
     assert "U (k=2)" in text and "0.12 mg" in text           # U in the measurand's unit
+    row = text.split("示值误差 Error of indication")[1][:40]
+    assert row.split()[:4] == ["100", "100.3", "0.3", "mg"]  # reference, measured, error
     assert "k = 2" in text and "95 %" in text
     assert "JJ2026-0815" in text                              # traceability (the fixture's)
     assert "No recalibration interval is stated" in text
@@ -248,3 +251,29 @@ def test_accreditation_marks_only_for_accredited_scope(app, client, login, metro
     text, _data = pdf_text(app, issue_over_http(client, login, metrology["manager"], sub))
     assert ("CMA 231312050123" in text) == cma
     assert ("CNAS L1234" in text) == cnas
+
+
+def test_calibration_results_take_the_reference_value(app, client, login, metrology):
+    sub = factories.create_approved_part(metrology["lab"], metrology["calibration"],
+                                         factories.create_user(Role.sme), metrology["manager"],
+                                         values=(), state="in_progress")
+    item, param = sub.items[0], metrology["calibration"].parameters[0]
+    analyst = login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    page = client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    assert f'name="r-{item.id}-{param.id}-ref"' in page
+    resp = client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
+                       data={"version": str(sub.version),
+                             f"r-{item.id}-{param.id}-ref": "200",
+                             f"r-{item.id}-{param.id}-value": "199.8",
+                             f"r-{item.id}-{param.id}-unc": "0.15"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    result = db.session.get(SubRequest, sub.id).items[0].results[0]
+    assert (result.reference_value, result.value, result.uncertainty) == (200, factories.Decimal(
+        "199.8"), factories.Decimal("0.15"))
+    assert result.entered_by_id == analyst.id
+    bad = client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
+                      data={"version": str(db.session.get(SubRequest, sub.id).version),
+                            f"r-{item.id}-{param.id}-ref": "2oo",
+                            f"r-{item.id}-{param.id}-value": "199.9"})
+    assert bad.status_code == 400 and "2oo" in bad.get_data(as_text=True)

@@ -77,6 +77,8 @@ class ResultLine:
     limit: str
     verdict: str
     failed: bool
+    reference: str = ""   # calibration: the reference value, and the error against it
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,10 @@ def _result_line(p, r) -> ResultLine:
         limit=_limit(p),
         verdict=({"pass": "合格 Pass", "fail": "不合格 Fail"}.get(r.verdict.value, "—")
                  if r else "—"),
-        failed=bool(r and r.verdict == Verdict.failed))
+        failed=bool(r and r.verdict == Verdict.failed),
+        reference=plain(r.reference_value) if r and r.reference_value is not None else "",
+        error=(plain(r.value - r.reference_value)
+               if r and r.value is not None and r.reference_value is not None else ""))
 
 
 def _blocks(sub, caps) -> list[ItemBlock]:

@@ -112,6 +112,35 @@ def _demo_requests() -> int:
     return made
 
 
+def _demo_metrology(labs: dict) -> None:
+    """A campaign day at a market in two weeks, and the demo vendor's scale, verified
+    last year and due within the month (so the reminder job has something to say)."""
+    from datetime import timedelta
+
+    from blueprints.metrology.models import Campaign, Instrument, InstrumentKind
+    from core.timeutil import local_today
+
+    scale_service = db.session.scalar(db.select(Service).filter_by(code="MT-001"))
+    jmi = labs.get("JMI")
+    manager = db.session.scalar(db.select(User).filter_by(email="manager@jmi.qidesk.example"))
+    if scale_service and jmi and manager and not db.session.scalar(
+            db.select(Campaign.id).limit(1)):
+        db.session.add(Campaign(
+            lab_id=jmi.id, service_id=scale_service.id, market="青阳农贸市场",
+            address="福建省晋江市青阳街道青华路 66 号", day=local_today() + timedelta(days=14),
+            teams=3, target=150, created_by_id=manager.id,
+            notes="免费检定电子计价秤，请携带电源线，秤盘保持清洁。"))
+    vendor = db.session.scalar(db.select(User).filter_by(phone="13800000001"))
+    if vendor and not db.session.scalar(db.select(Instrument.id).filter_by(owner_id=vendor.id)):
+        db.session.add(Instrument(
+            owner_id=vendor.id, kind=InstrumentKind.price_computing_scale, make="上海友声",
+            model="ACS-15", serial="YS20250417", max_capacity=Decimal(15000), e=Decimal(5),
+            accuracy_class="III", market="青阳农贸市场", stall="A-12",
+            last_verified=local_today() - timedelta(days=345),
+            next_due=local_today() + timedelta(days=20)))
+    db.session.flush()
+
+
 def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
@@ -190,6 +219,7 @@ def load_demo() -> LoadReport:
         report.users += 1
     db.session.flush()
     report.requests = _demo_requests()
+    _demo_metrology(labs)
     record_event(None, "demo", None, "loaded", after={
         "labs": report.labs, "services": report.services, "users": report.users})
     db.session.commit()

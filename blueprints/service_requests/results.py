@@ -28,6 +28,7 @@ class Entry:
     uncertainty: Decimal | None
     text_value: str
     verdict: Verdict
+    reference: Decimal | None = None   # calibration: the reference standard's value
 
 
 def field_name(item_id: int, parameter_id: int, part: str) -> str:
@@ -57,13 +58,16 @@ def _number(raw: str):
 
 
 def parse_entry(parameter, raw_value: str, raw_uncertainty: str = "", raw_text: str = "",
-                raw_judged: str = "") -> tuple[Entry | None, str | None]:
+                raw_judged: str = "", raw_reference: str = "") -> tuple[Entry | None, str | None]:
     """(entry, None) for a usable result, (None, None) when left empty, or
     (None, message) when what was typed cannot be used."""
     value, err = _number(raw_value)
     if err:
         return None, err
     uncertainty, err = _number(raw_uncertainty)
+    if err:
+        return None, err
+    reference, err = _number(raw_reference)
     if err:
         return None, err
     if uncertainty is not None and uncertainty < 0:
@@ -77,10 +81,11 @@ def parse_entry(parameter, raw_value: str, raw_uncertainty: str = "", raw_text: 
         return Entry(parameter.id, value, uncertainty, text,
                      verdict(kind, value, judged=judged)), None
     if value is None:
-        return (None, _l("Enter the value too.")) if (uncertainty is not None or text) \
-            else (None, None)
+        return (None, _l("Enter the value too.")) \
+            if (uncertainty is not None or text or reference is not None) else (None, None)
     return Entry(parameter.id, value, uncertainty, text,
-                 verdict(kind, value, parameter.limit_min, parameter.limit_max)), None
+                 verdict(kind, value, parameter.limit_min, parameter.limit_max),
+                 reference), None
 
 
 def read_item(item: RequestItem, form) -> tuple[list[Entry], dict[str, str]]:
@@ -89,7 +94,8 @@ def read_item(item: RequestItem, form) -> tuple[list[Entry], dict[str, str]]:
     for parameter in item.service.parameters:
         def raw(part, p=parameter):
             return form.get(field_name(item.id, p.id, part), "")
-        entry, err = parse_entry(parameter, raw("value"), raw("unc"), raw("text"), raw("judged"))
+        entry, err = parse_entry(parameter, raw("value"), raw("unc"), raw("text"), raw("judged"),
+                                 raw("ref"))
         if err:
             errors[field_name(item.id, parameter.id, "value")] = str(err)
         elif entry:
@@ -97,9 +103,13 @@ def read_item(item: RequestItem, form) -> tuple[list[Entry], dict[str, str]]:
     return entries, errors
 
 
-def _shown(value: Decimal | None, uncertainty: Decimal | None, text: str, verdict: Verdict):
-    return {"value": plain(value), "uncertainty": plain(uncertainty), "text": text,
-            "verdict": verdict.value}
+def _shown(value: Decimal | None, uncertainty: Decimal | None, text: str, verdict: Verdict,
+           reference: Decimal | None = None):
+    shown = {"value": plain(value), "uncertainty": plain(uncertainty), "text": text,
+             "verdict": verdict.value}
+    if reference is not None:
+        shown["reference"] = plain(reference)
+    return shown
 
 
 def save(item: RequestItem, entries: list[Entry], user) -> int:
@@ -112,15 +122,16 @@ def save(item: RequestItem, entries: list[Entry], user) -> int:
     changes = []
     for e in entries:
         result = existing.get(e.parameter_id)
-        new = _shown(e.value, e.uncertainty, e.text_value, e.verdict)
-        old = _shown(result.value, result.uncertainty, result.text_value, result.verdict) \
-            if result else None
+        new = _shown(e.value, e.uncertainty, e.text_value, e.verdict, e.reference)
+        old = _shown(result.value, result.uncertainty, result.text_value, result.verdict,
+                     result.reference_value) if result else None
         if old == new:
             continue
         if result is None:
             result = Result(parameter_id=e.parameter_id)
             item.results.append(result)
         result.value, result.uncertainty = e.value, e.uncertainty
+        result.reference_value = e.reference
         result.text_value, result.verdict = e.text_value, e.verdict
         result.entered_by_id, result.entered_at = user.id, utcnow()
         changes.append((e.parameter_id, old, new))

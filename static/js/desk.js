@@ -129,11 +129,13 @@ document.querySelectorAll("[data-check-all]").forEach(function (all) {
     strong.textContent = verdict.getAttribute(live.passed ? "data-pass" : "data-fail");
     verdict.appendChild(strong);
   }
+  var sent = 0;
   function check() {
+    var mine = ++sent;  // only the answer to the newest readings is shown
     fetch(form.getAttribute("data-check-url"), {method: "POST", body: new FormData(form),
                                                 credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (live) { if (live) { render(live); } })
+      .then(function (live) { if (live && mine === sent) { render(live); } })
       .catch(function () {});
   }
   form.addEventListener("input", function () {
