@@ -99,3 +99,25 @@ def test_a_whole_campaign_of_150_scales(app, client, login, metrology):
                      ("issued", 150)):
         assert f'id="count-{label}">' in html
         assert re.search(rf'id="count-{label}">\D*{n}\D', html), label
+
+
+def test_the_campaign_page_and_my_scales_run_a_fixed_number_of_queries(
+        app, client, login, metrology, count_queries):
+    manager = metrology["manager"]
+    campaign = plan(client, login, manager)
+    citizen = factories.create_user(Role.citizen, phone="13800004444")
+    counts = []
+    for n in (2, 6):
+        login(citizen)
+        data = {"where": str(campaign.id), "contact_name": "蔡阿姨",
+                "contact_phone": "13800004444"}
+        for i in range(n):
+            data.update(scale_row(i, serial=f"N{n}-{i}", market=MARKETS[i % 3]))
+        assert client.post("/scales/verify", data=data).status_code == 302
+        with count_queries() as mine:
+            client.get("/scales")
+        login(manager)
+        with count_queries() as page:
+            assert client.get(f"/campaigns/{campaign.id}").status_code == 200
+        counts.append((mine.count, page.count))
+    assert counts[0] == counts[1]

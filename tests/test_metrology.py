@@ -207,3 +207,32 @@ def test_a_failing_scale_gets_a_notice_listing_the_failed_tests(app, client, log
     assert "± 7.5 g" in failed
     assert db.session.scalars(db.select(Instrument)).one().next_due is None
     save_png(data, "scale-verification-failure-page1", tmp_path)
+
+
+def test_a_scale_keeps_its_verification_history(app, client, login, citizen, metrology):
+    ask(client, scale_row(0))
+    sub = db.session.scalars(db.select(SubRequest)).one()
+    login(metrology["manager"])
+    client.post(f"/lab/requests/{sub.id}/do/accept_free", data={"version": str(sub.version)})
+    login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    db.session.refresh(sub)
+    client.post(f"/lab/requests/{sub.id}/scale", data={**READINGS_PASS,
+                                                       "version": str(sub.version)})
+    login(metrology["manager"])
+    db.session.refresh(sub)
+    client.post(f"/lab/requests/{sub.id}/do/approve",
+                data={"version": str(sub.version), "and_issue": "1"})
+    instrument = db.session.scalars(db.select(Instrument)).one()
+    record = db.session.scalars(db.select(ScaleVerification)).one()
+    cert = db.session.scalars(db.select(Certificate)).one()
+    url = f"/scales/{instrument.id}"
+    assert client.get(url).status_code == 200            # the lab that verified it
+    login(citizen)
+    page = client.get(url).get_data(as_text=True)
+    history = page.split('id="history"')[1]
+    assert record.label_number in history and cert.number in history and "合格" in history
+    assert str(instrument.next_due) in page.split('id="next-due"')[1][:40]
+    for stranger in (factories.create_user(Role.citizen, phone="13900009999"),
+                     factories.create_user(Role.lab_manager)):
+        login(stranger)
+        assert client.get(url).status_code == 404

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.auth.roles import LAB_ROLES, Role
@@ -72,12 +72,21 @@ class Instrument(TimestampMixin, VersionedMixin, db.Model):
         return user.id == self.owner_id
 
     def allows(self, user, action: str = "view") -> bool:
-        """Owners see and edit their instruments; labs that verify them and admins look."""
+        """Owners see and edit their instruments; a lab that has had one in its hands
+        and admins look."""
         if self.is_owner(user):
             return True
         if not user.is_authenticated or action != "view":
             return False
-        return user.role == Role.admin or (user.role in LAB_ROLES and user.lab_id is not None)
+        if user.role == Role.admin:
+            return True
+        if user.role not in LAB_ROLES or user.lab_id is None:
+            return False
+        from blueprints.service_requests.models import RequestItem, SubRequest
+        return db.session.scalar(
+            select(RequestItem.id).join(RequestItem.sub_request)
+            .where(RequestItem.instrument_id == self.id, SubRequest.lab_id == user.lab_id)
+            .limit(1)) is not None
 
 
 class ScaleVerification(TimestampMixin, db.Model):
@@ -98,6 +107,7 @@ class ScaleVerification(TimestampMixin, db.Model):
     verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     instrument: Mapped[Instrument] = relationship()
+    item: Mapped["RequestItem"] = relationship(viewonly=True)  # noqa: F821
     verified_by: Mapped["User"] = relationship()  # noqa: F821
 
 

@@ -1,7 +1,7 @@
 """Scales and campaigns: citizens' and enterprises' instruments, their free
 verification, the metrologist's form and on-site campaign days."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
@@ -13,7 +13,7 @@ from blueprints.metrology import bp, readings, scales, verifying
 from blueprints.metrology import campaigns as campaigns_ops
 from blueprints.metrology import scale_verification as sv
 from blueprints.metrology.forms import CampaignForm, OnSiteForm, ScaleRequestForm
-from blueprints.metrology.models import Campaign, CampaignState, Instrument
+from blueprints.metrology.models import Campaign, CampaignState, Instrument, ScaleVerification
 from blueprints.metrology.scale_verification import AccuracyClass, InputError, Scale, check_scale
 from blueprints.metrology.wording import input_error_message
 from blueprints.service_requests.lab_routes import load_part
@@ -39,6 +39,23 @@ def my_scales():
     page = paginate(scales.own_instruments(current_user)
                     .order_by(Instrument.next_due.is_(None), Instrument.next_due, Instrument.id))
     return render_template("metrology/my_scales.html", page=page, today=local_today())
+
+
+@bp.route("/scales/<int:instrument_id>")
+@login_required
+def scale(instrument_id: int):
+    """One instrument: what it is, where it stands, and every verification it had."""
+    instrument = get_allowed_or_404(Instrument, instrument_id)
+    history = db.session.scalars(
+        select(ScaleVerification).where(ScaleVerification.instrument_id == instrument.id)
+        .options(joinedload(ScaleVerification.verified_by),
+                 joinedload(ScaleVerification.item).joinedload(RequestItem.sub_request)
+                 .joinedload(SubRequest.request))
+        .order_by(ScaleVerification.verified_at.desc())).all()
+    certificates = issuing.latest_certificates([v.item.sub_request_id for v in history])
+    return render_template("metrology/scale.html", instrument=instrument, history=history,
+                           certificates=certificates, today=local_today(),
+                           is_owner=instrument.is_owner(current_user))
 
 
 def upcoming_campaigns() -> list[Campaign]:
