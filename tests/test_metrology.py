@@ -177,17 +177,25 @@ def pdf_text_of(data: bytes) -> str:
     return " ".join(text.split())
 
 
-def test_a_failing_scale_gets_a_notice_listing_the_failed_tests(app, client, login, citizen,
-                                                                metrology, tmp_path):
-    from tests.test_certificate_documents import save_png
+def verified_part(client, login, metrology, readings) -> SubRequest:
+    """The signed-in citizen's scale, asked for, accepted and verified by an analyst."""
     ask(client, scale_row(0))
     sub = db.session.scalars(db.select(SubRequest)).one()
     login(metrology["manager"])
     client.post(f"/lab/requests/{sub.id}/do/accept_free", data={"version": str(sub.version)})
     login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
     db.session.refresh(sub)
-    failing = {**READINGS_PASS, "w4-ind": "15010", "version": str(sub.version)}
-    assert client.post(f"/lab/requests/{sub.id}/scale", data=failing).status_code == 302
+    resp = client.post(f"/lab/requests/{sub.id}/scale",
+                       data={**readings, "version": str(sub.version)})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    db.session.refresh(sub)
+    return sub
+
+
+def test_a_failing_scale_gets_a_notice_listing_the_failed_tests(app, client, login, citizen,
+                                                                metrology, tmp_path):
+    from tests.test_certificate_documents import save_png
+    sub = verified_part(client, login, metrology, {**READINGS_PASS, "w4-ind": "15010"})
     record = db.session.scalars(db.select(ScaleVerification)).one()
     assert not record.passed and record.failed_tests == ["weighing"]
     assert record.label_number is None
@@ -210,14 +218,7 @@ def test_a_failing_scale_gets_a_notice_listing_the_failed_tests(app, client, log
 
 
 def test_a_scale_keeps_its_verification_history(app, client, login, citizen, metrology):
-    ask(client, scale_row(0))
-    sub = db.session.scalars(db.select(SubRequest)).one()
-    login(metrology["manager"])
-    client.post(f"/lab/requests/{sub.id}/do/accept_free", data={"version": str(sub.version)})
-    login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
-    db.session.refresh(sub)
-    client.post(f"/lab/requests/{sub.id}/scale", data={**READINGS_PASS,
-                                                       "version": str(sub.version)})
+    sub = verified_part(client, login, metrology, READINGS_PASS)
     login(metrology["manager"])
     db.session.refresh(sub)
     client.post(f"/lab/requests/{sub.id}/do/approve",
