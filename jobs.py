@@ -1,60 +1,88 @@
-"""Background work, run by one worker process (`flask worker`) with APScheduler,
-never inside the web workers: APScheduler runs every job once per process that
-starts a scheduler."""
+"""Background work, run by the worker process (`flask worker`) with APScheduler, never
+inside the web workers: APScheduler runs every job once per process that starts a
+scheduler. Workers elect one leader (core.leadership); the others wait as standby."""
 import logging
+import os
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from core.job_state import run_recorded
+from core.leadership import SchedulerLock
 from core.timeutil import utcnow
 from extensions import db
 
+log = logging.getLogger("qidesk.worker")
 
-def certificate_batches(app: Flask) -> None:
+
+def certificate_batches() -> str | None:
     """Issue queued certificate batches, oldest first, until none is left."""
     from blueprints.certificates.batches import run_next_batch
 
-    with app.app_context():
-        try:
-            while run_next_batch() is not None:
-                pass
-        finally:
-            db.session.remove()
+    done = []
+    while (batch_id := run_next_batch()) is not None:
+        done.append(batch_id)
+    return f"batches {done}" if done else None
 
 
-def verification_reminders(app: Flask) -> None:
+def verification_reminders() -> str:
     """Remind owners of instruments falling due within 30 days (each due date once)."""
     from blueprints.metrology.reminders import send_due_reminders
     from core.timeutil import local_today
 
-    with app.app_context(), app.test_request_context():  # links in the notifications
-        try:
-            send_due_reminders(local_today())
-        finally:
-            db.session.remove()
+    return f"{send_due_reminders(local_today())} instrument(s) reminded"
 
 
-# (id, function, every so many seconds)
+# (id, function, every so many seconds; JOB_INTERVALS in the config overrides)
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
     ("verification-reminders", verification_reminders, 3600),
 ]
 
 
+def _run(app: Flask, job: str, every: int, function) -> None:
+    # A request context as well: jobs build links (url_for) into what they write.
+    with app.app_context(), app.test_request_context():
+        try:
+            run_recorded(job, every, function)
+        finally:
+            db.session.remove()
+
+
+def _check_leadership(lock: SchedulerLock) -> None:
+    if not lock.still_held():
+        log.error("lost the scheduler lock (database connection gone); stopping so a "
+                  "standby can lead")
+        logging.shutdown()
+        os._exit(3)
+
+
 @click.command("worker")
 def worker_command():
-    """Run the background jobs until stopped. Start exactly one worker."""
+    """Run the background jobs until stopped. Start one or more: the first leads, the
+    others wait as standby and take over when it dies."""
     from blueprints.certificates.batches import requeue_interrupted
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     app = current_app._get_current_object()
+    lock = SchedulerLock(db.engine, app.instance_path)
+    lock.wait(on_standby=lambda: click.echo(
+        f"Standby (pid {os.getpid()}): another worker leads; waiting to take over.",
+        err=False))
+    click.echo(f"Leader (pid {os.getpid()}).")
     requeued = requeue_interrupted()
+    db.session.remove()
     if requeued:
         click.echo(f"Resuming {requeued} batch(es) left running by a previous worker.")
+    intervals = app.config.get("JOB_INTERVALS") or {}
     scheduler = BlockingScheduler(timezone="UTC")
     for job_id, function, seconds in JOBS:
-        scheduler.add_job(function, "interval", seconds=seconds, id=job_id, args=[app],
-                          max_instances=1, coalesce=True, next_run_time=utcnow())
-    click.echo("Worker started: " + ", ".join(job_id for job_id, _f, _s in JOBS))
+        every = int(intervals.get(job_id, seconds))
+        scheduler.add_job(_run, "interval", seconds=every, id=job_id,
+                          args=[app, job_id, every, function], max_instances=1,
+                          coalesce=True, next_run_time=utcnow())
+    scheduler.add_job(_check_leadership, "interval", seconds=10, id="leadership",
+                      args=[lock], max_instances=1, coalesce=True)
+    click.echo("Worker started: " + ", ".join(job_id for job_id, _f, _s in JOBS), err=False)
     scheduler.start()

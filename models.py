@@ -16,4 +16,5 @@ from blueprints.service_requests.models import (  # noqa: F401
     ServiceRequest,
     SubRequest,
 )
+from core.job_state import JobState  # noqa: F401
 from core.numbering import NumberSequence  # noqa: F401

@@ -15,6 +15,7 @@ from blueprints.labs.models import Lab
 from core.forms import render_form
 from core.i18n import gettext as _
 from core.i18n import localized
+from core.job_state import JobState
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from extensions import db
@@ -95,3 +96,12 @@ def edit_user(user_id: int | None = None):
     if user is not None and not form.is_submitted():
         form.lab_id.data = user.lab_id or 0
     return render_form("admin/edit_user.html", form, user=user)
+
+
+@bp.route("/jobs")
+@roles_required(Role.admin)
+def jobs():
+    """The background jobs, their schedule and their last run."""
+    from jobs import JOBS
+    states = {s.job: s for s in db.session.scalars(db.select(JobState))}
+    return render_template("admin/jobs.html", jobs=JOBS, states=states)
