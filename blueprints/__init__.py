@@ -9,6 +9,7 @@ from blueprints.labs import bp as labs_bp
 from blueprints.metrology import bp as metrology_bp
 from blueprints.notifications import bp as notifications_bp
 from blueprints.public import bp as public_bp
+from blueprints.scheduling import bp as scheduling_bp
 from blueprints.service_requests import bp as service_requests_bp
 
 BLUEPRINTS = [
@@ -21,6 +22,7 @@ BLUEPRINTS = [
     (certificates_bp, None),
     (metrology_bp, None),
     (notifications_bp, None),
+    (scheduling_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

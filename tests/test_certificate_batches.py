@@ -180,7 +180,7 @@ def test_the_worker_process_issues_a_queued_batch(app, client, login, metrology,
     worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             db.session.expire_all()
             if db.session.get(CertificateBatch, batch.id).state in (BatchState.done,
@@ -205,3 +205,13 @@ def test_a_batch_left_running_by_a_dead_worker_is_resumed(app, client, login, me
     db.session.refresh(batch)
     assert (batch.state, batch.done) == (BatchState.done, 2)
     assert batches.run_next_batch() is None
+
+
+def test_parts_already_waiting_in_a_batch_are_not_batched_again(app, client, login,
+                                                                metrology):
+    subs = approved_parts(metrology, 2)
+    start_batch(client, login, metrology["manager"], subs)
+    assert client.post("/lab/batches/new",
+                       data={"sub_id": [str(s.id) for s in subs]}).status_code == 400
+    assert all(s.number not in client.get("/lab/batches/new").get_data(as_text=True)
+               for s in subs)

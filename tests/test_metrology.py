@@ -237,3 +237,34 @@ def test_a_scale_keeps_its_verification_history(app, client, login, citizen, met
                      factories.create_user(Role.lab_manager)):
         login(stranger)
         assert client.get(url).status_code == 404
+
+
+def test_the_certificate_shows_the_scale_as_it_was_verified(app, client, login, citizen,
+                                                            metrology):
+    """Asking again for the same serial with other figures changes the record, not what
+    an earlier verification's certificate prints; stray fields are not kept."""
+    sub = verified_part(client, login, metrology, {**READINGS_PASS, "junk": "x" * 5000})
+    record = db.session.scalars(db.select(ScaleVerification)).one()
+    assert "junk" not in record.readings and record.max_capacity == 15000
+    login(citizen)
+    ask(client, scale_row(0, max_kg="30", e_g="10"))
+    login(metrology["manager"])
+    client.post(f"/lab/requests/{sub.id}/do/approve",
+                data={"version": str(sub.version), "and_issue": "1"})
+    cert = db.session.scalars(db.select(Certificate)).one()
+    with open(f"{app.config['CERTIFICATE_FOLDER']}/{cert.stored_name}", "rb") as fh:
+        text = pdf_text_of(fh.read())
+    assert "15 kg / e = 5 g" in text and "30 kg" not in text
+    # Withdrawn: the scale is no longer fit for use, so it has no due date.
+    assert db.session.scalars(db.select(Instrument)).one().next_due is not None
+    client.post(f"/certificates/{cert.id}/withdraw", data={"reason": "读数录入错误"})
+    assert db.session.scalars(db.select(Instrument)).one().next_due is None
+
+
+def test_a_pending_enterprise_is_told_not_shown_an_error(app, client, login, metrology):
+    from blueprints.enterprises.models import EnterpriseStatus
+    ent = factories.create_enterprise(status=EnterpriseStatus.pending)
+    login(factories.create_user(Role.sme, enterprise=ent))
+    resp = ask(client, scale_row(0))
+    assert resp.status_code == 400 and "尚未" in resp.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(ServiceRequest.id))) == 0

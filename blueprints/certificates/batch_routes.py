@@ -31,7 +31,7 @@ def batch_index():
                     .options(joinedload(CertificateBatch.created_by))
                     .order_by(CertificateBatch.id.desc()))
     return render_template("certificates/batches.html", page=page,
-                           waiting=len(batches.awaiting_issue(current_user.lab_id)))
+                           waiting=batches.waiting_count(current_user.lab_id))
 
 
 @bp.route("/lab/batches/new", methods=["GET", "POST"])

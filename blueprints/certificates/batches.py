@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.audit.models import record_event
@@ -26,7 +26,7 @@ from blueprints.certificates.models import (
     CertificateBatchItem,
     CertificateStatus,
 )
-from blueprints.certificates.rendering import render_signed
+from blueprints.certificates.rendering import die_with_parent, render_signed
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest, item_loading
 from core.timeutil import utcnow
@@ -49,18 +49,34 @@ def _part_loading():
                                                    joinedload(ServiceRequest.enterprise)))
 
 
+def _in_live_batches():
+    """Parts waiting in a queued or running batch (a SELECT of their ids)."""
+    return (select(CertificateBatchItem.sub_request_id).join(CertificateBatchItem.batch)
+            .where(CertificateBatch.state.in_([BatchState.queued, BatchState.running]),
+                   CertificateBatchItem.certificate_id.is_(None)))
+
+
 def awaiting_issue(lab_id: int, limit: int = MAX_BATCH) -> list[SubRequest]:
-    """The lab's approved parts, oldest first, with what their rows show."""
+    """The lab's approved parts not already in a batch, oldest first, with what their
+    rows show."""
     return list(db.session.scalars(
-        select(SubRequest).where(SubRequest.lab_id == lab_id, SubRequest.state == State.approved)
+        select(SubRequest).where(SubRequest.lab_id == lab_id, SubRequest.state == State.approved,
+                                 SubRequest.id.not_in(_in_live_batches()))
         .options(joinedload(SubRequest.request).options(joinedload(ServiceRequest.applicant),
                                                         joinedload(ServiceRequest.enterprise)),
                  selectinload(SubRequest.items).selectinload(RequestItem.service))
         .order_by(SubRequest.id).limit(limit)))
 
 
+def waiting_count(lab_id: int) -> int:
+    return db.session.scalar(select(func.count(SubRequest.id)).where(
+        SubRequest.lab_id == lab_id, SubRequest.state == State.approved,
+        SubRequest.id.not_in(_in_live_batches())))
+
+
 def create_batch(lab_id: int, user, sub_ids: list[int]) -> CertificateBatch:
-    """A queued batch of the chosen parts that are the lab's and approved.
+    """A queued batch of the chosen parts that are the lab's, approved, and not already
+    waiting in another batch.
 
     Raises BatchError("empty") when none is, and issuing.CannotIssue when the user
     cannot sign."""
@@ -68,7 +84,8 @@ def create_batch(lab_id: int, user, sub_ids: list[int]) -> CertificateBatch:
     ids = sorted(set(sub_ids))[:MAX_BATCH]
     found = db.session.scalars(select(SubRequest.id).where(
         SubRequest.id.in_(ids), SubRequest.lab_id == lab_id,
-        SubRequest.state == State.approved)).all() if ids else []
+        SubRequest.state == State.approved, SubRequest.id.not_in(_in_live_batches()))).all() \
+        if ids else []
     if not found:
         raise BatchError("empty")
     batch = CertificateBatch(lab_id=lab_id, created_by_id=user.id, total=len(found),
@@ -137,8 +154,8 @@ def run_batch(batch_id: int, processes: int | None = None) -> CertificateBatch:
         return batch
     batch.state, batch.error = BatchState.running, ""
     db.session.commit()
-    pool = (ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
-            if processes > 1 else None)
+    pool = (ProcessPoolExecutor(processes, mp_context=get_context("spawn"),
+                                initializer=die_with_parent) if processes > 1 else None)
     try:
         if not batch.allows(batch.created_by):
             raise BatchError("signatory_gone")  # moved labs or lost the role meanwhile

@@ -303,6 +303,16 @@ def _update_instruments(sub, cert: Certificate) -> None:
                                         CertificateKind.verification_certificate else None)
 
 
+def withdraw(cert: Certificate, reason: str) -> None:
+    """Withdraw a valid certificate (ValueError otherwise); a withdrawn verification
+    no longer makes its instrument fit for use, so it has no due date any more."""
+    cert.withdraw(reason)
+    if cert.kind == CertificateKind.verification_certificate:
+        for item in cert.sub_request.items:
+            if item.instrument is not None:
+                item.instrument.next_due = None
+
+
 def render(cert: Certificate, html: str) -> bytes:
     return render_signed(html, current_app.static_folder, signing_folder(),
                          reason=f"{TITLES[cert.kind][1]} {cert.number}",
@@ -314,6 +324,8 @@ def store(cert: Certificate, pdf: bytes) -> None:
     never a row without its file."""
     with open(os.path.join(certificate_folder(), cert.stored_name), "wb") as fh:
         fh.write(pdf)
+        fh.flush()
+        os.fsync(fh.fileno())  # on disk before the row that points at it commits
     cert.sha256 = hashlib.sha256(pdf).hexdigest()
     db.session.add(cert)
 

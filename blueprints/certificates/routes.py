@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints.audit.models import record_event
 from blueprints.auth.roles import Role
-from blueprints.certificates import bp
+from blueprints.certificates import bp, issuing
 from blueprints.certificates.issuing import certificate_folder, signing_folder
 from blueprints.certificates.models import Certificate, CertificateStatus
 from blueprints.certificates.signing import signature_status
@@ -70,7 +70,7 @@ def withdraw(cert_id: int):
     if cert.status != CertificateStatus.valid:
         flash(_("Only a valid certificate can be withdrawn."), "error")
         return redirect(back)
-    cert.withdraw(form.reason.data)
+    issuing.withdraw(cert, form.reason.data)
     record_event(current_user, "certificates", cert.id, "withdrawn",
                  before={"status": "valid"}, after={"status": "withdrawn"},
                  reason=form.reason.data)

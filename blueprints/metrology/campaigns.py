@@ -75,7 +75,8 @@ def register_on_site(campaign: Campaign, staff, name: str, phone: str,
     vendor = vendor_account(name, phone)
     if vendor.role != Role.citizen:
         raise ValueError("not_a_citizen")
-    req = request_verification(vendor, [entry], name, phone, campaign.service, campaign)
+    req = request_verification(vendor, [entry], name, phone, campaign.service, campaign,
+                               by_owner=False)
     if staff.role == Role.lab_manager:
         for sub in req.sub_requests:
             sub.take(Action.accept_free, staff)

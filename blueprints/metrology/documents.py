@@ -3,7 +3,6 @@ readings and each test's figures, as plain values (the maths re-run on the saved
 readings, so the document shows exactly what was judged)."""
 from blueprints.metrology import readings
 from blueprints.metrology import scale_verification as sv
-from blueprints.metrology.scales import describe
 from blueprints.metrology.verifying import scale_of
 from blueprints.metrology.wording import TYPE_DOCUMENT_NAMES, mass
 from core.numbers import plain
@@ -43,12 +42,12 @@ def _note(test: sv.TestResult) -> str:
 def scale_block(item) -> dict:
     """The scale's identity, the kind of verification, the label and each test."""
     record, instrument = item.scale_verification, item.instrument
-    scale = scale_of(instrument)
-    outcome = readings.assess(scale, record.verification_type, record.readings).outcome
+    outcome = readings.assess(scale_of(record), record.verification_type,
+                              record.readings).outcome
     return {
-        "instrument": describe(instrument),
-        "max": mass(instrument.max_capacity), "e": mass(instrument.e),
-        "accuracy_class": instrument.accuracy_class,
+        "instrument": record.instrument_description,
+        "max": mass(record.max_capacity), "e": mass(record.e),
+        "accuracy_class": record.accuracy_class,
         "location": " ".join(p for p in (instrument.market, instrument.stall) if p),
         "type": TYPE_DOCUMENT_NAMES[record.verification_type], "rules": record.rules,
         "label": record.label_number or "", "passed": record.passed,

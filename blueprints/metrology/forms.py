@@ -22,6 +22,8 @@ from core.validators import mobile_number
 
 class MassField(FiniteDecimalField):
     max_places = 4
+    # 1,000 t in kg, 1 t in g: far past any scale, and within the NUMERIC(14, 4) columns
+    max_abs = Decimal(10) ** 6
 
 
 class ScaleForm(Form):

@@ -102,6 +102,12 @@ class ScaleVerification(TimestampMixin, db.Model):
     passed: Mapped[bool] = mapped_column()
     failed_tests: Mapped[list] = mapped_column(JSON, default=list)
     rules: Mapped[str] = mapped_column(String(60))
+    # The scale as it was verified: its record may change later (a new request for the
+    # same serial), the certificate must not.
+    max_capacity: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    e: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    accuracy_class: Mapped[str] = mapped_column(String(8))
+    instrument_description: Mapped[str] = mapped_column(String(300))
     label_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     verified_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

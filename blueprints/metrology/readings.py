@@ -97,13 +97,15 @@ def assess(scale: sv.Scale, vtype: sv.VerificationType, raw: Mapping[str, str]) 
             result.tests["zero"] = zero
             e0 = zero.detail["e0"]
     _point_results(scale, vtype, e0, result)
-    for name, test in (("weighing", sv.weighing_test), ("eccentricity", sv.eccentricity_test)):
+    for name, test, load_field in (("weighing", sv.weighing_test, "weighing-rows"),
+                                   ("eccentricity", sv.eccentricity_test, "ecc-load")):
         if e0 is not None and readings[name]:
             try:
                 result.tests[name] = test(scale, vtype, e0, readings[name])
             except sv.InputError as err:
                 result.missing.add(name)
-                result.errors.setdefault(f"{name}-rows", err)
+                result.errors.setdefault(load_field if err.field == "load" else f"{name}-rows",
+                                         err)
     if len(readings["eccentricity"]) < len(ECCENTRICITY_POSITIONS):
         result.missing.add("eccentricity")
     if len(readings["repeatability"]) >= REPEATS:
@@ -118,7 +120,8 @@ def assess(scale: sv.Scale, vtype: sv.VerificationType, raw: Mapping[str, str]) 
         try:
             result.tests["discrimination"] = sv.discrimination_test(scale, *discrimination)
         except sv.InputError as err:
-            result.errors["disc-" + ("after" if err.field == "after" else "before")] = err
+            result.errors["disc-" + {"after": "after", "load": "load"}.get(err.field,
+                                                                          "before")] = err
     result.missing |= {name for name in ("zero", "weighing", "eccentricity", "repeatability",
                                          "discrimination") if name not in result.tests}
     if not result.missing and not result.errors:
@@ -149,3 +152,17 @@ def proposed(scale: sv.Scale) -> dict[str, Decimal]:
     for i, load in enumerate(sv.proposed_loads(scale)[:MAX_WEIGHING_ROWS]):
         loads[f"w{i}-load"] = load
     return loads
+
+
+def field_names() -> set[str]:
+    """Every field the form has: what a saved verification keeps of a post."""
+    names = {"vtype", "disc-load", "disc-before", "disc-after", "ecc-load", "rep-load"}
+    for row in rows():
+        names |= {row.load_field, f"{row.key}-ind", f"{row.key}-add"}
+    return names
+
+
+def kept(raw: Mapping[str, str]) -> dict[str, str]:
+    """The form's own fields of a post, each cut to a sensible length."""
+    names = field_names()
+    return {k: str(v)[:40] for k, v in raw.items() if k in names}

@@ -20,6 +20,7 @@ from blueprints.service_requests.lab_routes import load_part
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from blueprints.service_requests.routing import NoCapableLab
+from blueprints.service_requests.submission import NotReadyToSubmit
 from core.forms import Form, VersionedForm, render_form
 from core.i18n import gettext as _
 from core.i18n import localized, safe_next
@@ -127,7 +128,7 @@ def request_scales():
         service = campaign.service if campaign else scales.scale_service()
         try:
             if service is None:
-                raise NoCapableLab(set())
+                raise NoCapableLab(set())  # the same answer as no lab offering it
             req = scales.request_verification(
                 current_user, [entry_of(r.form) for r in form.scales], form.contact_name.data,
                 form.contact_phone.data, service, campaign)
@@ -136,6 +137,11 @@ def request_scales():
             refused = True
             flash(_("Free scale verification is not offered at the moment; contact the desk."),
                   "error")
+        except NotReadyToSubmit:
+            db.session.rollback()
+            refused = True
+            flash(_("Your enterprise is not verified yet; the desk will verify it, usually "
+                    "within one working day."), "error")
         else:
             db.session.commit()
             flash(_("Done. Your tracking number is %(number)s; follow it here.",
@@ -154,8 +160,13 @@ def _scale_item(sub):
     return item
 
 
+# In-service inspection is not a verification: it has no certificate or due date of
+# its own yet, so the form offers initial and subsequent verification only.
+FORM_TYPES = (sv.VerificationType.initial, sv.VerificationType.subsequent)
+
+
 def _vtype(instrument, value: str | None) -> sv.VerificationType:
-    if value in sv.VerificationType.__members__:
+    if value in {t.value for t in FORM_TYPES}:
         return sv.VerificationType(value)
     return (sv.VerificationType.subsequent if instrument.last_verified
             else sv.VerificationType.initial)

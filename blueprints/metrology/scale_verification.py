@@ -284,6 +284,15 @@ def weighing_test(scale: Scale, vtype: VerificationType, e0: Decimal,
     return TestResult("weighing", all(p.passed for p in points), points)
 
 
+def _check_band(scale: Scale, load: Decimal, low: Decimal, high: Decimal, code: str,
+                what: str) -> None:
+    """A test done at the wrong load proves nothing: refuse a load outside its band of
+    Max (DOMAIN.md: eccentricity at about 1/3 Max, repeatability at about 0.8 Max)."""
+    if not low * scale.max_capacity <= load <= high * scale.max_capacity:
+        raise InputError("load", code, f"{what} ({_g(low * scale.max_capacity)} to "
+                                       f"{_g(high * scale.max_capacity)}); got {_g(load)}.")
+
+
 def eccentricity_test(scale: Scale, vtype: VerificationType, e0: Decimal,
                       readings: list[Reading]) -> TestResult:
     """Eccentricity: one load, about 1/3 Max, on each quarter of the platter (and the centre);
@@ -298,6 +307,8 @@ def eccentricity_test(scale: Scale, vtype: VerificationType, e0: Decimal,
                          f"platter, and the centre); got {len(readings)}.")
     points = _points(scale, vtype, e0, readings)
     load = _same_load("eccentricity", readings)
+    _check_band(scale, load, Decimal("0.25"), Decimal("0.5"), "eccentricity_load",
+                "The eccentricity test is done at about 1/3 Max")
     return TestResult("eccentricity", all(p.passed for p in points), points, {"load": load})
 
 
@@ -316,6 +327,8 @@ def repeatability_test(scale: Scale, vtype: VerificationType,
                          f"got {len(readings)}.")
     errors = [error_before_rounding(scale, r) for r in readings]
     load = _same_load("repeatability", readings)
+    _check_band(scale, load, Decimal("0.7"), Decimal("0.9"), "repeatability_load",
+                "The repeatability test is done at about 0.8 Max")
     limit, spread = mpe(scale, load, vtype), max(errors) - min(errors)
     passed = spread <= limit
     points = tuple(PointResult(r.load, r.indication, r.added, error, error, limit, passed)
@@ -334,6 +347,10 @@ def discrimination_test(scale: Scale, load: Decimal, before: Decimal,
     """
     check_scale(scale)
     _check_load(scale, load)
+    if load < min_capacity(scale):
+        raise InputError("load", "below_min", f"Discrimination is tested at a load of at "
+                                              f"least Min ({_g(min_capacity(scale))}); "
+                                              f"got {_g(load)}.")
     _check_step("before", before, scale.e, "e", "not_multiple_of_e")
     _check_step("after", after, scale.e, "e", "not_multiple_of_e")
     return TestResult("discrimination", after - before == scale.e, (),

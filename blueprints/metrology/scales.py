@@ -43,9 +43,12 @@ def find_by_serial(user, serial: str) -> Instrument | None:
                               .order_by(Instrument.id).limit(1)).first()
 
 
-def register(user, entry: ScaleEntry) -> Instrument:
-    """The user's instrument with this serial, created or brought up to date."""
+def register(user, entry: ScaleEntry, update: bool = True) -> Instrument:
+    """The user's instrument with this serial, created, or brought up to date when
+    `update` (owners update their own; the lab registering on site does not)."""
     instrument = find_by_serial(user, entry.serial)
+    if instrument is not None and not update:
+        return instrument
     if instrument is None:
         instrument = Instrument(serial=entry.serial, owner_id=user.id,
                                 enterprise_id=user.enterprise_id if user.role == Role.sme
@@ -74,9 +77,11 @@ def describe(instrument: Instrument) -> str:
 
 
 def request_verification(user, entries: list[ScaleEntry], contact_name: str,
-                         contact_phone: str, service: Service, campaign=None) -> ServiceRequest:
+                         contact_phone: str, service: Service, campaign=None,
+                         by_owner: bool = True) -> ServiceRequest:
     """A submitted request with one item and one part per scale, free of charge, at
-    the campaign's lab when one is chosen. Raises what submission.submit raises."""
+    the campaign's lab when one is chosen. Only the owner's own request updates a
+    scale already on record (`by_owner`). Raises what submission.submit raises."""
     req = ServiceRequest(applicant_id=user.id, state=State.draft,
                          enterprise_id=user.enterprise_id if user.role == Role.sme else None,
                          title=f"{service.name_zh} × {len(entries)}", contact_name=contact_name,
@@ -84,7 +89,7 @@ def request_verification(user, entries: list[ScaleEntry], contact_name: str,
                          campaign_id=campaign.id if campaign else None)
     db.session.add(req)
     for position, entry in enumerate(entries, start=1):
-        instrument = register(user, entry)
+        instrument = register(user, entry, update=by_owner)
         req.items.append(RequestItem(position=position, service_id=service.id,
                                      instrument=instrument, price_cents=0,
                                      sample_description=describe(instrument)))

@@ -3,9 +3,11 @@ number, and the part moved on to review (the metrologist's steps on the day)."""
 from sqlalchemy import select
 
 from blueprints.audit.models import record_event
+from blueprints.metrology import readings
 from blueprints.metrology import scale_verification as sv
 from blueprints.metrology.models import ScaleVerification
 from blueprints.metrology.readings import Assessment
+from blueprints.metrology.scales import describe
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import Sample
 from core.numbering import next_value
@@ -18,23 +20,30 @@ STEPS = {State.confirmed: Action.receive_sample, State.sample_received: Action.s
 EDITABLE = frozenset(STEPS)
 
 
-def scale_of(instrument) -> sv.Scale:
-    return sv.Scale(instrument.max_capacity, instrument.e,
-                    sv.AccuracyClass(instrument.accuracy_class))
+def scale_of(source) -> sv.Scale:
+    """The maths' scale from an instrument, or from a verification record (the scale
+    as it was verified)."""
+    return sv.Scale(source.max_capacity, source.e, sv.AccuracyClass(source.accuracy_class))
 
 
 def record(sub, item, user, vtype: sv.VerificationType, raw: dict[str, str],
            assessment: Assessment, on_site: bool) -> ScaleVerification:
     """Store a complete assessment for the item and move the part to review.
 
-    Raises the lifecycle's TransitionError when the part is not open for readings."""
+    Raises ValueError when the part does not take readings now or they are incomplete."""
     if sub.state not in EDITABLE or not assessment.complete:
         raise ValueError("the part does not take readings now, or they are incomplete")
     outcome = assessment.outcome
     record_ = item.scale_verification or ScaleVerification(item_id=item.id,
                                                            instrument_id=item.instrument_id)
-    before = {"passed": record_.passed} if record_.id else None
-    record_.verification_type, record_.readings = vtype, dict(raw)
+    # Changed readings keep the old ones in the audit log (17025 7.5.2: original records).
+    before = ({"passed": record_.passed, "readings": record_.readings,
+               "verified_by": record_.verified_by_id} if record_.id else None)
+    instrument = item.instrument
+    record_.max_capacity, record_.e = instrument.max_capacity, instrument.e
+    record_.accuracy_class, record_.instrument_description = (instrument.accuracy_class,
+                                                              describe(instrument))
+    record_.verification_type, record_.readings = vtype, readings.kept(raw)
     record_.passed = outcome.passed
     record_.failed_tests = [t.name for t in outcome.failed()]
     record_.rules, record_.verified_by_id, record_.verified_at = sv.RULES, user.id, utcnow()

@@ -72,6 +72,9 @@ INPUT_ERRORS = {
                        "(500e and 2000e for class III; 50e and 200e for class IIII)."),
     "wrong_count": _l("Enter a reading at the centre and at each quarter of the platter."),
     "too_few_readings": _l("Enter every reading this test asks for."),
+    "eccentricity_load": _l("The eccentricity test is done at about ⅓ Max."),
+    "repeatability_load": _l("The repeatability test is done at about 0.8 Max."),
+    "below_min": _l("Discrimination is tested at a load of at least Min."),
 }
 
 

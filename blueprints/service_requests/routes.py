@@ -170,7 +170,10 @@ def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
             placements = {p.key: p for p in preview(req)}
         except NoCapableLab as err:
             routing_error = err
+    from blueprints.scheduling.slots import drop_off_options
+    bookings, counter_labs = drop_off_options([s.id for s in req.sub_requests])
     return render_template("service_requests/detail.html", req=req, placements=placements,
+                           bookings=bookings, counter_labs=counter_labs,
                            routing_error=routing_error, events=timeline(req, True),
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
                            rating_form=rating_form or RatingForm(formdata=None),

@@ -349,3 +349,23 @@ def test_verify_without_discrimination_runs_four_tests():
 def test_verify_checks_the_scale_first():
     err = raised(sv.verify, scale("500", "5"), INITIAL, verification())
     assert err.code == "n_out_of_range"
+
+
+@pytest.mark.parametrize("test, load, code", [
+    ("eccentricity", "0", "eccentricity_load"),
+    ("eccentricity", "10000", "eccentricity_load"),
+    ("repeatability", "5000", "repeatability_load"),
+    ("repeatability", "15000", "repeatability_load"),
+])
+def test_a_test_at_the_wrong_load_is_refused(test, load, code):
+    """A test done far from its load proves nothing (about 1/3 Max, about 0.8 Max)."""
+    if test == "eccentricity":
+        err = raised(sv.eccentricity_test, SCALE, INITIAL, D("0"), [exact(load)] * 5)
+    else:
+        err = raised(sv.repeatability_test, SCALE, INITIAL, [exact(load)] * 3)
+    assert (err.field, err.code) == ("load", code) and load in str(err)
+
+
+def test_discrimination_below_min_is_refused():
+    err = raised(sv.discrimination_test, SCALE, D("0"), D("0"), D("5"))
+    assert (err.field, err.code) == ("load", "below_min")

@@ -1,0 +1,33 @@
+from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField, TimeField
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from blueprints.scheduling.models import ResourceKind
+from core.forms import EnumSelectField, PositiveIntField, VersionedForm
+from core.i18n import lazy_gettext as _l
+
+KIND_LABELS = {
+    ResourceKind.reception: _l("Sample drop-off counter"),
+    ResourceKind.onsite_team: _l("On-site team"),
+    ResourceKind.instrument: _l("Instrument"),
+}
+WEEKDAY_LABELS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
+
+
+class ResourceForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Name the resource.")),
+                                               Length(max=100)])
+    kind = EnumSelectField(_l("Kind"), KIND_LABELS)
+    opens = TimeField(_l("Opens"), validators=[DataRequired(_l("Enter the opening time."))])
+    closes = TimeField(_l("Closes"), validators=[DataRequired(_l("Enter the closing time."))])
+    weekdays = SelectMultipleField(
+        _l("Open on"), choices=[SelectChoice(str(i), label) for i, label in enumerate(WEEKDAY_LABELS)],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Choose at least one day."))])
+    slot_minutes = PositiveIntField(_l("Slot length (minutes)"), maximum=480)
+    capacity = PositiveIntField(_l("Bookings per slot"), maximum=500)
+    submit = SubmitField(_l("Save"))
+
+    def validate_closes(self, field):
+        if self.opens.data and field.data and field.data <= self.opens.data:
+            raise ValidationError(_l("It must close after it opens."))

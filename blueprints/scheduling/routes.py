@@ -1,0 +1,121 @@
+"""A lab's bookable resources, and applicants booking a drop-off slot for a part."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from blueprints.audit.models import record_change, record_event, snapshot
+from blueprints.auth.roles import Role
+from blueprints.scheduling import bp
+from blueprints.scheduling.forms import KIND_LABELS, ResourceForm
+from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import SubRequest
+from core.converters import MAX_ID
+from core.forms import Form, render_form
+from core.i18n import gettext as _
+from core.permissions import get_allowed_or_404, roles_required
+from core.timeutil import local_today
+from extensions import db
+
+RESOURCE_FIELDS = ["name", "kind", "opens", "closes", "slot_minutes", "capacity"]
+BOOKING_DAYS = 14
+# Parts whose sample can still be brought in.
+BOOKABLE = frozenset({State.submitted, State.quoted, State.confirmed})
+
+
+@bp.route("/lab/resources")
+@roles_required(Role.lab_manager, Role.lab_staff)
+def resources():
+    rows = db.session.scalars(select(Resource).where(Resource.lab_id == current_user.lab_id)
+                              .order_by(Resource.name)).all()
+    return render_template("scheduling/resources.html", resources=rows, kinds=KIND_LABELS)
+
+
+@bp.route("/lab/resources/new", methods=["GET", "POST"])
+@bp.route("/lab/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.lab_manager)
+def edit_resource(resource_id: int | None = None):
+    resource = get_allowed_or_404(Resource, resource_id, "edit") if resource_id else None
+    form = ResourceForm(obj=resource)
+    if request.method == "GET" and resource is not None:
+        form.weekdays.data = list(resource.weekdays)
+    if form.validate_on_submit() and form.check_version(resource):
+        before = snapshot(resource, RESOURCE_FIELDS + ["weekdays"]) if resource else None
+        resource = resource or Resource(lab_id=current_user.lab_id)
+        for name in RESOURCE_FIELDS:
+            setattr(resource, name, getattr(form, name).data)
+        resource.weekdays = "".join(sorted(form.weekdays.data))
+        db.session.add(resource)
+        db.session.flush()
+        record_change(current_user, resource, "resource_created" if before is None
+                      else "resource_changed", RESOURCE_FIELDS + ["weekdays"], before)
+        db.session.commit()
+        flash(_("Saved. New slots follow these hours; slots already booked stay as they are."),
+              "success")
+        return redirect(url_for("scheduling.resources"))
+    return render_form("scheduling/edit_resource.html", form, resource=resource)
+
+
+def _part(request_id: int, sub_id: int) -> SubRequest:
+    sub = get_allowed_or_404(SubRequest, sub_id, "applicant")
+    if sub.request_id != request_id:
+        abort(404)
+    return sub
+
+
+def live_booking(sub_id: int) -> Booking | None:
+    return db.session.scalar(select(Booking).where(
+        Booking.sub_request_id == sub_id, Booking.state == BookingState.booked)
+        .options(joinedload(Booking.slot).joinedload(Slot.resource)))
+
+
+@bp.route("/requests/<int:request_id>/parts/<int:sub_id>/booking", methods=["GET", "POST"])
+@roles_required(Role.sme, Role.citizen)
+def booking(request_id: int, sub_id: int):
+    """Book (or change, or cancel) the drop-off slot for a part's samples."""
+    sub = _part(request_id, sub_id)
+    current = live_booking(sub.id)
+    counters = db.session.scalars(select(Resource).where(
+        Resource.lab_id == sub.lab_id, Resource.kind == ResourceKind.reception,
+        Resource.active).order_by(Resource.id)).all()
+    form = Form()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        if sub.state not in BOOKABLE:
+            flash(_("The samples of this part are already in; there is nothing to book."),
+                  "error")
+            status = 400
+        elif request.form.get("cancel"):
+            if current is not None:
+                cancel(current, current_user)
+                db.session.commit()
+                flash(_("Your booking is cancelled."), "success")
+            return redirect(url_for("service_requests.detail", request_id=request_id))
+        else:
+            raw = request.form.get("slot_id", "")
+            slot = db.session.get(Slot, int(raw)) if raw.isdigit() and int(raw) <= MAX_ID \
+                else None
+            if slot is None or slot.resource.lab_id != sub.lab_id:
+                abort(400)
+            db.session.commit()  # end the reads: the booking starts its own transaction
+            try:
+                if current is not None:
+                    cancel(current, current_user)
+                new = book(slot.id, current_user, sub)
+            except (SlotFull, BookingClosed):
+                db.session.rollback()
+                flash(_("That slot has just been taken. Choose another."), "error")
+                status = 409
+            else:
+                record_event(current_user, "sub_requests", sub.id, "drop_off_booked",
+                             after={"booking": new.id})
+                db.session.commit()
+                flash(_("Booked. Bring the samples to the counter at that time."), "success")
+                return redirect(url_for("service_requests.detail", request_id=request_id))
+    slots = [s for counter in counters for s in open_slots(counter, local_today(), BOOKING_DAYS)]
+    db.session.commit()  # slots made for the days shown
+    slots.sort(key=lambda s: s.starts_at)
+    return render_template("scheduling/booking.html", sub=sub, current=live_booking(sub.id),
+                           slots=slots, form=form, bookable=sub.state in BOOKABLE), status

@@ -1,0 +1,137 @@
+"""Slots and bookings: the day's slots of a resource on the lab's working calendar,
+and booking a place so that a slot never holds more than its capacity, even when
+many people book its last place at the same moment."""
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+
+from blueprints.audit.models import record_event
+from blueprints.scheduling.models import (
+    Booking,
+    BookingState,
+    CalendarDay,
+    DayKind,
+    Resource,
+    ResourceKind,
+    Slot,
+)
+from core.timeutil import LOCAL_TZ, utcnow
+from core.workdays import WorkCalendar
+from extensions import db
+
+
+class SlotFull(Exception):
+    """The slot has no free place left."""
+
+
+class BookingClosed(Exception):
+    """The booking is not open to this change (already cancelled, or in the past)."""
+
+
+def lab_calendar(lab_id: int, weekdays: str = "01234") -> WorkCalendar:
+    """The lab's working calendar: the desk's public holidays and make-up working
+    days, with the lab's own closures on top (two small queries)."""
+    rows = db.session.execute(select(CalendarDay.lab_id, CalendarDay.day, CalendarDay.kind)
+                              .where((CalendarDay.lab_id.is_(None))
+                                     | (CalendarDay.lab_id == lab_id))).all()
+    holidays = frozenset(d for lab, d, k in rows if k == DayKind.holiday and lab is None)
+    closures = frozenset(d for lab, d, k in rows if k == DayKind.holiday and lab is not None)
+    workdays = frozenset(d for _lab, d, k in rows if k == DayKind.workday)
+    weekend = frozenset(range(7)) - {int(c) for c in weekdays}
+    return WorkCalendar(holidays=holidays, closures=closures, workdays=workdays,
+                        weekend=weekend)
+
+
+def day_starts(resource: Resource, day: date) -> list[datetime]:
+    """The start times of the resource's slots on a day, in UTC (as stored: SQLite
+    keeps no zone, and the desk reads a zone-less time as UTC)."""
+    start = datetime.combine(day, resource.opens, LOCAL_TZ)
+    end = datetime.combine(day, resource.closes, LOCAL_TZ)
+    step = timedelta(minutes=resource.slot_minutes)
+    starts = []
+    while start + step <= end:
+        starts.append(start.astimezone(UTC))
+        start += step
+    return starts
+
+
+def ensure_slots(resource: Resource, first: date, days: int) -> None:
+    """Create the resource's slots for its working days in [first, first + days)
+    (existing ones are left as they are, bookings and all)."""
+    calendar = lab_calendar(resource.lab_id, resource.weekdays)
+    step = timedelta(minutes=resource.slot_minutes)
+    rows = [{"resource_id": resource.id, "starts_at": start, "ends_at": start + step,
+             "capacity": resource.capacity, "booked": 0}
+            for offset in range(days)
+            if calendar.is_working_day(day := first + timedelta(days=offset))
+            for start in day_starts(resource, day)]
+    if not rows:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(Slot).values(rows).on_conflict_do_nothing(
+        index_elements=["resource_id", "starts_at"]))
+
+
+def open_slots(resource: Resource, first: date, days: int) -> list[Slot]:
+    """The resource's future slots with a free place, in order."""
+    ensure_slots(resource, first, days)
+    last = datetime.combine(first + timedelta(days=days), datetime.min.time(), LOCAL_TZ)
+    return list(db.session.scalars(select(Slot).where(
+        Slot.resource_id == resource.id, Slot.starts_at > utcnow(), Slot.starts_at < last,
+        Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
+
+
+def book(slot_id: int, user, sub=None) -> Booking:
+    """Take a place in the slot. Raises SlotFull when none is left: the place is taken
+    by one conditional UPDATE, so of many simultaneous bookers of the last place
+    exactly one gets it (the CHECK constraint backs this up in the database)."""
+    taken = db.session.execute(
+        update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity,
+                           Slot.starts_at > utcnow())
+        .values(booked=Slot.booked + 1).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise SlotFull()
+    booking = Booking(slot_id=slot_id, booked_by_id=user.id,
+                      sub_request_id=sub.id if sub is not None else None)
+    db.session.add(booking)
+    db.session.flush()
+    record_event(user, "bookings", booking.id, "booked",
+                 after={"slot": slot_id, "sub_request": booking.sub_request_id})
+    return booking
+
+
+def cancel(booking: Booking, user) -> None:
+    """Give the place back. Raises BookingClosed for a cancelled booking."""
+    if booking.state != BookingState.booked:
+        raise BookingClosed()
+    freed = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.state == BookingState.booked)
+        .values(state=BookingState.cancelled, cancelled_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if freed != 1:  # cancelled meanwhile by someone else
+        raise BookingClosed()
+    db.session.execute(update(Slot).where(Slot.id == booking.slot_id)
+                       .values(booked=Slot.booked - 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(booking)
+    record_event(user, "bookings", booking.id, "booking_cancelled")
+
+
+def drop_off_options(sub_ids: list[int]) -> tuple[dict[int, Booking], set[int]]:
+    """For a request page: each part's live booking, and the labs that take drop-off
+    bookings (two queries, whatever the number of parts)."""
+    if not sub_ids:
+        return {}, set()
+    from blueprints.service_requests.models import SubRequest
+    bookings = {b.sub_request_id: b for b in db.session.scalars(
+        select(Booking).where(Booking.sub_request_id.in_(sub_ids),
+                              Booking.state == BookingState.booked)
+        .options(joinedload(Booking.slot).joinedload(Slot.resource)))}
+    labs = set(db.session.scalars(
+        select(Resource.lab_id).join(SubRequest, SubRequest.lab_id == Resource.lab_id)
+        .where(SubRequest.id.in_(sub_ids), Resource.kind == ResourceKind.reception,
+               Resource.active).distinct()))
+    return bookings, labs
