@@ -1,6 +1,7 @@
 """Slots: made from a resource's opening hours on the lab's working calendar; never
 more bookings than places, even when twenty people take the last place at once; a
 cancelled booking frees its place."""
+import re
 import threading
 from datetime import date, time, timedelta
 
@@ -19,6 +20,7 @@ from blueprints.scheduling.models import (
 )
 from blueprints.scheduling.slots import SlotFull, book, cancel, ensure_slots, open_slots
 from core.timeutil import local_today, to_local
+from core.workdays import WorkCalendar
 from extensions import db
 from tests import factories
 
@@ -175,6 +177,9 @@ def test_an_applicant_books_changes_and_cancels_a_drop_off_slot(app, client, use
     assert client.post(url, data={"slot_id": str(first.id)}).status_code == 302
     booking = db.session.scalars(db.select(Booking)).one()
     assert booking.slot_id == first.id and booking.sub_request_id == sub.id
+    login(two_labs["ntc_manager"])  # the lab sees when the samples come
+    assert 'id="drop-off"' in client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    login(users[Role.sme])
     # Move it: the old place is freed, the new one taken.
     assert client.post(url, data={"slot_id": str(second.id)}).status_code == 302
     db.session.expire_all()
@@ -197,3 +202,34 @@ def test_an_applicant_books_changes_and_cancels_a_drop_off_slot(app, client, use
     db.session.expire_all()
     assert db.session.get(Slot, second.id).booked == 0
     assert client.post(url, data={"slot_id": "abc"}).status_code == 400
+
+
+def test_the_calendar_moves_the_date_shown_before_submitting(app, client, users, login,
+                                                              two_labs):
+    """An admin enters a public holiday, a lab manager a closure: both push the
+    expected date the applicant sees; nobody edits another's days."""
+    from tests.test_requests import make_draft
+    login(users[Role.sme])
+    req = make_draft(client, two_labs["food"])
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    before = date.fromisoformat(re.search(r"<td>(\d{4}-\d\d-\d\d)</td></tr>", page).group(1))
+    login(factories.create_user(Role.admin))
+    holiday = next_weekday(1)
+    assert client.post("/calendar-days", data={"day": holiday.isoformat(), "kind": "holiday",
+                                               "name": "公众假日"}).status_code == 302
+    assert client.post("/calendar-days", data={"day": holiday.isoformat(), "kind": "holiday",
+                                               "name": "again"}).status_code == 400
+    login(two_labs["ftc_manager"])
+    assert client.post("/calendar-days", data={"day": next_weekday(2).isoformat(),
+                                               "kind": "holiday", "name": "停电检修"}
+                       ).status_code == 302
+    closure = db.session.scalars(db.select(CalendarDay).filter_by(
+        lab_id=two_labs["food_lab"].id)).one()
+    login(users[Role.sme])
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    after = date.fromisoformat(re.search(r"<td>(\d{4}-\d\d-\d\d)</td></tr>", page).group(1))
+    assert after > before and WorkCalendar().between(before, after) == 2
+    login(two_labs["ntc_manager"])  # another lab's manager
+    assert client.post(f"/calendar-days/{closure.id}/delete").status_code == 404
+    public = db.session.scalars(db.select(CalendarDay).filter_by(lab_id=None)).one()
+    assert client.post(f"/calendar-days/{public.id}/delete").status_code == 403

@@ -1,9 +1,16 @@
-from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField, TimeField
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.scheduling.models import ResourceKind
-from core.forms import EnumSelectField, PositiveIntField, VersionedForm
+from blueprints.scheduling.models import DayKind, ResourceKind
+from core.forms import EnumSelectField, Form, PositiveIntField, VersionedForm
 from core.i18n import lazy_gettext as _l
 
 KIND_LABELS = {
@@ -31,3 +38,17 @@ class ResourceForm(VersionedForm):
     def validate_closes(self, field):
         if self.opens.data and field.data and field.data <= self.opens.data:
             raise ValidationError(_l("It must close after it opens."))
+
+
+DAY_KIND_LABELS = {
+    DayKind.holiday: _l("Closed (holiday or closure)"),
+    DayKind.workday: _l("Open (make-up working day)"),
+}
+
+
+class CalendarDayForm(Form):
+    day = DateField(_l("Day"), validators=[DataRequired(_l("Choose the day."))])
+    kind = EnumSelectField(_l("The day is"), DAY_KIND_LABELS)
+    name = StringField(_l("Name"), validators=[Length(max=100)],
+                       description=_l("For example: National Day, or a power cut."))
+    submit = SubmitField(_l("Add"))

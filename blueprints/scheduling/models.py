@@ -69,6 +69,14 @@ class CalendarDay(db.Model):
     kind: Mapped[DayKind] = enum_column(DayKind)
     name: Mapped[str] = mapped_column(String(100), default="")
 
+    def allows(self, user, action: str = "view") -> bool:
+        """The desk's calendar is the administrators'; a lab's closures its managers'."""
+        if not user.is_authenticated:
+            return False
+        if self.lab_id is None:
+            return user.role == Role.admin or action == "view"
+        return user.role == Role.lab_manager and user.lab_id == self.lab_id
+
 
 class Slot(db.Model):
     """One bookable period of a resource. `booked` never exceeds `capacity`: the

@@ -1,4 +1,7 @@
-"""A lab's bookable resources, and applicants booking a drop-off slot for a part."""
+"""A lab's bookable resources, applicants booking a drop-off slot for a part, and the
+working calendar (the desk's public days, each lab's closures)."""
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,14 +10,22 @@ from sqlalchemy.orm import joinedload
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.roles import Role
 from blueprints.scheduling import bp
-from blueprints.scheduling.forms import KIND_LABELS, ResourceForm
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.forms import DAY_KIND_LABELS, KIND_LABELS, CalendarDayForm, ResourceForm
+from blueprints.scheduling.models import (
+    Booking,
+    BookingState,
+    CalendarDay,
+    Resource,
+    ResourceKind,
+    Slot,
+)
 from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
 from core.converters import MAX_ID
 from core.forms import Form, render_form
 from core.i18n import gettext as _
+from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import local_today
 from extensions import db
@@ -119,3 +130,52 @@ def booking(request_id: int, sub_id: int):
     slots.sort(key=lambda s: s.starts_at)
     return render_template("scheduling/booking.html", sub=sub, current=live_booking(sub.id),
                            slots=slots, form=form, bookable=sub.state in BOOKABLE), status
+
+
+def _calendar_scope() -> int | None:
+    """Administrators keep the desk's public calendar; a lab manager the lab's days."""
+    return None if current_user.role == Role.admin else current_user.lab_id
+
+
+@bp.route("/calendar-days", methods=["GET", "POST"])
+@roles_required(Role.admin, Role.lab_manager)
+def calendar_days():
+    """Public holidays and make-up working days (admins), or a lab's closures."""
+    lab_id = _calendar_scope()
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.day == form.day.data, CalendarDay.lab_id.is_(None) if lab_id is None
+            else CalendarDay.lab_id == lab_id))
+        if taken:
+            form.day.errors.append(_("This day is already on the calendar."))
+        else:
+            entry = CalendarDay(lab_id=lab_id, day=form.day.data, kind=form.kind.data,
+                                name=form.name.data)
+            db.session.add(entry)
+            db.session.flush()
+            record_event(current_user, "calendar_days", entry.id, "calendar_day_added",
+                         after={"day": entry.day.isoformat(), "kind": entry.kind.value,
+                                "lab_id": lab_id})
+            db.session.commit()
+            flash(_("Added. Due dates and slots follow it from now on."), "success")
+            return redirect(url_for("scheduling.calendar_days"))
+    stmt = select(CalendarDay).where(CalendarDay.day >= local_today() - timedelta(days=31))
+    stmt = stmt.where(CalendarDay.lab_id.is_(None) if lab_id is None
+                      else CalendarDay.lab_id == lab_id)
+    return render_form("scheduling/calendar_days.html", form,
+                       page=paginate(stmt.order_by(CalendarDay.day)), kinds=DAY_KIND_LABELS,
+                       delete_form=Form())
+
+
+@bp.route("/calendar-days/<int:day_id>/delete", methods=["POST"])
+@roles_required(Role.admin, Role.lab_manager)
+def delete_calendar_day(day_id: int):
+    entry = get_allowed_or_404(CalendarDay, day_id, "edit")
+    if Form().validate_on_submit():
+        record_event(current_user, "calendar_days", entry.id, "calendar_day_removed",
+                     before={"day": entry.day.isoformat(), "kind": entry.kind.value})
+        db.session.delete(entry)
+        db.session.commit()
+        flash(_("Removed."), "success")
+    return redirect(url_for("scheduling.calendar_days"))

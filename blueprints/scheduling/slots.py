@@ -31,18 +31,27 @@ class BookingClosed(Exception):
     """The booking is not open to this change (already cancelled, or in the past)."""
 
 
-def lab_calendar(lab_id: int, weekdays: str = "01234") -> WorkCalendar:
-    """The lab's working calendar: the desk's public holidays and make-up working
-    days, with the lab's own closures on top (two small queries)."""
+def lab_calendars(lab_ids, weekdays: str = "01234") -> dict[int, WorkCalendar]:
+    """Each lab's working calendar: the desk's public holidays and make-up working
+    days (调休), with the lab's own closures on top (one query for them all)."""
+    lab_ids = set(lab_ids)
     rows = db.session.execute(select(CalendarDay.lab_id, CalendarDay.day, CalendarDay.kind)
                               .where((CalendarDay.lab_id.is_(None))
-                                     | (CalendarDay.lab_id == lab_id))).all()
+                                     | (CalendarDay.lab_id.in_(lab_ids)))).all() \
+        if lab_ids else []
     holidays = frozenset(d for lab, d, k in rows if k == DayKind.holiday and lab is None)
-    closures = frozenset(d for lab, d, k in rows if k == DayKind.holiday and lab is not None)
-    workdays = frozenset(d for _lab, d, k in rows if k == DayKind.workday)
+    workdays = frozenset(d for lab, d, k in rows if k == DayKind.workday and lab is None)
     weekend = frozenset(range(7)) - {int(c) for c in weekdays}
-    return WorkCalendar(holidays=holidays, closures=closures, workdays=workdays,
-                        weekend=weekend)
+    return {lab_id: WorkCalendar(
+        holidays=holidays, weekend=weekend,
+        closures=frozenset(d for lab, d, k in rows if lab == lab_id and k == DayKind.holiday),
+        workdays=workdays | frozenset(d for lab, d, k in rows
+                                      if lab == lab_id and k == DayKind.workday))
+        for lab_id in lab_ids}
+
+
+def lab_calendar(lab_id: int, weekdays: str = "01234") -> WorkCalendar:
+    return lab_calendars([lab_id], weekdays)[lab_id]
 
 
 def day_starts(resource: Resource, day: date) -> list[datetime]:

@@ -148,6 +148,8 @@ def _page(sub: SubRequest, status: int = 200, **forms):
     quote = forms.pop("quote_form", None) or _quote_form(sub)
     receive = forms.pop("receive_form", None) or _receive_form(sub)
     entered_by = results.entered_by(sub.items)
+    from blueprints.scheduling.slots import drop_off_options  # its package imports these routes
+    bookings, _labs = drop_off_options([sub.id])
     return render_template(
         "service_requests/lab_detail.html", sub=sub, req=sub.request,
         actions=actions_from(sub.state, current_user.role), events=timeline(sub.request, False, only_part=sub),
@@ -159,7 +161,7 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         field_name=results.field_name, missing=results.missing_results,
         may_approve=current_user.id not in entered_by,
         reason_actions=REASON_ACTIONS, final_states=FINAL_STATES,
-        certificates=issuing.history(sub.id)), status
+        certificates=issuing.history(sub.id), booking=bookings.get(sub.id)), status
 
 
 @bp.route("/lab/requests/<int:sub_id>")

@@ -6,11 +6,11 @@ cheaper, then the lower lab id (so the choice is repeatable). Items routed to
 the same lab in one submission add to that lab's queue as they are placed.
 Plain values in, plain values out: the caller looks the offers up.
 """
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.workdays import add_working_days
+from core.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,15 @@ def queue_days(open_items: int, daily_capacity: int) -> int:
 
 
 def route(needs: Sequence[Need], offers: dict[int, Sequence[Offer]], today: date,
-          holidays: frozenset[date] = frozenset()) -> list[Placement]:
-    """Place every need at a lab; raises NoCapableLab naming every uncovered service."""
+          holidays: frozenset[date] = frozenset(),
+          calendars: Mapping[int, WorkCalendar] | None = None) -> list[Placement]:
+    """Place every need at a lab; raises NoCapableLab naming every uncovered service.
+    Dates count working days on each lab's calendar (`calendars`, by lab id), or
+    weekdays less `holidays` for a lab without one."""
     missing = [n.service_id for n in needs if not offers.get(n.service_id)]
     if missing:
         raise NoCapableLab(missing)
+    default = WorkCalendar(holidays=frozenset(holidays))
     load: dict[tuple[int, int], int] = {}
     placements = []
     for need in needs:
@@ -77,7 +81,8 @@ def route(needs: Sequence[Need], offers: dict[int, Sequence[Offer]], today: date
             q = queue_days(waiting, offer.daily_capacity)
             candidates.append(Candidate(
                 lab_id=offer.lab_id, lab_code=offer.lab_code,
-                ready_by=add_working_days(today, q + offer.turnaround_days, holidays),
+                ready_by=(calendars or {}).get(offer.lab_id, default).add(
+                    today, q + offer.turnaround_days),
                 queue_days=q, turnaround_days=offer.turnaround_days,
                 price_cents=offer.price_cents))
         candidates.sort(key=lambda c: (c.ready_by, c.price_cents, c.lab_id))

@@ -52,9 +52,11 @@ def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, l
 def preview(request: ServiceRequest, today: date | None = None,
             lab_id: int | None = None) -> list[Placement]:
     """Where each item would go if submitted now (raises routing.NoCapableLab)."""
+    from blueprints.scheduling.slots import lab_calendars  # its package imports the routes
     needs = [Need(item.id, item.service_id) for item in request.items]
-    return route(needs, load_offers({n.service_id for n in needs}, lab_id),
-                 today or local_today())
+    offers = load_offers({n.service_id for n in needs}, lab_id)
+    calendars = lab_calendars({o.lab_id for options in offers.values() for o in options})
+    return route(needs, offers, today or local_today(), calendars=calendars)
 
 
 def _reason(placement: Placement) -> dict:

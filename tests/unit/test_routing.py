@@ -72,3 +72,13 @@ def test_working_days_skip_weekends():
         date(2026, 11, 25)
     with pytest.raises(ValueError):
         add_working_days(MONDAY, -1)
+
+
+def test_each_lab_counts_on_its_own_calendar():
+    """A lab closed for two days finishes later: the other, dearer lab wins."""
+    from core.workdays import WorkCalendar
+    closed = WorkCalendar(closures=frozenset({date(2026, 11, 24), date(2026, 11, 25)}))
+    cheap, dear = offer(1, price=9000, turnaround=3), offer(2, price=12000, turnaround=3)
+    placed = route([Need(1, 100)], {100: [cheap, dear]}, MONDAY, calendars={1: closed})
+    assert placed[0].chosen.lab_id == 2 and placed[0].chosen.ready_by == date(2026, 11, 26)
+    assert placed[0].others[0].ready_by == date(2026, 11, 30)
