@@ -36,7 +36,15 @@ class DefaultConfig:
     # generated on first start, a deployment puts its own there)
     SIGNING_FOLDER = None
     SCALE_SERVICE_CODE = "MT-001"  # the catalogue service for free trade-scale verification
-    BATCH_PROCESSES = 2  # rendering processes of the worker's certificate batches (one a core)
+    BATCH_PROCESSES = 2
+    # Outgoing mail (the worker delivers the outbox; QIDESK_MAIL_SERVER etc. to change)
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "desk@qidesk.example"
+    MAIL_FROM_NAME = "QI Desk 质量服务一站通"  # rendering processes of the worker's certificate batches (one a core)
 
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

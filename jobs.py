@@ -34,9 +34,20 @@ def verification_reminders() -> str:
     return f"{send_due_reminders(local_today())} instrument(s) reminded"
 
 
+def outgoing_mail() -> str | None:
+    """Deliver the outbox over SMTP (retries wait; the last failure stays listed)."""
+    from flask import current_app
+
+    from blueprints.notifications.mail import deliver_pending
+
+    sent, failed = deliver_pending(current_app.config)
+    return f"{sent} sent, {failed} failed" if sent or failed else None
+
+
 # (id, function, every so many seconds; JOB_INTERVALS in the config overrides)
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
+    ("outgoing-mail", outgoing_mail, 10),
     ("verification-reminders", verification_reminders, 3600),
 ]
 
@@ -65,6 +76,8 @@ def worker_command():
     from blueprints.certificates.batches import requeue_interrupted
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    # APScheduler logs every run at INFO (every 2 s here): the jobs page keeps the runs.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = current_app._get_current_object()
     lock = SchedulerLock(db.engine, app.instance_path)
     lock.wait(on_standby=lambda: click.echo(
@@ -79,7 +92,7 @@ def worker_command():
     scheduler = BlockingScheduler(timezone="UTC")
     for job_id, function, seconds in JOBS:
         every = int(intervals.get(job_id, seconds))
-        scheduler.add_job(_run, "interval", seconds=every, id=job_id,
+        scheduler.add_job(_run, "interval", seconds=every, id=job_id, name=job_id,
                           args=[app, job_id, every, function], max_instances=1,
                           coalesce=True, next_run_time=utcnow())
     scheduler.add_job(_check_leadership, "interval", seconds=10, id="leadership",

@@ -1,4 +1,5 @@
 """Language choice and bilingual database content."""
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -78,3 +79,18 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 
 def install_template_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
+
+
+@contextmanager
+def in_language(locale: str | None):
+    """Translate in `locale` for a while (an e-mail to someone whose language is not
+    the page's), then go back."""
+    saved = g.pop("_qidesk_translations", None) if has_app_context() else None
+    try:
+        with flask_babel.force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            yield
+    finally:
+        if has_app_context():
+            g.pop("_qidesk_translations", None)
+            if saved is not None:
+                g._qidesk_translations = saved

@@ -12,12 +12,14 @@ from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.labs.models import Lab
-from core.forms import render_form
+from blueprints.notifications.mail import MailState, OutgoingMail
+from core.forms import Form, render_form
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.job_state import JobState
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
+from core.timeutil import utcnow
 from extensions import db
 
 USER_FIELDS = ["name", "email", "role", "lab_id", "job_title", "active"]
@@ -105,3 +107,30 @@ def jobs():
     from jobs import JOBS
     states = {s.job: s for s in db.session.scalars(db.select(JobState))}
     return render_template("admin/jobs.html", jobs=JOBS, states=states)
+
+
+@bp.route("/mail")
+@roles_required(Role.admin)
+def mail():
+    """The outbox: what failed (and to whom), what waits, what went."""
+    state = request.args.get("state", "failed")
+    if state not in MailState.__members__:
+        state = "failed"
+    page = paginate(db.select(OutgoingMail).where(OutgoingMail.state == MailState(state))
+                    .order_by(OutgoingMail.id.desc()))
+    return render_template("admin/mail.html", page=page, state=state, form=Form())
+
+
+@bp.route("/mail/<int:mail_id>/retry", methods=["POST"])
+@roles_required(Role.admin)
+def retry_mail(mail_id: int):
+    outgoing = db.session.get(OutgoingMail, mail_id)
+    if outgoing is None:
+        abort(404)
+    if Form().validate_on_submit() and outgoing.state == MailState.failed:
+        outgoing.state, outgoing.attempts, outgoing.next_attempt_at = (
+            MailState.pending, 0, utcnow())
+        record_event(current_user, "outgoing_mail", outgoing.id, "mail_retried")
+        db.session.commit()
+        flash(_("The mail is queued again."), "success")
+    return redirect(url_for("admin.mail"))

@@ -59,5 +59,20 @@ class SignatureForm(Form):
     submit = SubmitField(_l("Save signature"))
 
 
+class ForgotPasswordForm(Form):
+    email = StringField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail.")),
+                                                  Length(max=254)],
+                        render_kw={"autocomplete": "email", "inputmode": "email"})
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(NewPasswordMixin, Form):
+    submit = SubmitField(_l("Set the new password"))
+
+
+class MailPreferencesForm(Form):
+    submit = SubmitField(_l("Save"))
+
+
 class LogoutForm(Form):
     submit = SubmitField(_l("Sign out"))

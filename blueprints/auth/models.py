@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,6 +36,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     # The authorising person's signature, printed on what they issue (17025 7.8.2.1 o);
     # a PNG normalised on upload. Deferred: the login loader never needs it.
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Kinds of e-mail the user turned off (in-app notifications always come).
+    mail_opt_out: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,15 +4,26 @@ import secrets
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import or_
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, or_
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.audit.models import record_event
 from blueprints.auth import bp
-from blueprints.auth.forms import ChangePasswordForm, CitizenSignupForm, LoginForm, SignatureForm
+from blueprints.auth.forms import (
+    ChangePasswordForm,
+    CitizenSignupForm,
+    ForgotPasswordForm,
+    LoginForm,
+    MailPreferencesForm,
+    ResetPasswordForm,
+    SignatureForm,
+)
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from blueprints.auth.signature import MAX_UPLOAD, SignatureError, normalise_signature
+from blueprints.notifications.events import tell
+from blueprints.notifications.wording import MAIL_KINDS, OPTIONAL_MAIL
 from core.forms import render_form
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -180,3 +191,72 @@ def signature_image():
         abort(404)
     return Response(current_user.signature_png, mimetype="image/png",
                     headers={"Cache-Control": "private, no-store"})
+
+
+RESET_SALT, RESET_SECONDS = "password-reset", 3600
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def forgot_password():
+    """A single-use link by e-mail, valid for an hour. The answer is the same whether
+    or not the address has an account, so it tells nobody who is registered."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).filter(
+            func.lower(User.email) == form.email.data.lower(), User.active))
+        if user is not None:
+            # The token carries the session token, which a new password rotates: so the
+            # link works once (and no more after any password change).
+            token = _reset_serializer().dumps({"u": user.id, "t": user.session_token})
+            tell([user], "password_reset",
+                 link=url_for("auth.reset_password", token=token, _external=True))
+            record_event(None, "users", user.id, "password_reset_requested")
+            db.session.commit()
+        flash(_("If an account has this address, a link to choose a new password is on its "
+                "way. It works once, for one hour."), "success")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/forgot_password.html", form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        data = _reset_serializer().loads(token[:500], max_age=RESET_SECONDS)
+        user = db.session.get(User, int(data["u"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        user, data = None, {}
+    if user is None or not user.active or data.get("t") != user.session_token:
+        flash(_("This link is no longer valid: it was used already, or it is more than an "
+                "hour old. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        record_event(user, "users", user.id, "password_reset")
+        db.session.commit()
+        flash(_("Your new password is set. Sign in with it."), "success")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/reset_password.html", form)
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def mail_preferences():
+    """Which e-mails to get (in-app notifications always come)."""
+    form = MailPreferencesForm()
+    if form.validate_on_submit():
+        wanted = set(request.form.getlist("kind"))
+        opt_out = sorted(k for k in OPTIONAL_MAIL if k not in wanted)
+        current_user.set_unversioned(mail_opt_out=opt_out)
+        record_event(current_user, "users", current_user.id, "mail_preferences",
+                     after={"opt_out": opt_out})
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.mail_preferences"))
+    return render_form("auth/mail_preferences.html", form, kinds=OPTIONAL_MAIL,
+                       labels=MAIL_KINDS, opt_out=set(current_user.mail_opt_out or []))

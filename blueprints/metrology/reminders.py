@@ -8,18 +8,18 @@ from sqlalchemy import or_, select, update
 from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from blueprints.metrology.models import Instrument
-from blueprints.notifications.models import notify
+from blueprints.notifications.events import tell
 from extensions import db
 
 AHEAD = timedelta(days=30)
 
 
-def owners(instrument: Instrument) -> list[int]:
+def owners(instrument: Instrument) -> list[User]:
     if instrument.enterprise_id is not None:
-        return list(db.session.scalars(select(User.id).where(
+        return list(db.session.scalars(select(User).where(
             User.enterprise_id == instrument.enterprise_id, User.role == Role.sme,
             User.active)))
-    return [instrument.owner_id] if instrument.owner_id else []
+    return [instrument.owner] if instrument.owner_id else []
 
 
 def send_due_reminders(today: date) -> int:
@@ -41,10 +41,10 @@ def send_due_reminders(today: date) -> int:
             .execution_options(synchronize_session=False)).rowcount
         if not claimed:
             continue
-        notify(owners(instrument), "verification_due",
-               link=url_for("metrology.request_scales", instrument=instrument.id),
-               serial=instrument.serial, market=instrument.market or "—",
-               due=instrument.next_due.isoformat())
+        tell(owners(instrument), "verification_due",
+             link=url_for("metrology.request_scales", instrument=instrument.id),
+             serial=instrument.serial, market=instrument.market or "—",
+             due=instrument.next_due.isoformat())
         sent += 1
     db.session.commit()
     return sent

@@ -2,6 +2,17 @@
 from core.i18n import lazy_gettext as _l
 
 MESSAGES = {
+    "request_returned": _l("%(number)s was returned: the lab needs more information. "
+                           "%(reason)s"),
+    "request_quoted": _l("%(number)s: the lab reviewed your request and sent a quote. Work "
+                         "starts when you accept it."),
+    "request_accepted": _l("%(number)s was accepted by the lab."),
+    "sample_received": _l("%(number)s: the lab received your samples."),
+    "results_approved": _l("%(number)s: the results are approved and can be read now."),
+    "certificate_issued": _l("%(number)s: the report is issued and can be downloaded."),
+    "password_reset": _l("A link to choose a new password was requested for your account. "
+                         "It works once, for one hour: %(link)s — if you did not ask for it, "
+                         "ignore this mail."),
     "verification_due": _l("Your scale %(serial)s (%(market)s) is due for verification by "
                            "%(due)s. Verification of trade scales is free: ask for it here."),
 }
@@ -15,3 +26,27 @@ def message(notification) -> str:
         return str(template) % notification.params
     except (KeyError, TypeError):
         return str(template)
+
+
+# Kinds that also go out by e-mail, with their subject lines. Users may turn any of
+# them off except the password reset.
+MAIL_KINDS = {
+    "request_returned": _l("Your request needs more information"),
+    "request_quoted": _l("A quote is waiting for you"),
+    "request_accepted": _l("Your request is accepted"),
+    "sample_received": _l("Your samples are received"),
+    "results_approved": _l("Your results are approved"),
+    "certificate_issued": _l("Your report is issued"),
+    "verification_due": _l("A scale is due for verification"),
+    "password_reset": _l("Choose a new password"),
+}
+OPTIONAL_MAIL = [k for k in MAIL_KINDS if k != "password_reset"]
+
+
+def render(kind: str, link: str, params: dict) -> tuple[str, str]:
+    """Subject and plain-text body of a mail, in the current language."""
+    subject = str(MAIL_KINDS[kind]) + (f" · {params['number']}" if params.get("number") else "")
+    text = str(MESSAGES[kind]) % {**params, "link": link}
+    if link and kind != "password_reset":  # the reset text carries its link already
+        text += f"\n\n{link}"
+    return subject, f"{text}\n\n-- \n{_l('QI Desk')}"

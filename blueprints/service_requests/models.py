@@ -199,6 +199,8 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         record_event(user, "sub_requests", self.id, step.event,
                      before={"state": before.value}, after={"state": step.to.value},
                      reason=reason)
+        from blueprints.notifications.events import on_lifecycle  # it imports this module
+        on_lifecycle(self, step.event)
 
 
 def item_loading():

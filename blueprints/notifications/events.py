@@ -1,0 +1,53 @@
+"""Who hears about what: each lifecycle step that matters to the applicant becomes an
+in-app notification and, where they want it, an e-mail in their own language."""
+from flask import has_request_context, url_for
+from sqlalchemy import select
+
+from blueprints.auth.models import User
+from blueprints.auth.roles import Role
+from blueprints.notifications import mail
+from blueprints.notifications.models import notify
+from blueprints.notifications.wording import MAIL_KINDS, render
+from core.i18n import in_language
+from extensions import db
+
+# The lifecycle's audit event -> the kind of notification the applicant gets.
+APPLICANT_EVENTS = {
+    "returned": "request_returned",
+    "quoted": "request_quoted",
+    "accepted": "request_accepted",
+    "sample_received": "sample_received",
+    "approved": "results_approved",
+    "issued": "certificate_issued",
+}
+
+
+def applicants(request) -> list[User]:
+    """Everyone on the applicant side: the enterprise's active users, or the citizen."""
+    if request.enterprise_id is not None:
+        return list(db.session.scalars(select(User).where(
+            User.enterprise_id == request.enterprise_id, User.role == Role.sme, User.active)))
+    return [request.applicant]
+
+
+def tell(users, kind: str, link: str = "", **params) -> None:
+    """An in-app notification for each user, and a mail to those who take this kind."""
+    users = [u for u in users if u is not None]
+    notify([u.id for u in users], kind, link=link, **params)
+    if kind not in MAIL_KINDS:
+        return
+    for user in users:
+        with in_language(user.locale):
+            subject, body = render(kind, link, params)
+        mail.queue(user, kind, subject, body)
+
+
+def on_lifecycle(sub, event: str) -> None:
+    """Called by SubRequest.take after each step."""
+    kind = APPLICANT_EVENTS.get(event)
+    if kind is None:
+        return
+    link = (url_for("service_requests.detail", request_id=sub.request_id, _external=True)
+            if has_request_context() else "")
+    tell(applicants(sub.request), kind, link, number=sub.number,
+         reason=sub.applicant_message if event == "returned" else "")
