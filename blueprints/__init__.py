@@ -11,6 +11,7 @@ from blueprints.notifications import bp as notifications_bp
 from blueprints.public import bp as public_bp
 from blueprints.scheduling import bp as scheduling_bp
 from blueprints.service_requests import bp as service_requests_bp
+from blueprints.tasks import bp as tasks_bp
 
 BLUEPRINTS = [
     (public_bp, None),
@@ -23,6 +24,7 @@ BLUEPRINTS = [
     (metrology_bp, None),
     (notifications_bp, None),
     (scheduling_bp, None),
+    (tasks_bp, None),
     (audit_bp, None),
     (admin_bp, "/admin"),
 ]

@@ -1,0 +1,64 @@
+"""What waits on a person: the inbox, so that nothing depends on one e-mail being
+read. Each list is one query (with what its rows show), capped at LIMIT."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from blueprints.auth.roles import Role
+from blueprints.enterprises.models import Enterprise, EnterpriseStatus
+from blueprints.notifications.mail import MailState, OutgoingMail
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import ServiceRequest, SubRequest
+from extensions import db
+
+LIMIT = 20
+
+
+@dataclass
+class TaskList:
+    key: str                       # what the list is (the template words it)
+    parts: list = field(default_factory=list)
+    count: int = 0
+
+
+def _parts(stmt) -> list[SubRequest]:
+    return list(db.session.scalars(
+        stmt.options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
+                     joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
+                     joinedload(SubRequest.lab))
+        .order_by(SubRequest.due_date.is_(None), SubRequest.due_date, SubRequest.id)
+        .limit(LIMIT)))
+
+
+def _applicant_parts(user, state: State):
+    stmt = select(SubRequest).join(SubRequest.request).where(SubRequest.state == state)
+    if user.role == Role.sme:
+        return stmt.where(ServiceRequest.enterprise_id == user.enterprise_id)
+    return stmt.where(ServiceRequest.applicant_id == user.id,
+                      ServiceRequest.enterprise_id.is_(None))
+
+
+def tasks_for(user) -> list[TaskList]:
+    """The lists of things waiting on this user, in the order they should be done."""
+    if user.role in (Role.sme, Role.citizen):
+        wanted = [("answer_return", State.returned), ("accept_quote", State.quoted),
+                  ("close", State.issued)]
+        return [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
+    if user.role in (Role.lab_staff, Role.lab_manager):
+        lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
+        lists = [TaskList("my_work", _parts(lab.where(
+            SubRequest.assignee_id == user.id,
+            SubRequest.state.in_([State.sample_received, State.in_progress]))))]
+        if user.role == Role.lab_manager:
+            lists = [TaskList("to_accept", _parts(lab.where(SubRequest.state == State.submitted))),
+                     TaskList("to_review", _parts(lab.where(SubRequest.state == State.in_review))),
+                     TaskList("to_issue", _parts(lab.where(SubRequest.state == State.approved))),
+                     *lists]
+        return lists
+    pending = db.session.scalar(select(func.count(Enterprise.id)).where(
+        Enterprise.status == EnterpriseStatus.pending))
+    failed = db.session.scalar(select(func.count(OutgoingMail.id)).where(
+        OutgoingMail.state == MailState.failed))
+    return [TaskList("enterprises_to_verify", count=pending),
+            TaskList("failed_mail", count=failed)]

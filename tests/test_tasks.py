@@ -1,0 +1,37 @@
+"""My tasks: what waits on each person, theirs only, in a fixed number of queries."""
+from blueprints.auth.roles import Role
+from extensions import db
+from tests import factories
+from tests.test_requests import quote, submitted
+
+
+def test_each_person_sees_what_waits_on_them(app, client, users, login, two_labs):
+    req, subs = submitted(client, login, users, two_labs)
+    quote(client, login, two_labs["ntc_manager"], subs["NTC1"])
+    login(users[Role.sme])
+    page = client.get("/tasks").get_data(as_text=True)
+    assert subs["NTC1"].number in page.split('id="task-accept_quote"')[1].split("</section>")[0]
+    login(two_labs["ftc_manager"])
+    page = client.get("/tasks").get_data(as_text=True)
+    assert subs["FTC1"].number in page.split('id="task-to_accept"')[1].split("</section>")[0]
+    assert subs["NTC1"].number not in page                 # another lab's
+    login(factories.create_user(Role.sme))                 # another enterprise
+    page = client.get("/tasks").get_data(as_text=True)
+    assert req.number not in page
+    login(users[Role.admin])
+    assert 'id="task-enterprises_to_verify"' in client.get("/tasks").get_data(as_text=True)
+
+
+def test_the_inbox_runs_a_fixed_number_of_queries(app, client, users, login, two_labs,
+                                                  count_queries):
+    counts = []
+    for n in (2, 6):
+        while db.session.scalar(db.select(db.func.count()).select_from(
+                db.text("sub_requests"))) < 2 * n:
+            submitted(client, login, users, two_labs)
+        for who in (two_labs["ftc_manager"], users[Role.sme]):
+            login(who)
+            with count_queries() as page:
+                assert client.get("/tasks").status_code == 200
+            counts.append(page.count)
+    assert counts[:2] == counts[2:]
