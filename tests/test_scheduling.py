@@ -233,3 +233,52 @@ def test_the_calendar_moves_the_date_shown_before_submitting(app, client, users,
     assert client.post(f"/calendar-days/{closure.id}/delete").status_code == 404
     public = db.session.scalars(db.select(CalendarDay).filter_by(lab_id=None)).one()
     assert client.post(f"/calendar-days/{public.id}/delete").status_code == 403
+
+
+def test_bookings_and_due_dates_as_icalendar(app, client, users, login, two_labs):
+    """A booking downloads as .ics; the lab's and the analyst's private feeds carry
+    bookings and due dates; a renewed address retires the old one."""
+    from icalendar import Calendar
+
+    from tests.test_requests import submitted
+    counter = Resource(lab_id=two_labs["fabric_lab"].id, name="收样窗口",
+                       kind=ResourceKind.reception, opens=time(8, 30), closes=time(10, 30),
+                       weekdays="0123456", slot_minutes=60, capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    req, subs = submitted(client, login, users, two_labs)
+    sub = subs["NTC1"]
+    slot = open_slots(counter, local_today(), 14)[0]
+    db.session.commit()
+    login(users[Role.sme])
+    client.post(f"/requests/{req.id}/parts/{sub.id}/booking", data={"slot_id": str(slot.id)})
+    booking = db.session.scalars(db.select(Booking)).one()
+    resp = client.get(f"/bookings/{booking.id}.ics")
+    assert resp.status_code == 200 and resp.mimetype == "text/calendar"
+    [event] = Calendar.from_ical(resp.data).walk("VEVENT")
+    assert sub.number in str(event["summary"]) and "收样窗口" in str(event["location"])
+    assert event.decoded("dtstart") == to_local(slot.starts_at)
+    login(factories.create_user(Role.sme))
+    assert client.get(f"/bookings/{booking.id}.ics").status_code == 404
+
+    manager = login(two_labs["ntc_manager"])
+    sub.assignee_id = manager.id
+    db.session.commit()
+    client.post("/lab/feeds", data={"feed": "lab"})
+    client.post("/lab/feeds", data={"feed": "me"})
+    db.session.expire_all()
+    lab_token = db.session.get(type(two_labs["fabric_lab"]), two_labs["fabric_lab"].id).feed_token
+    my_token = db.session.get(User, manager.id).feed_token
+    assert lab_token and my_token and f"/feeds/lab/{lab_token}.ics" in client.get(
+        "/lab/resources").get_data(as_text=True)
+    client.post("/logout")  # calendar apps do not sign in
+    for url in (f"/feeds/lab/{lab_token}.ics", f"/feeds/me/{my_token}.ics"):
+        events = Calendar.from_ical(client.get(url).data).walk("VEVENT")
+        summaries = " ".join(str(e["summary"]) for e in events)
+        assert sub.number in summaries, url
+        assert subs["FTC1"].number not in summaries            # another lab's part
+    login(manager)
+    client.post("/lab/feeds", data={"feed": "lab"})
+    client.post("/logout")
+    assert client.get(f"/feeds/lab/{lab_token}.ics").status_code == 404
+    assert client.get("/feeds/lab/guess.ics").status_code == 404

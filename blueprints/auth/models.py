@@ -38,6 +38,9 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Kinds of e-mail the user turned off (in-app notifications always come).
     mail_opt_out: Mapped[list] = mapped_column(JSON, default=list)
+    # The secret in the URL of the user's private calendar feed (calendar apps cannot
+    # sign in); rotated on request.
+    feed_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

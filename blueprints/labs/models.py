@@ -24,6 +24,8 @@ class Lab(TimestampMixin, VersionedMixin, db.Model):
     description_en: Mapped[str] = mapped_column(Text, default="")
     daily_capacity: Mapped[int] = mapped_column(default=20)
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
+    # The secret in the URL of the lab's private calendar feed; rotated on request.
+    feed_token: Mapped[str | None] = mapped_column(String(43), unique=True)
 
     capabilities: Mapped[list["Capability"]] = relationship(
         back_populates="lab", cascade="all, delete-orphan")

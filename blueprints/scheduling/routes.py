@@ -1,15 +1,18 @@
 """A lab's bookable resources, applicants booking a drop-off slot for a part, and the
 working calendar (the desk's public days, each lab's closures)."""
-from datetime import timedelta
+import secrets
+from datetime import datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy import select
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from blueprints.audit.models import record_change, record_event, snapshot
+from blueprints.auth.models import User
 from blueprints.auth.roles import Role
-from blueprints.scheduling import bp
+from blueprints.labs.models import Lab
+from blueprints.scheduling import bp, ical
 from blueprints.scheduling.forms import DAY_KIND_LABELS, KIND_LABELS, CalendarDayForm, ResourceForm
 from blueprints.scheduling.models import (
     Booking,
@@ -20,14 +23,14 @@ from blueprints.scheduling.models import (
     Slot,
 )
 from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
-from blueprints.service_requests.lifecycle import State
-from blueprints.service_requests.models import SubRequest
+from blueprints.service_requests.lifecycle import OPEN_STATES, State
+from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.forms import Form, render_form
 from core.i18n import gettext as _
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
-from core.timeutil import local_today
+from core.timeutil import LOCAL_TZ, local_today, to_local
 from extensions import db
 
 RESOURCE_FIELDS = ["name", "kind", "opens", "closes", "slot_minutes", "capacity"]
@@ -41,7 +44,9 @@ BOOKABLE = frozenset({State.submitted, State.quoted, State.confirmed})
 def resources():
     rows = db.session.scalars(select(Resource).where(Resource.lab_id == current_user.lab_id)
                               .order_by(Resource.name)).all()
-    return render_template("scheduling/resources.html", resources=rows, kinds=KIND_LABELS)
+    return render_template("scheduling/resources.html", resources=rows, kinds=KIND_LABELS,
+                           lab_token=current_user.lab.feed_token if current_user.lab else None,
+                           form=Form())
 
 
 @bp.route("/lab/resources/new", methods=["GET", "POST"])
@@ -179,3 +184,107 @@ def delete_calendar_day(day_id: int):
         db.session.commit()
         flash(_("Removed."), "success")
     return redirect(url_for("scheduling.calendar_days"))
+
+
+# -- iCalendar: a booking's download and the private feeds ----------------------------
+
+FEED_DAYS_BACK, FEED_DAYS_AHEAD, FEED_LIMIT = 14, 90, 1000
+
+
+def _booking_entry(booking: Booking) -> ical.Entry:
+    slot, sub = booking.slot, booking.sub_request
+    lab = slot.resource.lab
+    label = _("Sample drop-off")
+    return ical.Entry(
+        uid=f"booking-{booking.id}@qidesk", start=to_local(slot.starts_at),
+        end=to_local(slot.ends_at), summary=f"{label} {sub.number if sub else ''}".strip(),
+        location=f"{lab.name_zh} · {slot.resource.name} · {lab.address}")
+
+
+def _due_entry(sub: SubRequest) -> ical.Entry:
+    who = sub.request.enterprise.name if sub.request.enterprise else sub.request.applicant.name
+    label = _("Due")
+    return ical.Entry(uid=f"due-{sub.id}@qidesk", start=sub.due_date,
+                      summary=f"{label}: {sub.number} · {who}",
+                      url=url_for("service_requests.lab_detail", sub_id=sub.id, _external=True))
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                             "Cache-Control": "private, max-age=300"})
+
+
+@bp.route("/bookings/<int:booking_id>.ics")
+@login_required
+def booking_ics(booking_id: int):
+    booking = get_allowed_or_404(Booking, booking_id)
+    return _ics(ical.calendar(_("QI Desk"), [_booking_entry(booking)]),
+                f"booking-{booking.id}.ics")
+
+
+def _bookings(where) -> list[Booking]:
+    today = local_today()
+    first = datetime.combine(today - timedelta(days=FEED_DAYS_BACK), time.min, LOCAL_TZ)
+    last = datetime.combine(today + timedelta(days=FEED_DAYS_AHEAD), time.min, LOCAL_TZ)
+    return list(db.session.scalars(
+        select(Booking).join(Booking.slot).join(Slot.resource)
+        .where(Booking.state == BookingState.booked, Slot.starts_at >= first,
+               Slot.starts_at < last, where)
+        .options(joinedload(Booking.slot).joinedload(Slot.resource).joinedload(Resource.lab),
+                 joinedload(Booking.sub_request))
+        .order_by(Slot.starts_at).limit(FEED_LIMIT)))
+
+
+def _open_parts(where) -> list[SubRequest]:
+    return list(db.session.scalars(
+        select(SubRequest).where(SubRequest.state.in_(OPEN_STATES),
+                                 SubRequest.due_date.is_not(None), where)
+        .options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
+                 joinedload(SubRequest.request).joinedload(ServiceRequest.applicant))
+        .order_by(SubRequest.due_date).limit(FEED_LIMIT)))
+
+
+@bp.route("/feeds/lab/<token>.ics")
+def lab_feed(token: str):
+    """The lab's drop-off bookings and due dates, for a calendar app (the token in the
+    address is the key: no sign-in)."""
+    lab = db.session.scalar(select(Lab).where(Lab.feed_token == token[:43]))
+    if lab is None or not token:
+        abort(404)
+    entries = ([_booking_entry(b) for b in _bookings(Resource.lab_id == lab.id)]
+               + [_due_entry(s) for s in _open_parts(SubRequest.lab_id == lab.id)])
+    return _ics(ical.calendar(lab.name_zh, entries), f"{lab.code}.ics")
+
+
+@bp.route("/feeds/me/<token>.ics")
+def my_feed(token: str):
+    """An analyst's own work: the due dates of the parts assigned to them, and the
+    drop-offs booked for those parts."""
+    user = db.session.scalar(select(User).where(User.feed_token == token[:43]))
+    if user is None or not token or not user.active or user.lab_id is None:
+        abort(404)
+    mine = _open_parts(SubRequest.assignee_id == user.id)
+    entries = ([_due_entry(s) for s in mine]
+               + [_booking_entry(b) for b in _bookings(
+                   Booking.sub_request_id.in_([s.id for s in mine] or [0]))])
+    return _ics(ical.calendar(user.name, entries), "my-work.ics")
+
+
+@bp.route("/lab/feeds", methods=["POST"])
+@roles_required(Role.lab_manager, Role.lab_staff)
+def new_feed_link():
+    """A new secret address for a feed (the old one stops working)."""
+    if not Form().validate_on_submit():
+        abort(400)
+    token = secrets.token_urlsafe(32)
+    if request.form.get("feed") == "lab" and current_user.role == Role.lab_manager:
+        db.session.execute(update(Lab).where(Lab.id == current_user.lab_id)
+                           .values(feed_token=token))
+        record_event(current_user, "labs", current_user.lab_id, "feed_link_renewed")
+    else:
+        current_user.set_unversioned(feed_token=token)
+        record_event(current_user, "users", current_user.id, "feed_link_renewed")
+    db.session.commit()
+    flash(_("A new calendar address is ready; the old one no longer works."), "success")
+    return redirect(url_for("scheduling.resources"))
