@@ -269,8 +269,9 @@ def test_bookings_and_due_dates_as_icalendar(app, client, users, login, two_labs
     db.session.expire_all()
     lab_token = db.session.get(type(two_labs["fabric_lab"]), two_labs["fabric_lab"].id).feed_token
     my_token = db.session.get(User, manager.id).feed_token
-    assert lab_token and my_token and f"/feeds/lab/{lab_token}.ics" in client.get(
-        "/lab/resources").get_data(as_text=True)
+    page = client.get("/lab/resources").get_data(as_text=True)
+    assert lab_token and my_token and f"/feeds/lab/{lab_token}.ics" in page
+    assert "<title>可预约资源 ·" in page and page.count('id="feeds"') == 1
     client.post("/logout")  # calendar apps do not sign in
     for url in (f"/feeds/lab/{lab_token}.ics", f"/feeds/me/{my_token}.ics"):
         events = Calendar.from_ical(client.get(url).data).walk("VEVENT")
