@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.auth.roles import Role
 from blueprints.certificates import batches, bp, issuing
 from blueprints.certificates.models import BatchState, CertificateBatch, CertificateBatchItem
-from blueprints.certificates.wording import BATCH_STATE_LABELS
+from blueprints.certificates.wording import BATCH_STATE_LABELS, CANNOT_ISSUE
 from blueprints.service_requests.models import SubRequest
 from core.converters import MAX_ID
 from core.forms import Form
@@ -50,9 +50,8 @@ def batch_new():
         except batches.BatchError as err:
             flash(BATCH_ERRORS[err.code], "error")
             status = 400
-        except issuing.CannotIssue:
-            flash(_("Upload your signature on your account page first: it is printed on "
-                    "every certificate you authorise."), "error")
+        except issuing.CannotIssue as err:
+            flash(CANNOT_ISSUE[err.code], "error")
             status = 400
         else:
             db.session.commit()

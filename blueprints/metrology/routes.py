@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from blueprints.audit.models import record_event
 from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.certificates import issuing
+from blueprints.certificates.wording import CANNOT_ISSUE
 from blueprints.metrology import bp, readings, scales, verifying
 from blueprints.metrology import campaigns as campaigns_ops
 from blueprints.metrology import scale_verification as sv
@@ -327,6 +328,7 @@ def campaign(campaign_id: int):
         "metrology/campaign.html", campaign=campaign, page=page, show=show,
         progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
         onsite=OnSiteForm(formdata=None, prefix="onsite"), action_form=Form(),
+        editable=verifying.EDITABLE,
         may_work=campaign.allows(current_user, "work"),
         may_run=campaign.allows(current_user, "run"))
 
@@ -353,7 +355,7 @@ def register_on_site(campaign_id: int):
     return render_template(
         "metrology/campaign.html", campaign=campaign, page=page, show=show,
         progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
-        onsite=form, action_form=Form(), may_work=True,
+        onsite=form, action_form=Form(), may_work=True, editable=verifying.EDITABLE,
         may_run=campaign.allows(current_user, "run")), 400
 
 
@@ -377,10 +379,9 @@ def issue_campaign(campaign_id: int):
         abort(400)
     try:
         batch, left = campaigns_ops.approve_and_batch(campaign, current_user)
-    except issuing.CannotIssue:
+    except issuing.CannotIssue as err:
         db.session.rollback()
-        flash(_("Upload your signature on your account page first: it is printed on every "
-                "certificate you authorise."), "error")
+        flash(CANNOT_ISSUE[err.code], "error")
         return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
     db.session.commit()
     if left:

@@ -14,6 +14,7 @@ from blueprints.auth.models import User
 from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.catalogue.models import Service
 from blueprints.certificates import issuing
+from blueprints.certificates.wording import CANNOT_ISSUE
 from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Capability
 from blueprints.service_requests import bp, results
@@ -47,7 +48,6 @@ from blueprints.service_requests.satisfaction import Level
 from core.converters import MAX_ID
 from core.forms import yuan_to_cents
 from core.i18n import gettext as _
-from core.i18n import lazy_gettext as _l
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.timeutil import local_today, utcnow
@@ -198,12 +198,6 @@ def _refused(sub, err: Exception):
     flash(str(err) if not isinstance(err, TransitionError)
           else _("This step is not possible in the request's present state."), "error")
     return _page(load_part(sub.id), 400)
-
-
-CANNOT_ISSUE = {
-    "no_signature": _l("Upload your signature on your account page first: it is printed on "
-                       "every certificate you authorise."),
-}
 
 
 class Refusal(Exception):
