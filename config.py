@@ -46,5 +46,17 @@ class DefaultConfig:
     MAIL_FROM = "desk@qidesk.example"
     MAIL_FROM_NAME = "QI Desk 质量服务一站通"  # rendering processes of the worker's certificate batches (one a core)
 
+    # The lab's promise to answer a submitted request (accept, quote, return or
+    # reject): by closing time of the N-th working day, or within so many working
+    # minutes of office hours when RESPONSE_MINUTES is set (QIDESK_RESPONSE_MINUTES=60).
+    RESPONSE_WORKING_DAYS = 1
+    RESPONSE_MINUTES = None
+    OFFICE_HOURS = ("08:30", "17:30")
+    # Deadline alerts to lab managers: this long before the answer is due, and this
+    # many working days before a due date; the digest goes out from this local hour.
+    ANSWER_ALERT_MINUTES = 120
+    DUE_ALERT_WORKING_DAYS = 1
+    DIGEST_HOUR = 7
+
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

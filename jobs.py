@@ -44,10 +44,38 @@ def outgoing_mail() -> str | None:
     return f"{sent} sent, {failed} failed" if sent or failed else None
 
 
+def deadline_alerts() -> str | None:
+    """Warn lab managers of answers and due dates coming up, and of those missed."""
+    from blueprints.service_requests.alerts import send_answer_alerts, send_due_alerts
+
+    now = utcnow()
+    answers, due = send_answer_alerts(now), send_due_alerts(now)
+    return f"{answers} answer alert(s), {due} due-date alert(s)" if answers or due else None
+
+
+def booking_reminders() -> str | None:
+    """Remind applicants of tomorrow's drop-offs (each booking once)."""
+    from blueprints.scheduling.reminders import send_booking_reminders
+
+    sent = send_booking_reminders(utcnow())
+    return f"{sent} booking(s) reminded" if sent else None
+
+
+def morning_digest() -> str | None:
+    """Each lab manager's digest of the day: new, due today, overdue (once a day)."""
+    from blueprints.service_requests.alerts import send_digests
+
+    sent = send_digests(utcnow())
+    return f"{sent} digest(s)" if sent else None
+
+
 # (id, function, every so many seconds; JOB_INTERVALS in the config overrides)
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
     ("outgoing-mail", outgoing_mail, 10),
+    ("deadline-alerts", deadline_alerts, 300),
+    ("booking-reminders", booking_reminders, 900),
+    ("morning-digest", morning_digest, 900),
     ("verification-reminders", verification_reminders, 3600),
 ]
 

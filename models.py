@@ -7,7 +7,7 @@ from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
 from blueprints.labs.models import Capability, Lab  # noqa: F401
 from blueprints.metrology.models import Campaign, Instrument, ScaleVerification  # noqa: F401
 from blueprints.notifications.mail import OutgoingMail  # noqa: F401
-from blueprints.notifications.models import Notification  # noqa: F401
+from blueprints.notifications.models import Notification, SentReminder  # noqa: F401
 from blueprints.scheduling.models import Booking, CalendarDay, Resource, Slot  # noqa: F401
 from blueprints.service_requests.models import (  # noqa: F401
     Attachment,

@@ -31,6 +31,7 @@ LAB_CODES = ["NTC", "JMI", "FTC", "CTC", "FML"]
 STATES = (["closed"] * 50 + ["issued"] * 8 + ["approved"] * 4 + ["in_review"] * 4 +
           ["in_progress"] * 8 + ["sample_received"] * 4 + ["confirmed"] * 6 + ["quoted"] * 4 +
           ["submitted"] * 8 + ["returned"] * 2 + ["cancelled"] * 2)
+PAUSED = {"returned", "quoted", "confirmed"}
 WITH_RESULTS = {"in_progress", "in_review", "approved", "issued", "closed"}
 
 
@@ -126,7 +127,9 @@ def fill(url: str, n_requests: int) -> dict:
                 "id": r, "request_id": r, "lab_id": labs[code].id, "part": 1, "state": state,
                 "due_date": due, "routing_reason": [], "applicant_message": "",
                 "internal_note": "", "created_at": created, "updated_at": created,
-                "version": 3})
+                "version": 3,
+                "answer_by": created + timedelta(days=1) if state == "submitted" else None,
+                "clock_paused_on": created.date() if state in PAUSED else None})
             for position in (1, 2)[:rng.choice((1, 1, 2))]:
                 service_id, price, _days = rng.choice(offers[code])
                 ids["item"] += 1
@@ -225,9 +228,13 @@ def run(kind: str, args) -> None:
         sme = sign_in(desk_base, info["sme"], PASSWORD)
         floor = wrk(floor_base + "/item", args.seconds, args.connections)
         rows = [("floor: bare page, 1 indexed query", floor)]
+        monday = date.today() - timedelta(days=date.today().weekday())
+        week = f"start={monday}T00:00:00&end={monday + timedelta(days=7)}T00:00:00"
         for name, path, cookie in (
                 ("lab queue (/lab/queue)", "/lab/queue", manager),
                 ("lab queue, overdue filter", "/lab/queue?due=overdue", manager),
+                ("lab calendar, a week's events", f"/lab/calendar/events?{week}", manager),
+                ("my tasks (/tasks), lab manager", "/tasks", manager),
                 ("SME's list (/requests)", "/requests", sme),
                 ("request page (/requests/<id>)", f"/requests/{info['request_id']}", sme)):
             rows.append((name, wrk(desk_base + path, args.seconds, args.connections, cookie)))

@@ -151,6 +151,12 @@ def test_an_amendment_replaces_the_certificate_and_says_why(app, client, login, 
                 data={"version": str(sub.version), "reason": "示值记录错误 Reading mis-typed"})
     db.session.refresh(sub)
     assert sub.state == State.in_progress
+    # The correction has the turnaround again from today, not the old (past) due date.
+    from blueprints.scheduling.slots import lab_calendar
+    from blueprints.service_requests.clock import planned_turnaround
+    from core.timeutil import local_today
+    assert sub.due_date == lab_calendar(lab.id).add(
+        local_today(), planned_turnaround(sub.routing_reason))
     item, param = sub.items[0], metrology["verification"].parameters[0]
     client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
                 data={"version": str(sub.version), f"r-{item.id}-{param.id}-value": "2.5"})

@@ -35,3 +35,32 @@ def test_the_inbox_runs_a_fixed_number_of_queries(app, client, users, login, two
                 assert client.get("/tasks").status_code == 200
             counts.append(page.count)
     assert counts[:2] == counts[2:]
+
+
+def test_todays_drop_offs_wait_at_the_labs_counter(app, client, users, login, two_labs):
+    from datetime import datetime, time, timedelta
+
+    from blueprints.scheduling.models import Booking, Resource, ResourceKind, Slot
+    from core.timeutil import LOCAL_TZ, local_today
+    _req, subs = submitted(client, login, users, two_labs)
+    sub = subs["NTC1"]
+    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
+                       opens=time(0), closes=time(23, 59), weekdays="0123456",
+                       slot_minutes=60, capacity=2)
+    db.session.add(counter)
+    db.session.flush()
+    # A booking for today (made this morning: the slot may have started already).
+    start = datetime.combine(local_today(), time(0), LOCAL_TZ)
+    slot = Slot(resource_id=counter.id, starts_at=start, ends_at=start + timedelta(hours=1),
+                capacity=2, booked=1)
+    db.session.add(slot)
+    db.session.flush()
+    db.session.add(Booking(slot_id=slot.id, sub_request_id=sub.id,
+                           booked_by_id=users[Role.sme].id))
+    db.session.commit()
+    for who in (two_labs["ntc_manager"], two_labs["ntc_analyst"]):
+        login(who)
+        page = client.get("/tasks").get_data(as_text=True)
+        assert sub.number in page.split('id="task-drop_offs_today"')[1].split("</section>")[0]
+    login(two_labs["ftc_manager"])
+    assert sub.number not in client.get("/tasks").get_data(as_text=True)

@@ -112,6 +112,57 @@ def _demo_requests() -> int:
     return made
 
 
+# The sample counters and an on-site team, so the booking pages and the lab calendar
+# have something to show.
+DEMO_RESOURCES = [
+    dict(lab="NTC", name="收样窗口 Sample counter", kind="reception", opens=(8, 30),
+         closes=(11, 30), slot_minutes=30, capacity=2),
+    dict(lab="JMI", name="送检大厅 Reception hall", kind="reception", opens=(9, 0),
+         closes=(16, 0), slot_minutes=60, capacity=4),
+    dict(lab="JMI", name="现场检定一组 On-site team 1", kind="onsite_team", opens=(9, 0),
+         closes=(17, 0), slot_minutes=240, capacity=1),
+]
+
+
+def _demo_resources(labs: dict) -> None:
+    from datetime import time
+
+    from blueprints.scheduling.models import Resource, ResourceKind
+
+    if db.session.scalar(db.select(Resource.id).limit(1)) is not None:
+        return
+    for data in DEMO_RESOURCES:
+        if data["lab"] in labs:
+            db.session.add(Resource(
+                lab_id=labs[data["lab"]].id, name=data["name"], kind=ResourceKind(data["kind"]),
+                opens=time(*data["opens"]), closes=time(*data["closes"]), weekdays="01234",
+                slot_minutes=data["slot_minutes"], capacity=data["capacity"]))
+    db.session.flush()
+
+
+def _demo_booking() -> None:
+    """The demo enterprise's textile part has its drop-off booked on the next working
+    day's first free slot."""
+    from datetime import timedelta
+
+    from blueprints.scheduling.models import Booking, Resource, ResourceKind
+    from blueprints.scheduling.slots import book, open_slots
+    from blueprints.service_requests.models import SubRequest
+    from core.timeutil import local_today
+
+    sme = db.session.scalar(db.select(User).filter_by(email="sme@qidesk.example"))
+    sub = db.session.scalar(db.select(SubRequest).join(SubRequest.lab)
+                            .where(Lab.code == "NTC").order_by(SubRequest.id).limit(1))
+    counter = db.session.scalar(db.select(Resource).join(Resource.lab).where(
+        Lab.code == "NTC", Resource.kind == ResourceKind.reception).limit(1))
+    if sme is None or sub is None or counter is None \
+            or db.session.scalar(db.select(Booking.id).limit(1)):
+        return
+    slots = open_slots(counter, local_today() + timedelta(days=1), 14)
+    if slots:
+        book(slots[0].id, sme, sub)
+
+
 def _demo_metrology(labs: dict) -> None:
     """A campaign day at a market in two weeks, and the demo vendor's scale, verified
     last year and due within the month (so the reminder job has something to say)."""
@@ -218,7 +269,9 @@ def load_demo() -> LoadReport:
         db.session.add(user)
         report.users += 1
     db.session.flush()
+    _demo_resources(labs)
     report.requests = _demo_requests()
+    _demo_booking()
     _demo_metrology(labs)
     record_event(None, "demo", None, "loaded", after={
         "labs": report.labs, "services": report.services, "users": report.users})

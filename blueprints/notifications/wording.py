@@ -15,6 +15,17 @@ MESSAGES = {
                          "ignore this mail."),
     "verification_due": _l("Your scale %(serial)s (%(market)s) is due for verification by "
                            "%(due)s. Verification of trade scales is free: ask for it here."),
+    "booking_moved": _l("%(number)s: the lab moved your drop-off to %(when)s."),
+    "booking_reminder": _l("%(number)s: your drop-off at %(place)s is tomorrow, %(when)s. "
+                           "Bring the samples to the counter."),
+    "visit_booked": _l("%(number)s: the lab's team will come on %(when)s."),
+    "acceptance_due_soon": _l("%(number)s waits to be accepted or returned by %(deadline)s."),
+    "acceptance_overdue": _l("%(number)s was not answered by %(deadline)s, the promised "
+                             "response time."),
+    "turnaround_due_soon": _l("%(number)s is due on %(deadline)s."),
+    "turnaround_overdue": _l("%(number)s is overdue: it was due on %(deadline)s."),
+    "daily_digest": _l("Your lab today: %(new)s new request(s) to accept, %(due_today)s due "
+                       "today, %(overdue)s overdue."),
 }
 
 
@@ -38,6 +49,14 @@ MAIL_KINDS = {
     "results_approved": _l("Your results are approved"),
     "certificate_issued": _l("Your report is issued"),
     "verification_due": _l("A scale is due for verification"),
+    "booking_moved": _l("Your drop-off was moved"),
+    "booking_reminder": _l("Your drop-off is tomorrow"),
+    "visit_booked": _l("An on-site visit is booked"),
+    "acceptance_due_soon": _l("A request waits to be accepted"),
+    "acceptance_overdue": _l("A request was not answered in time"),
+    "turnaround_due_soon": _l("A request is due soon"),
+    "turnaround_overdue": _l("A request is overdue"),
+    "daily_digest": _l("Your lab's morning digest"),
     "password_reset": _l("Choose a new password"),
 }
 OPTIONAL_MAIL = [k for k in MAIL_KINDS if k != "password_reset"]

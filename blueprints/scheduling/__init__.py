@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("scheduling", __name__)
 
-from blueprints.scheduling import routes  # noqa: E402,F401
+from blueprints.scheduling import calendar_routes, routes  # noqa: E402,F401

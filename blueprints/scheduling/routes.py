@@ -1,7 +1,7 @@
 """A lab's bookable resources, applicants booking a drop-off slot for a part, and the
 working calendar (the desk's public days, each lab's closures)."""
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -22,8 +22,16 @@ from blueprints.scheduling.models import (
     ResourceKind,
     Slot,
 )
-from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
-from blueprints.service_requests.lifecycle import OPEN_STATES, State
+from blueprints.scheduling.slots import (
+    BOOKABLE,
+    VISITABLE,
+    BookingClosed,
+    SlotFull,
+    book,
+    cancel,
+    open_slots,
+)
+from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.forms import Form, render_form
@@ -35,8 +43,6 @@ from extensions import db
 
 RESOURCE_FIELDS = ["name", "kind", "opens", "closes", "slot_minutes", "capacity"]
 BOOKING_DAYS = 14
-# Parts whose sample can still be brought in.
-BOOKABLE = frozenset({State.submitted, State.quoted, State.confirmed})
 
 
 @bp.route("/lab/resources")
@@ -92,28 +98,54 @@ def live_booking(sub_id: int) -> Booking | None:
 def booking(request_id: int, sub_id: int):
     """Book (or change, or cancel) the drop-off slot for a part's samples."""
     sub = _part(request_id, sub_id)
+    return _booking_page(sub, ResourceKind.reception, BOOKABLE,
+                         url_for("service_requests.detail", request_id=request_id))
+
+
+@bp.route("/lab/requests/<int:sub_id>/visit", methods=["GET", "POST"])
+@roles_required(Role.lab_manager)
+def visit(sub_id: int):
+    """The lab books (or moves, or cancels) its on-site team's visit for a part."""
+    sub = get_allowed_or_404(SubRequest, sub_id, "work")
+    return _booking_page(sub, ResourceKind.onsite_team, VISITABLE,
+                         url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
+def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back: str):
+    """One page for both kinds of booking: the free slots of the lab's resources of
+    `kind`, booking one (a live booking of the part is given up for it) or cancelling."""
     current = live_booking(sub.id)
-    counters = db.session.scalars(select(Resource).where(
-        Resource.lab_id == sub.lab_id, Resource.kind == ResourceKind.reception,
+    resources = db.session.scalars(select(Resource).where(
+        Resource.lab_id == sub.lab_id, Resource.kind == kind,
         Resource.active).order_by(Resource.id)).all()
     form = Form()
     status = 200
+    # A part holds one live booking: the lab's visit is not the applicant's to change,
+    # and the lab's visit replaces a drop-off (the applicant is told) but never just
+    # cancels it.
+    other = current is not None and current.slot.resource.kind != kind
     if request.method == "POST" and form.validate_on_submit():
-        if sub.state not in BOOKABLE:
-            flash(_("The samples of this part are already in; there is nothing to book."),
-                  "error")
+        if sub.state not in bookable:
+            flash(_("This part is past the point where a booking helps; there is nothing "
+                    "to book."), "error")
             status = 400
+        elif other and (kind == ResourceKind.reception or request.form.get("cancel")):
+            flash(_("The lab has booked an on-site visit for this part; ask the lab to "
+                    "change it.") if kind == ResourceKind.reception
+                  else _("This is the applicant's drop-off booking; it is not cancelled "
+                         "here."), "error")
+            status = 409
         elif request.form.get("cancel"):
             if current is not None:
                 cancel(current, current_user)
                 db.session.commit()
-                flash(_("Your booking is cancelled."), "success")
-            return redirect(url_for("service_requests.detail", request_id=request_id))
+                flash(_("The booking is cancelled."), "success")
+            return redirect(back)
         else:
             raw = request.form.get("slot_id", "")
             slot = db.session.get(Slot, int(raw)) if raw.isdigit() and int(raw) <= MAX_ID \
                 else None
-            if slot is None or slot.resource.lab_id != sub.lab_id:
+            if slot is None or slot.resource.lab_id != sub.lab_id or slot.resource.kind != kind:
                 abort(400)
             db.session.commit()  # end the reads: the booking starts its own transaction
             try:
@@ -125,16 +157,34 @@ def booking(request_id: int, sub_id: int):
                 flash(_("That slot has just been taken. Choose another."), "error")
                 status = 409
             else:
-                record_event(current_user, "sub_requests", sub.id, "drop_off_booked",
-                             after={"booking": new.id})
+                _booked(sub, new, kind)
                 db.session.commit()
-                flash(_("Booked. Bring the samples to the counter at that time."), "success")
-                return redirect(url_for("service_requests.detail", request_id=request_id))
-    slots = [s for counter in counters for s in open_slots(counter, local_today(), BOOKING_DAYS)]
+                flash(_("Booked. Bring the samples to the counter at that time.")
+                      if kind == ResourceKind.reception
+                      else _("Booked. The applicant is told when the team comes."), "success")
+                return redirect(back)
+    slots = [s for resource in resources
+             for s in open_slots(resource, local_today(), BOOKING_DAYS)]
     db.session.commit()  # slots made for the days shown
     slots.sort(key=lambda s: s.starts_at)
-    return render_template("scheduling/booking.html", sub=sub, current=live_booking(sub.id),
-                           slots=slots, form=form, bookable=sub.state in BOOKABLE), status
+    current = live_booking(sub.id)
+    return render_template("scheduling/booking.html", sub=sub, current=current,
+                           other=current is not None and current.slot.resource.kind != kind,
+                           slots=slots, form=form, bookable=sub.state in bookable, back=back,
+                           onsite=kind == ResourceKind.onsite_team), status
+
+
+def _booked(sub: SubRequest, booking: Booking, kind: ResourceKind) -> None:
+    if kind == ResourceKind.reception:
+        record_event(current_user, "sub_requests", sub.id, "drop_off_booked",
+                     after={"booking": booking.id})
+        return
+    record_event(current_user, "sub_requests", sub.id, "visit_booked",
+                 after={"booking": booking.id})
+    from blueprints.notifications.events import applicants, tell
+    tell(applicants(sub.request), "visit_booked",
+         url_for("service_requests.detail", request_id=sub.request_id, _external=True),
+         number=sub.number, when=to_local(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def _calendar_scope() -> int | None:
@@ -194,7 +244,8 @@ FEED_DAYS_BACK, FEED_DAYS_AHEAD, FEED_LIMIT = 14, 90, 1000
 def _booking_entry(booking: Booking) -> ical.Entry:
     slot, sub = booking.slot, booking.sub_request
     lab = slot.resource.lab
-    label = _("Sample drop-off")
+    label = _("On-site visit") if slot.resource.kind == ResourceKind.onsite_team \
+        else _("Sample drop-off")
     return ical.Entry(
         uid=f"booking-{booking.id}@qidesk", start=to_local(slot.starts_at),
         end=to_local(slot.ends_at), summary=f"{label} {sub.number if sub else ''}".strip(),
@@ -225,8 +276,10 @@ def booking_ics(booking_id: int):
 
 def _bookings(where) -> list[Booking]:
     today = local_today()
+    # Bounds in UTC, as stored (SQLite would compare a local time's digits).
     first = datetime.combine(today - timedelta(days=FEED_DAYS_BACK), time.min, LOCAL_TZ)
     last = datetime.combine(today + timedelta(days=FEED_DAYS_AHEAD), time.min, LOCAL_TZ)
+    first, last = first.astimezone(UTC), last.astimezone(UTC)
     return list(db.session.scalars(
         select(Booking).join(Booking.slot).join(Slot.resource)
         .where(Booking.state == BookingState.booked, Slot.starts_at >= first,

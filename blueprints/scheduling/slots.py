@@ -18,9 +18,15 @@ from blueprints.scheduling.models import (
     ResourceKind,
     Slot,
 )
+from blueprints.service_requests.lifecycle import State
 from core.timeutil import LOCAL_TZ, utcnow
 from core.workdays import WorkCalendar
 from extensions import db
+
+# Parts whose samples can still be brought in (a drop-off booking helps them), and
+# those the lab's on-site team may still visit (to take samples or do the work).
+BOOKABLE = frozenset({State.submitted, State.quoted, State.confirmed})
+VISITABLE = BOOKABLE | {State.sample_received, State.in_progress}
 
 
 class SlotFull(Exception):
@@ -67,6 +73,59 @@ def day_starts(resource: Resource, day: date) -> list[datetime]:
     return starts
 
 
+def first_free_day(starts_by_day, full: set[datetime], now: datetime) -> date | None:
+    """The first day with a slot start after `now` that is not in `full`, given each
+    day's slot starts in order (plain values; None when every place is taken)."""
+    for day, starts in starts_by_day:
+        if any(start > now and start not in full for start in starts):
+            return day
+    return None
+
+
+def first_free_days(lab_ids, now: datetime, days: int = 14) -> dict[int, date]:
+    """For each of these labs that takes drop-off bookings, the first day its samples
+    can come in: today unless bookings fill its counters' next open slots, otherwise
+    the first day in the next `days` with a free place (or the day after that window).
+    Slots are made lazily, so a day without slot rows yet counts as free. Three
+    queries whatever the number of labs."""
+    counters = db.session.scalars(select(Resource).where(
+        Resource.lab_id.in_(set(lab_ids) or {0}), Resource.kind == ResourceKind.reception,
+        Resource.active)).all()
+    if not counters:
+        return {}
+    full: dict[int, set[datetime]] = {}
+    for resource_id, starts_at in db.session.execute(
+            select(Slot.resource_id, Slot.starts_at).where(
+                Slot.resource_id.in_([c.id for c in counters]), Slot.starts_at > now,
+                Slot.booked >= Slot.capacity)):
+        full.setdefault(resource_id, set()).add(_aware(starts_at))
+    calendars = lab_calendars({c.lab_id for c in counters}, "0123456")
+    today = now.astimezone(LOCAL_TZ).date()
+    first: dict[int, date] = {}
+    for counter in counters:
+        calendar = calendars[counter.lab_id]
+        weekend = frozenset(range(7)) - {int(c) for c in counter.weekdays}
+        works = (WorkCalendar(holidays=calendar.holidays, closures=calendar.closures,
+                              workdays=calendar.workdays, weekend=weekend)
+                 if weekend < frozenset(range(7)) else None)
+        window = [(d, day_starts(counter, d)) for n in range(days)
+                  if works is not None and works.is_working_day(d := today + timedelta(days=n))]
+        opens = first_free_day(window, set(), now)
+        day = first_free_day(window, full.get(counter.id, set()), now) \
+            or today + timedelta(days=days)
+        # Only bookings delay a lab: a counter merely closed for today is no later
+        # than a lab that takes samples without booking.
+        if day != opens:
+            first[counter.lab_id] = min(day, first.get(counter.lab_id, day))
+        else:
+            first[counter.lab_id] = today
+    return first
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def ensure_slots(resource: Resource, first: date, days: int) -> None:
     """Create the resource's slots for its working days in [first, first + days)
     (existing ones are left as they are, bookings and all)."""
@@ -88,6 +147,7 @@ def open_slots(resource: Resource, first: date, days: int) -> list[Slot]:
     """The resource's future slots with a free place, in order."""
     ensure_slots(resource, first, days)
     last = datetime.combine(first + timedelta(days=days), datetime.min.time(), LOCAL_TZ)
+    last = last.astimezone(UTC)  # as stored: SQLite would compare a local time's digits
     return list(db.session.scalars(select(Slot).where(
         Slot.resource_id == resource.id, Slot.starts_at > utcnow(), Slot.starts_at < last,
         Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
@@ -144,3 +204,10 @@ def drop_off_options(sub_ids: list[int]) -> tuple[dict[int, Booking], set[int]]:
         .where(SubRequest.id.in_(sub_ids), Resource.kind == ResourceKind.reception,
                Resource.active).distinct()))
     return bookings, labs
+
+
+def has_onsite_teams(lab_id: int) -> bool:
+    """Whether the lab has an on-site team its manager can book visits for."""
+    return db.session.scalar(select(Resource.id).where(
+        Resource.lab_id == lab_id, Resource.kind == ResourceKind.onsite_team,
+        Resource.active).limit(1)) is not None

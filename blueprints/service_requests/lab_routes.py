@@ -18,6 +18,7 @@ from blueprints.certificates.wording import CANNOT_ISSUE
 from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Capability
 from blueprints.service_requests import bp, results
+from blueprints.service_requests.clock import overdue_clause, times_left
 from blueprints.service_requests.forms import (
     AssignForm,
     FollowUpForm,
@@ -91,7 +92,7 @@ def queue():
     today = local_today()
     due = args.get("due", "")
     if due == "overdue":
-        stmt = stmt.where(SubRequest.due_date < today, SubRequest.state.in_(OPEN_STATES))
+        stmt = stmt.where(overdue_clause(today, utcnow()))
     elif due == "week":
         stmt = stmt.where(SubRequest.due_date <= today + timedelta(days=7))
     service_id = args.get("service", type=int)
@@ -108,6 +109,7 @@ def queue():
     sort = args.get("sort", "due") if args.get("sort") in SORTS else "due"
     page = paginate(stmt.order_by(*SORTS[sort]))
     return render_template("service_requests/lab_queue.html", page=page, today=today,
+                           left=times_left(page.items),
                            state=state, due=due, service_id=service_id, assignee=assignee,
                            sort=sort, services=_lab_services(lab_id), staff=_lab_staff(lab_id),
                            open_states=OPEN_STATES)
@@ -148,7 +150,7 @@ def _page(sub: SubRequest, status: int = 200, **forms):
     quote = forms.pop("quote_form", None) or _quote_form(sub)
     receive = forms.pop("receive_form", None) or _receive_form(sub)
     entered_by = results.entered_by(sub.items)
-    from blueprints.scheduling.slots import drop_off_options  # its package imports these routes
+    from blueprints.scheduling.slots import VISITABLE, drop_off_options, has_onsite_teams
     bookings, _labs = drop_off_options([sub.id])
     return render_template(
         "service_requests/lab_detail.html", sub=sub, req=sub.request,
@@ -161,7 +163,10 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         field_name=results.field_name, missing=results.missing_results,
         may_approve=current_user.id not in entered_by,
         reason_actions=REASON_ACTIONS, final_states=FINAL_STATES,
-        certificates=issuing.history(sub.id), booking=bookings.get(sub.id)), status
+        certificates=issuing.history(sub.id), booking=bookings.get(sub.id),
+        left=times_left([sub]),
+        may_visit=current_user.role == Role.lab_manager and sub.state in VISITABLE
+        and has_onsite_teams(sub.lab_id)), status
 
 
 @bp.route("/lab/requests/<int:sub_id>")

@@ -87,8 +87,13 @@ TRANSITIONS: dict[tuple[State, Action], Step] = {
 OPEN_STATES = frozenset({S.submitted, S.quoted, S.confirmed, S.sample_received,
                          S.in_progress, S.in_review, S.approved})
 FINAL_STATES = frozenset({S.rejected, S.cancelled, S.closed})
-# The turnaround clock waits while the request waits on the applicant.
-WAITING_ON_APPLICANT = frozenset({S.draft, S.returned, S.quoted})
+# The turnaround clock stops while the part waits on the applicant: returned for
+# information, quote not yet accepted, samples not yet delivered.
+CLOCK_PAUSED = frozenset({S.returned, S.quoted, S.confirmed})
+# The lab owes an answer (accept, quote, return or reject) by the response deadline.
+AWAITING_ANSWER = frozenset({S.submitted})
+# The lab's clock runs towards the due date.
+CLOCK_RUNNING = OPEN_STATES - CLOCK_PAUSED - AWAITING_ANSWER
 # Results, verdicts and flags become visible to the applicant from approval on.
 RESULTS_VISIBLE = frozenset({S.approved, S.issued, S.closed})
 

@@ -149,6 +149,10 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     amendment_reason: Mapped[str] = mapped_column(Text, default="")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lab's answer to a submitted part (accept, quote, return, reject) is due then.
+    answer_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set while the part waits on the applicant: the turnaround clock stopped that day.
+    clock_paused_on: Mapped[date | None] = mapped_column(Date)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="sub_requests")
     lab: Mapped["Lab"] = relationship()  # noqa: F821
@@ -162,6 +166,9 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         # The lab queue: one lab's requests by state and due date.
         Index("ix_sub_requests_lab_state_due", "lab_id", "state", "due_date"),
         Index("ix_sub_requests_lab_due", "lab_id", "due_date", "id"),
+        # The deadline alerts: answers due, and due dates, across all labs.
+        Index("ix_sub_requests_state_answer_by", "state", "answer_by"),
+        Index("ix_sub_requests_state_due", "state", "due_date"),
     )
 
     @property
@@ -199,6 +206,8 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         record_event(user, "sub_requests", self.id, step.event,
                      before={"state": before.value}, after={"state": step.to.value},
                      reason=reason)
+        from blueprints.service_requests.clock import follow_lifecycle
+        follow_lifecycle(self, before)
         from blueprints.notifications.events import on_lifecycle  # it imports this module
         on_lifecycle(self, step.event)
 

@@ -171,10 +171,11 @@ def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
         except NoCapableLab as err:
             routing_error = err
     from blueprints.scheduling.slots import drop_off_options
+    from blueprints.service_requests.clock import times_left
     bookings, counter_labs = drop_off_options([s.id for s in req.sub_requests])
     return render_template("service_requests/detail.html", req=req, placements=placements,
                            bookings=bookings, counter_labs=counter_labs,
-                           routing_error=routing_error, events=timeline(req, True),
+                           left=times_left(req.sub_requests), routing_error=routing_error, events=timeline(req, True),
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
                            rating_form=rating_form or RatingForm(formdata=None),
                            part_names={s.id: s.lab.code for s in req.sub_requests},

@@ -4,7 +4,9 @@ Among the labs whose accredited scope covers an item's service, pick the one
 that would finish it first given its open work and daily capacity, then the
 cheaper, then the lower lab id (so the choice is repeatable). Items routed to
 the same lab in one submission add to that lab's queue as they are placed.
-Plain values in, plain values out: the caller looks the offers up.
+A lab whose drop-off counter is booked up starts later: the count begins on the first
+day it has a free place. Plain values in, plain values out: the caller looks the
+offers up.
 """
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,9 @@ class Offer:
     turnaround_days: int
     daily_capacity: int
     open_items: int
+    # The first day the lab's drop-off counter has a free place, when it takes bookings:
+    # work cannot start before the sample is in.
+    first_drop_off: date | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Candidate:
     queue_days: int
     turnaround_days: int
     price_cents: int
+    first_drop_off: date | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,14 @@ def route(needs: Sequence[Need], offers: dict[int, Sequence[Offer]], today: date
         for offer in offers[need.service_id]:
             waiting = offer.open_items + load.get((offer.lab_id, need.service_id), 0)
             q = queue_days(waiting, offer.daily_capacity)
+            start = max(today, offer.first_drop_off or today)
             candidates.append(Candidate(
                 lab_id=offer.lab_id, lab_code=offer.lab_code,
                 ready_by=(calendars or {}).get(offer.lab_id, default).add(
-                    today, q + offer.turnaround_days),
+                    start, q + offer.turnaround_days),
                 queue_days=q, turnaround_days=offer.turnaround_days,
-                price_cents=offer.price_cents))
+                price_cents=offer.price_cents,
+                first_drop_off=offer.first_drop_off if start > today else None))
         candidates.sort(key=lambda c: (c.ready_by, c.price_cents, c.lab_id))
         chosen = candidates[0]
         load[(chosen.lab_id, need.service_id)] = load.get((chosen.lab_id, need.service_id), 0) + 1

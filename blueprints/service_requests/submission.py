@@ -26,7 +26,8 @@ class NotReadyToSubmit(Exception):
 
 def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, list[Offer]]:
     """Active capabilities of open labs (or of `lab_id` only) for these services, with
-    each one's open items (two queries whatever the number of labs)."""
+    each one's open items and first free drop-off day (a fixed number of queries
+    whatever the number of labs)."""
     if not service_ids:
         return {}
     open_counts = dict(
@@ -40,30 +41,38 @@ def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, l
             .where(Capability.service_id.in_(service_ids), Capability.is_active, Lab.is_active))
     if lab_id is not None:
         stmt = stmt.where(Capability.lab_id == lab_id)
-    rows = db.session.execute(stmt)
+    rows = db.session.execute(stmt).all()
+    from blueprints.scheduling.slots import first_free_days  # its package imports the routes
+    drop_off = first_free_days({cap.lab_id for cap, _code in rows}, utcnow())
     for cap, lab_code in rows:
         offers[cap.service_id].append(Offer(
             lab_id=cap.lab_id, lab_code=lab_code, price_cents=cap.price_cents,
             turnaround_days=cap.turnaround_days, daily_capacity=cap.daily_capacity,
-            open_items=open_counts.get((cap.lab_id, cap.service_id), 0)))
+            open_items=open_counts.get((cap.lab_id, cap.service_id), 0),
+            first_drop_off=drop_off.get(cap.lab_id)))
     return offers
 
 
 def preview(request: ServiceRequest, today: date | None = None,
             lab_id: int | None = None) -> list[Placement]:
     """Where each item would go if submitted now (raises routing.NoCapableLab)."""
+    return _placements(request, today, lab_id)[0]
+
+
+def _placements(request, today, lab_id) -> tuple[list[Placement], dict]:
     from blueprints.scheduling.slots import lab_calendars  # its package imports the routes
     needs = [Need(item.id, item.service_id) for item in request.items]
     offers = load_offers({n.service_id for n in needs}, lab_id)
     calendars = lab_calendars({o.lab_id for options in offers.values() for o in options})
-    return route(needs, offers, today or local_today(), calendars=calendars)
+    return route(needs, offers, today or local_today(), calendars=calendars), calendars
 
 
 def _reason(placement: Placement) -> dict:
     def plain(c):
         return {"lab": c.lab_code, "ready_by": c.ready_by.isoformat(),
                 "queue_days": c.queue_days, "turnaround_days": c.turnaround_days,
-                "price_cents": c.price_cents}
+                "price_cents": c.price_cents,
+                "first_drop_off": c.first_drop_off.isoformat() if c.first_drop_off else None}
     return {"item": placement.key, "chosen": plain(placement.chosen),
             "others": [plain(c) for c in placement.others]}
 
@@ -83,7 +92,7 @@ def submit(request: ServiceRequest, user, today: date | None = None,
     if request.enterprise is not None and request.enterprise.status.value != "verified":
         raise NotReadyToSubmit("enterprise_not_verified")
     today = today or local_today()
-    placements = preview(request, today, lab_id)
+    placements, calendars = _placements(request, today, lab_id)
     by_item = {item.id: item for item in request.items}
     parts: dict[tuple, SubRequest] = {}
     for placement in placements:
@@ -100,6 +109,9 @@ def submit(request: ServiceRequest, user, today: date | None = None,
         item.due_date = chosen.ready_by
         sub.routing_reason = [*sub.routing_reason, _reason(placement)]
         sub.due_date = max(filter(None, [sub.due_date, chosen.ready_by]))
+    from blueprints.service_requests.clock import start_answer_clock
+    for sub in parts.values():
+        start_answer_clock(sub, calendars.get(sub.lab_id))
     request.number = f"QD-{today.year}-{next_value('request', today.year):06d}"
     request.state = State.submitted
     request.submitted_at = utcnow()

@@ -70,6 +70,9 @@ EVENT_LABELS = {
     "reopened_for_amendment": _l("Reopened to amend the issued report"),
     "attachment_added": _l("File attached"),
     "rated": _l("Service rated"),
+    "drop_off_booked": _l("Drop-off slot booked"),
+    "visit_booked": _l("On-site visit booked"),
+    "booking_moved": _l("Booking moved by the lab"),
 }
 
 LEVEL_LABELS = {

@@ -1,6 +1,7 @@
 """What waits on a person: the inbox, so that nothing depends on one e-mail being
 read. Each list is one query (with what its rows show), capped at LIMIT."""
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -8,8 +9,11 @@ from sqlalchemy.orm import joinedload
 from blueprints.auth.roles import Role
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.notifications.mail import MailState, OutgoingMail
+from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.slots import BOOKABLE
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
+from core.timeutil import LOCAL_TZ, local_today
 from extensions import db
 
 LIMIT = 20
@@ -39,17 +43,31 @@ def _applicant_parts(user, state: State):
                       ServiceRequest.enterprise_id.is_(None))
 
 
+def _booked_today(lab_id: int):
+    """Parts whose samples are booked to arrive at the lab's counter today and are
+    not in yet: the counter confirms each arrival by receiving the samples."""
+    first = datetime.combine(local_today(), time.min, LOCAL_TZ).astimezone(UTC)  # as stored
+    return (select(Booking.sub_request_id).join(Booking.slot).join(Slot.resource)
+            .join(SubRequest, SubRequest.id == Booking.sub_request_id)
+            .where(Resource.lab_id == lab_id, Resource.kind == ResourceKind.reception,
+                   Booking.state == BookingState.booked, Slot.starts_at >= first,
+                   Slot.starts_at < first + timedelta(days=1),
+                   SubRequest.state.in_(BOOKABLE)))
+
+
 def tasks_for(user) -> list[TaskList]:
     """The lists of things waiting on this user, in the order they should be done."""
     if user.role in (Role.sme, Role.citizen):
         wanted = [("answer_return", State.returned), ("accept_quote", State.quoted),
-                  ("close", State.issued)]
+                  ("bring_samples", State.confirmed), ("close", State.issued)]
         return [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
     if user.role in (Role.lab_staff, Role.lab_manager):
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
-        lists = [TaskList("my_work", _parts(lab.where(
-            SubRequest.assignee_id == user.id,
-            SubRequest.state.in_([State.sample_received, State.in_progress]))))]
+        lists = [TaskList("drop_offs_today", _parts(lab.where(SubRequest.id.in_(
+                     _booked_today(user.lab_id))))),
+                 TaskList("my_work", _parts(lab.where(
+                     SubRequest.assignee_id == user.id,
+                     SubRequest.state.in_([State.sample_received, State.in_progress]))))]
         if user.role == Role.lab_manager:
             lists = [TaskList("to_accept", _parts(lab.where(SubRequest.state == State.submitted))),
                      TaskList("to_review", _parts(lab.where(SubRequest.state == State.in_review))),

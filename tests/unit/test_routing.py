@@ -82,3 +82,33 @@ def test_each_lab_counts_on_its_own_calendar():
     placed = route([Need(1, 100)], {100: [cheap, dear]}, MONDAY, calendars={1: closed})
     assert placed[0].chosen.lab_id == 2 and placed[0].chosen.ready_by == date(2026, 11, 26)
     assert placed[0].others[0].ready_by == date(2026, 11, 30)
+
+
+def test_a_booked_up_drop_off_counter_delays_the_start():
+    # Lab 1 is faster but its counter has no free place before Friday 27 Nov: the
+    # count starts there, so lab 2 (free counter, 2 days slower) finishes first.
+    fast = Offer(1, "L1", 10000, 3, 10, 0, first_drop_off=date(2026, 11, 27))
+    slow = offer(2, turnaround=5)
+    placed = route([Need(1, 100)], {100: [fast, slow]}, MONDAY)
+    assert placed[0].chosen.lab_id == 2
+    assert placed[0].others[0].ready_by == date(2026, 12, 2)
+    assert placed[0].others[0].first_drop_off == date(2026, 11, 27)
+    # A free place today changes nothing.
+    today = Offer(1, "L1", 10000, 3, 10, 0, first_drop_off=MONDAY)
+    assert route([Need(1, 100)], {100: [today]}, MONDAY)[0].chosen.first_drop_off is None
+
+
+def test_first_free_day_skips_full_and_past_slots():
+    from datetime import datetime, timedelta
+
+    from blueprints.scheduling.slots import first_free_day
+    t = datetime(2026, 11, 23, 1, 0)
+    days = [(date(2026, 11, 23), [t, t + timedelta(hours=1)]),
+            (date(2026, 11, 24), [t + timedelta(days=1)]),
+            (date(2026, 11, 25), [t + timedelta(days=2)])]
+    assert first_free_day(days, set(), t - timedelta(hours=1)) == date(2026, 11, 23)
+    assert first_free_day(days, {t + timedelta(hours=1)}, t) == date(2026, 11, 24)
+    assert first_free_day(days, {t + timedelta(days=1)}, t + timedelta(hours=2)) \
+        == date(2026, 11, 25)
+    assert first_free_day(days, {t + timedelta(days=2)}, t + timedelta(days=1, hours=1)) \
+        is None

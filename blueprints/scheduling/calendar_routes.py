@@ -1,0 +1,363 @@
+"""The lab calendar: a lab's drop-off bookings and the due dates of its open parts by
+month, week or day, for one counter or one analyst, and a manager moving a booking to
+another slot of the same counter by dragging it."""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import abort, jsonify, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from blueprints.audit.models import record_event
+from blueprints.auth.models import User
+from blueprints.auth.roles import LAB_ROLES, Role
+from blueprints.notifications.events import applicants, tell
+from blueprints.scheduling import bp
+from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.slots import (
+    BOOKABLE,
+    VISITABLE,
+    BookingClosed,
+    SlotFull,
+    book,
+    cancel,
+    day_starts,
+    ensure_slots,
+    lab_calendar,
+)
+from blueprints.service_requests.lifecycle import OPEN_STATES
+from blueprints.service_requests.models import ServiceRequest, SubRequest
+from core.converters import MAX_ID
+from core.i18n import gettext as _
+from core.permissions import roles_required
+from core.timeutil import LOCAL_TZ, to_local, utcnow
+from extensions import db
+
+MAX_RANGE = timedelta(days=62)   # a month view shows six weeks; anything longer is a mistake
+EVENT_LIMIT = 2000               # per kind, so one request never loads a whole year
+DAY_HOURS = (time(8), time(18))  # the week and day views' hours when the lab has no counter
+YEARS = (2000, 2999)
+
+
+class MoveRefused(Exception):
+    """A booking cannot be moved there; `status` says whether the request was wrong
+    (400) or the booking or slot is not in a state to take it (409)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def parse_local(value: str | None) -> datetime:
+    """An ISO date or date and time as a zone-aware datetime. A time without an offset
+    is Asia/Shanghai's (what the calendar sends); a date is its midnight there.
+    Raises ValueError for anything else."""
+    if not value or len(value) > 40:
+        raise ValueError(value)
+    moment = datetime.fromisoformat(value)
+    if not YEARS[0] <= moment.year <= YEARS[1]:  # far ends overflow when the zone changes
+        raise ValueError(value)
+    return moment.replace(tzinfo=LOCAL_TZ) if moment.tzinfo is None \
+        else moment.astimezone(LOCAL_TZ)
+
+
+def wall_time(value: datetime) -> str:
+    """A stored (UTC) time as the calendar reads it: Shanghai wall time, no offset."""
+    return to_local(value).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def shown_hours(resources) -> tuple[str, str]:
+    """The week and day views' first and last hour: the lab's counters' opening hours
+    rounded out to whole hours, and never less than the usual working day."""
+    opens = min([DAY_HOURS[0], *(r.opens for r in resources)])
+    closes = max([DAY_HOURS[1], *(r.closes for r in resources)])
+    last = closes.hour + (1 if (closes.minute or closes.second) else 0)
+    return f"{opens.hour:02d}:00:00", f"{last:02d}:00:00"
+
+
+# The notification that tells the applicant of a move, by the kind of booking.
+MOVED_NOTICE = {ResourceKind.reception: "booking_moved", ResourceKind.onsite_team: "visit_booked"}
+
+
+def movable(kind: ResourceKind, part_state) -> bool:
+    """Whether a booking may move: a drop-off whose samples are still to come (one
+    that was missed may move on too), or an on-site visit while the part is open to
+    one."""
+    if kind not in MOVED_NOTICE:
+        return False
+    return part_state is None or part_state in (
+        BOOKABLE if kind == ResourceKind.reception else VISITABLE)
+
+
+@dataclass(frozen=True)
+class FreePlace:
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
+def free_places(resource: Resource, calendar, taken: dict[datetime, int], first: date,
+                last: date, now: datetime) -> list[FreePlace]:
+    """The resource's future slots with a free place on its working days in
+    [first, last), counting slots that exist (`taken`: start in UTC -> places left) and
+    those not made yet (all places free). No database: slots are made lazily."""
+    places, day = [], first
+    step = timedelta(minutes=resource.slot_minutes)
+    while day < last:
+        if calendar.is_working_day(day):
+            for start in day_starts(resource, day):
+                free = taken.get(start, resource.capacity)
+                if start > now and free > 0:
+                    places.append(FreePlace(start, start + step, free))
+        day += timedelta(days=1)
+    return places
+
+
+def _lab_id() -> int:
+    if current_user.lab_id is None:
+        abort(403)
+    return current_user.lab_id
+
+
+def _lab_resources(lab_id: int) -> list[Resource]:
+    return list(db.session.scalars(select(Resource).where(Resource.lab_id == lab_id)
+                                   .order_by(Resource.name, Resource.id)))
+
+
+def _lab_people(lab_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.lab_id == lab_id, User.active, User.role.in_(LAB_ROLES)).order_by(User.name)))
+
+
+def _own(model, raw: str | None, *conditions):
+    """The row of `model` whose id is `raw` and that meets `conditions`; None when
+    nothing is chosen. Raises ValueError for an id that is not such a row."""
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise ValueError(raw)
+    row = db.session.scalar(select(model).where(model.id == int(raw), *conditions))
+    if row is None:
+        raise ValueError(raw)
+    return row
+
+
+def _day_after(moment: datetime) -> date:
+    """The first whole day after a range ending at `moment` (its own day, unless the
+    range ends at midnight)."""
+    return moment.date() if moment.timetz().replace(tzinfo=None) == time() \
+        else moment.date() + timedelta(days=1)
+
+
+@bp.route("/lab/calendar", endpoint="lab_calendar")
+@roles_required(Role.lab_manager, Role.lab_staff)
+def calendar_page():
+    lab_id = _lab_id()
+    resources = _lab_resources(lab_id)
+    try:
+        initial = parse_local(request.args.get("date")).date().isoformat()
+    except ValueError:
+        initial = ""
+    first_hour, last_hour = shown_hours(resources)
+    return render_template("scheduling/lab_calendar.html", resources=resources,
+                           people=_lab_people(lab_id), resource=request.args.get("resource", ""),
+                           analyst=request.args.get("analyst", ""), initial_date=initial,
+                           first_hour=first_hour, last_hour=last_hour,
+                           can_move=current_user.role == Role.lab_manager)
+
+
+def _refused(message: str, status: int = 400):
+    return jsonify(message=message), status
+
+
+@bp.route("/lab/calendar/events")
+@roles_required(Role.lab_manager, Role.lab_staff)
+def calendar_events():
+    """The calendar's events between `start` and `end`: bookings, due dates, and the
+    free places of the chosen counter."""
+    lab_id = _lab_id()
+    args = request.args
+    try:
+        first, last = parse_local(args.get("start")), parse_local(args.get("end"))
+    except ValueError:
+        return _refused(_("The dates are not valid."))
+    if not first < last:
+        return _refused(_("The dates are not valid."))
+    if last - first > MAX_RANGE:
+        return _refused(_("Show at most %(days)s days at a time.", days=MAX_RANGE.days))
+    try:
+        resource = _own(Resource, args.get("resource"), Resource.lab_id == lab_id)
+    except ValueError:
+        return _refused(_("This resource is not one of your lab's."))
+    try:
+        analyst = _own(User, args.get("analyst"), User.lab_id == lab_id,
+                       User.role.in_(LAB_ROLES))
+    except ValueError:
+        return _refused(_("This analyst is not one of your lab's."))
+
+    can_move, now = current_user.role == Role.lab_manager, utcnow()
+    events = [_booking_event(b, can_move)
+              for b in _bookings(lab_id, first, last, resource, analyst)]
+    events += [_due_event(s) for s in _due_parts(lab_id, first, last, analyst)]
+    if resource is not None and resource.active:
+        events += [_free_event(p) for p in _free_places(resource, first, last, now)]
+    return jsonify(events)
+
+
+def _bookings(lab_id: int, first: datetime, last: datetime, resource, analyst) -> list[Booking]:
+    stmt = (select(Booking).join(Booking.slot).join(Slot.resource)
+            .where(Booking.state == BookingState.booked, Resource.lab_id == lab_id,
+                   Slot.starts_at < last.astimezone(UTC), Slot.ends_at > first.astimezone(UTC))
+            .options(joinedload(Booking.slot).joinedload(Slot.resource),
+                     joinedload(Booking.sub_request).joinedload(SubRequest.request).options(
+                         joinedload(ServiceRequest.enterprise),
+                         joinedload(ServiceRequest.applicant)))
+            .order_by(Slot.starts_at, Booking.id).limit(EVENT_LIMIT))
+    if resource is not None:
+        stmt = stmt.where(Slot.resource_id == resource.id)
+    if analyst is not None:
+        stmt = stmt.where(Booking.sub_request_id.in_(
+            select(SubRequest.id).where(SubRequest.assignee_id == analyst.id)))
+    return list(db.session.scalars(stmt))
+
+
+def _due_parts(lab_id: int, first: datetime, last: datetime, analyst) -> list[SubRequest]:
+    stmt = (select(SubRequest).where(SubRequest.lab_id == lab_id,
+                                     SubRequest.state.in_(OPEN_STATES),
+                                     SubRequest.due_date >= first.date(),
+                                     SubRequest.due_date < _day_after(last))
+            .options(joinedload(SubRequest.request).options(
+                joinedload(ServiceRequest.enterprise), joinedload(ServiceRequest.applicant)))
+            .order_by(SubRequest.due_date, SubRequest.id).limit(EVENT_LIMIT))
+    if analyst is not None:
+        stmt = stmt.where(SubRequest.assignee_id == analyst.id)
+    return list(db.session.scalars(stmt))
+
+
+def _free_places(resource: Resource, first: datetime, last: datetime,
+                 now: datetime) -> list[FreePlace]:
+    # SQLite hands back zone-less times: to_local reads them as UTC, as stored.
+    taken = {to_local(s.starts_at).astimezone(UTC): s.free for s in db.session.scalars(
+        select(Slot).where(Slot.resource_id == resource.id,
+                           Slot.starts_at >= first.astimezone(UTC),
+                           Slot.starts_at < last.astimezone(UTC)))}
+    return free_places(resource, lab_calendar(resource.lab_id, resource.weekdays), taken,
+                       first.date(), _day_after(last), now)
+
+
+def _who(req: ServiceRequest) -> str:
+    return req.enterprise.name if req.enterprise else req.applicant.name
+
+
+def _booking_event(booking: Booking, can_move: bool) -> dict:
+    slot, sub = booking.slot, booking.sub_request
+    draggable = can_move and movable(slot.resource.kind, sub.state if sub else None)
+    return {
+        "id": f"booking-{booking.id}",
+        "title": f"{sub.number} · {_who(sub.request)}" if sub else _("Sample drop-off"),
+        "start": wall_time(slot.starts_at), "end": wall_time(slot.ends_at),
+        "url": url_for("service_requests.lab_detail", sub_id=sub.id) if sub else "",
+        "startEditable": draggable, "durationEditable": False,
+        "extendedProps": {"kind": "booking", "resource": slot.resource.name,
+                          "moveUrl": url_for("scheduling.move_booking",
+                                             booking_id=booking.id) if draggable else ""},
+    }
+
+
+def _due_event(sub: SubRequest) -> dict:
+    return {
+        "id": f"due-{sub.id}", "title": f"{_('Due')}: {sub.number} · {_who(sub.request)}",
+        "start": sub.due_date.isoformat(), "allDay": True, "editable": False,
+        "url": url_for("service_requests.lab_detail", sub_id=sub.id),
+        "extendedProps": {"kind": "due"},
+    }
+
+
+def _free_event(place: FreePlace) -> dict:
+    return {"start": wall_time(place.starts_at), "end": wall_time(place.ends_at),
+            "display": "background", "title": _("%(n)s free", n=place.free),
+            "extendedProps": {"kind": "free"}}
+
+
+# -- moving a booking ---------------------------------------------------------------
+
+def move_booking(booking: Booking, starts_at: datetime, user) -> Booking:
+    """Move a live booking to the slot of its own resource that starts at `starts_at`
+    (an open, future slot start on the lab's working calendar): the old place is given
+    back and the new one taken in one transaction, the move is audited and the
+    applicant told. Returns the new booking (committed). Raises MoveRefused, leaving
+    the old booking as it was."""
+    slot, sub = booking.slot, booking.sub_request
+    resource = slot.resource
+    if booking.state != BookingState.booked:
+        raise MoveRefused(_("This booking was cancelled; there is nothing to move."), 409)
+    if resource.kind not in MOVED_NOTICE:
+        raise MoveRefused(_("Only drop-offs and on-site visits are moved on the calendar."),
+                          409)
+    if not movable(resource.kind, sub.state if sub is not None else None):
+        raise MoveRefused(_("This part is past the point where a booking helps; the "
+                            "booking cannot be moved."), 409)
+    if not resource.active:
+        raise MoveRefused(_("%(name)s takes no bookings now.", name=resource.name), 409)
+    start = starts_at.astimezone(LOCAL_TZ)
+    when = start.strftime("%Y-%m-%d %H:%M")
+    if start.astimezone(UTC) <= utcnow():
+        raise MoveRefused(_("%(when)s has passed.", when=when))
+    if not lab_calendar(resource.lab_id, resource.weekdays).is_working_day(start.date()):
+        raise MoveRefused(_("%(name)s is closed on %(day)s.", name=resource.name,
+                            day=start.date().isoformat()))
+    if start.astimezone(UTC) not in day_starts(resource, start.date()):
+        raise MoveRefused(_("%(when)s is not the start of a slot of %(name)s.", when=when,
+                            name=resource.name))
+    if to_local(slot.starts_at) == start:
+        raise MoveRefused(_("The booking is already at %(when)s.", when=when))
+    ensure_slots(resource, start.date(), 1)  # slots are made when a day is first shown
+    target = db.session.scalar(select(Slot.id).where(Slot.resource_id == resource.id,
+                                                     Slot.starts_at == start.astimezone(UTC)))
+    before = {"booking": booking.id, "slot": slot.id, "starts_at": wall_time(slot.starts_at)}
+    old_when = to_local(slot.starts_at).strftime("%Y-%m-%d %H:%M")
+    db.session.commit()  # end the reads: the move is its own transaction
+    try:
+        cancel(booking, user)
+        moved = book(target, user, sub)
+    except (SlotFull, BookingClosed):
+        db.session.rollback()
+        raise MoveRefused(_("That slot is full. The booking stays at %(when)s.",
+                            when=old_when), 409) from None
+    after = {"booking": moved.id, "slot": target, "starts_at": wall_time(start)}
+    record_event(user, "bookings", moved.id, "booking_moved", before=before, after=after)
+    if sub is not None:
+        record_event(user, "sub_requests", sub.id, "booking_moved", before=before, after=after)
+        link = url_for("service_requests.detail", request_id=sub.request_id, _external=True)
+        tell(applicants(sub.request), MOVED_NOTICE[resource.kind], link, number=sub.number,
+             when=when)
+    db.session.commit()
+    return moved
+
+
+@bp.route("/lab/bookings/<int:booking_id>/move", methods=["POST"], endpoint="move_booking")
+@roles_required(Role.lab_manager)
+def move_booking_view(booking_id: int):
+    lab_id = _lab_id()
+    booking = db.session.scalar(
+        select(Booking).where(Booking.id == booking_id)
+        .options(joinedload(Booking.slot).joinedload(Slot.resource),
+                 joinedload(Booking.sub_request).joinedload(SubRequest.request)))
+    if booking is None or booking.slot.resource.lab_id != lab_id:
+        return _refused(_("There is no such booking in your lab."), 404)
+    body = request.get_json(silent=True)
+    try:
+        starts_at = parse_local(body.get("start") if isinstance(body, dict) else None)
+    except (ValueError, TypeError):
+        return _refused(_("Give the new start as a date and time."))
+    try:
+        moved = move_booking(booking, starts_at, current_user)
+    except MoveRefused as refusal:
+        return _refused(refusal.message, refusal.status)
+    when = to_local(moved.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+    return jsonify(message=_("Moved to %(when)s. The applicant is told.", when=when),
+                   id=f"booking-{moved.id}", start=wall_time(moved.slot.starts_at),
+                   end=wall_time(moved.slot.ends_at),
+                   moveUrl=url_for("scheduling.move_booking", booking_id=moved.id))
+

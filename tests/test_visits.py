@@ -1,0 +1,126 @@
+"""On-site visits: the lab's manager books its team for a part, the applicant is told
+and sees it; staff, applicants and other labs cannot book; a full slot is refused."""
+from datetime import time, timedelta
+
+import pytest
+
+from blueprints.audit.models import AuditEvent
+from blueprints.auth.roles import Role
+from blueprints.notifications.models import Notification
+from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from core.timeutil import utcnow
+from extensions import db
+from tests.test_requests import submitted
+
+
+@pytest.fixture
+def team(app, two_labs):
+    resource = Resource(lab_id=two_labs["fabric_lab"].id, name="现场服务一组",
+                        kind=ResourceKind.onsite_team, opens=time(9), closes=time(17),
+                        weekdays="01234", slot_minutes=240, capacity=1)
+    db.session.add(resource)
+    db.session.commit()
+    return resource
+
+
+def test_the_manager_books_the_team_and_the_applicant_is_told(client, users, login, two_labs,
+                                                               team):
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    login(two_labs["ntc_manager"])
+    assert "预约上门服务" in client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    page = client.get(f"/lab/requests/{sub.id}/visit")
+    assert page.status_code == 200 and "现场服务一组" in page.get_data(as_text=True)
+    slot = db.session.scalars(db.select(Slot).where(Slot.resource_id == team.id,
+                                                    Slot.starts_at > utcnow())
+                              .order_by(Slot.starts_at)).first()
+    resp = client.post(f"/lab/requests/{sub.id}/visit", data={"slot_id": str(slot.id)})
+    assert resp.status_code == 302
+    booking = db.session.scalars(db.select(Booking)).one()
+    assert (booking.slot_id, booking.sub_request_id, booking.booked_by_id) == (
+        slot.id, sub.id, two_labs["ntc_manager"].id)
+    assert db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "visit_booked", AuditEvent.entity_id == sub.id)) is not None
+    [told] = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == users[Role.sme].id, Notification.kind == "visit_booked")).all()
+    assert told.params["number"] == sub.number
+    login(users[Role.sme])
+    assert "已预约上门服务" in client.get(f"/requests/{req.id}").get_data(as_text=True)
+
+    # The slot holds one visit: the next part cannot have it.
+    other = submitted(client, login, users, two_labs)[1]["NTC1"]
+    login(two_labs["ntc_manager"])
+    full = client.post(f"/lab/requests/{other.id}/visit", data={"slot_id": str(slot.id)})
+    assert full.status_code == 409
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 1
+
+    # Cancelled, the place is free again.
+    client.post(f"/lab/requests/{sub.id}/visit", data={"cancel": "1"})
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).state == BookingState.cancelled
+    assert db.session.get(Slot, slot.id).booked == 0
+
+
+def test_only_the_labs_manager_books_visits(client, users, login, two_labs, team):
+    _req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    login(two_labs["ntc_manager"])
+    client.get(f"/lab/requests/{sub.id}/visit")  # makes the slots
+    slot = db.session.scalars(db.select(Slot).where(Slot.resource_id == team.id,
+                                                    Slot.starts_at > utcnow())).first()
+    for who, status in ((two_labs["ntc_analyst"], 403), (users[Role.sme], 403),
+                        (two_labs["ftc_manager"], 404)):
+        login(who)
+        assert client.post(f"/lab/requests/{sub.id}/visit",
+                           data={"slot_id": str(slot.id)}).status_code == status
+    login(two_labs["ntc_manager"])
+    # A drop-off counter's slot, or nonsense, is not a visit.
+    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
+                       opens=time(9), closes=time(10), weekdays="01234", slot_minutes=60,
+                       capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    client.get(f"/requests/{sub.request_id}")
+    for bad in ("abc", "99999999999", "0"):
+        assert client.post(f"/lab/requests/{sub.id}/visit",
+                           data={"slot_id": bad}).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0
+
+
+def test_a_visit_and_a_drop_off_do_not_undo_each_other(client, users, login, two_labs, team):
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
+                       opens=time(0), closes=time(23, 59), weekdays="0123456",
+                       slot_minutes=60, capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    login(users[Role.sme])
+    booking_url = f"/requests/{req.id}/parts/{sub.id}/booking"
+    client.get(booking_url)  # makes the counter's slots
+    drop_off = db.session.scalars(db.select(Slot).where(
+        Slot.resource_id == counter.id, Slot.starts_at > utcnow() + timedelta(days=1))
+        .order_by(Slot.starts_at)).first()
+    assert client.post(booking_url, data={"slot_id": str(drop_off.id)}).status_code == 302
+    # The lab cannot just cancel the applicant's drop-off from its visit page...
+    login(two_labs["ntc_manager"])
+    page = client.get(f"/lab/requests/{sub.id}/visit").get_data(as_text=True)
+    assert "预约上门服务将取代该送样预约" in page
+    assert client.post(f"/lab/requests/{sub.id}/visit", data={"cancel": "1"}).status_code == 409
+    assert db.session.scalars(db.select(Booking).where(
+        Booking.state == BookingState.booked)).one().slot_id == drop_off.id
+    # ...but a visit replaces it, and the applicant is told.
+    visit = db.session.scalars(db.select(Slot).where(
+        Slot.resource_id == team.id, Slot.starts_at > utcnow()).order_by(Slot.starts_at)).first()
+    assert client.post(f"/lab/requests/{sub.id}/visit",
+                       data={"slot_id": str(visit.id)}).status_code == 302
+    live = db.session.scalars(db.select(Booking).where(Booking.state == BookingState.booked))
+    assert [b.slot_id for b in live] == [visit.id]
+    # The applicant can neither cancel nor replace the lab's visit.
+    login(users[Role.sme])
+    assert "请联系实验室" in client.get(booking_url).get_data(as_text=True)
+    assert client.post(booking_url, data={"cancel": "1"}).status_code == 409
+    assert client.post(booking_url, data={"slot_id": str(drop_off.id)}).status_code == 409
+    db.session.expire_all()
+    live = db.session.scalars(db.select(Booking).where(Booking.state == BookingState.booked))
+    assert [b.slot_id for b in live] == [visit.id]
