@@ -126,3 +126,41 @@ def test_forgot_password_by_a_single_use_link(app, client, users, smtp):
     again = client.get(link)                   # used: no more
     assert again.status_code == 302 and again.headers["Location"].endswith("/forgot")
     assert client.get("/reset/not-a-token").status_code == 302
+
+
+def test_deadline_alerts_the_digest_and_drop_off_reminders_arrive(app, client, users, login,
+                                                                  two_labs, smtp):
+    """The scheduled messages go out by the same outbox: a manager's acceptance alert
+    and morning digest, and the applicant's drop-off reminder, in their languages."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from blueprints.scheduling.models import Resource, ResourceKind
+    from blueprints.scheduling.reminders import send_booking_reminders
+    from blueprints.scheduling.slots import book, open_slots
+    from blueprints.service_requests.alerts import send_answer_alerts, send_digests
+    from core.timeutil import LOCAL_TZ, local_today, to_local
+    from tests.test_requests import submitted
+    _req, parts = submitted(client, login, users, two_labs)
+    sub, manager = parts["NTC1"], two_labs["ntc_manager"]
+    manager.locale = "en"
+    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
+                       opens=time(9), closes=time(10), weekdays="0123456", slot_minutes=60,
+                       capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    slot = open_slots(counter, local_today() + timedelta(days=2), 1)[0]
+    book(slot.id, users[Role.sme], sub)
+    db.session.commit()
+    answer_by = sub.answer_by if sub.answer_by.tzinfo else sub.answer_by.replace(tzinfo=UTC)
+    send_answer_alerts(answer_by + timedelta(minutes=5))
+    eve = to_local(slot.starts_at).date() - timedelta(days=1)
+    send_digests(datetime.combine(eve, time(8), LOCAL_TZ).astimezone(UTC))
+    send_booking_reminders(datetime.combine(eve, time(8), LOCAL_TZ).astimezone(UTC))
+    deliver_pending(app.config)
+    to_manager = [m for m in smtp.messages if m["To"] == manager.email]
+    assert sorted(m["Subject"] for m in to_manager) == sorted([
+        f"A request was not answered in time · {sub.number}", "Your lab's morning digest"])
+    [reminder] = [m for m in smtp.messages if m["To"] == users[Role.sme].email]
+    assert reminder["Subject"] == f"明天请送样 · {sub.number}"
+    body = reminder.get_content()
+    assert "收样窗口" in body and f"{to_local(slot.starts_at):%Y-%m-%d %H:%M}" in body

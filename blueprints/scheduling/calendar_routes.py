@@ -6,25 +6,22 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, jsonify, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.auth.roles import LAB_ROLES, Role
+from blueprints.enterprises.models import Enterprise
 from blueprints.notifications.events import applicants, tell
 from blueprints.scheduling import bp
 from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
 from blueprints.scheduling.slots import (
-    BOOKABLE,
-    VISITABLE,
-    BookingClosed,
-    SlotFull,
-    book,
-    cancel,
+    MoveRefused,
+    Refusal,
     day_starts,
-    ensure_slots,
     lab_calendar,
+    movable,
+    move,
 )
 from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest
@@ -38,15 +35,6 @@ MAX_RANGE = timedelta(days=62)   # a month view shows six weeks; anything longer
 EVENT_LIMIT = 2000               # per kind, so one request never loads a whole year
 DAY_HOURS = (time(8), time(18))  # the week and day views' hours when the lab has no counter
 YEARS = (2000, 2999)
-
-
-class MoveRefused(Exception):
-    """A booking cannot be moved there; `status` says whether the request was wrong
-    (400) or the booking or slot is not in a state to take it (409)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message, self.status = message, status
 
 
 def parse_local(value: str | None) -> datetime:
@@ -74,20 +62,6 @@ def shown_hours(resources) -> tuple[str, str]:
     closes = max([DAY_HOURS[1], *(r.closes for r in resources)])
     last = closes.hour + (1 if (closes.minute or closes.second) else 0)
     return f"{opens.hour:02d}:00:00", f"{last:02d}:00:00"
-
-
-# The notification that tells the applicant of a move, by the kind of booking.
-MOVED_NOTICE = {ResourceKind.reception: "booking_moved", ResourceKind.onsite_team: "visit_booked"}
-
-
-def movable(kind: ResourceKind, part_state) -> bool:
-    """Whether a booking may move: a drop-off whose samples are still to come (one
-    that was missed may move on too), or an on-site visit while the part is open to
-    one."""
-    if kind not in MOVED_NOTICE:
-        return False
-    return part_state is None or part_state in (
-        BOOKABLE if kind == ResourceKind.reception else VISITABLE)
 
 
 @dataclass(frozen=True)
@@ -199,7 +173,7 @@ def calendar_events():
     can_move, now = current_user.role == Role.lab_manager, utcnow()
     events = [_booking_event(b, can_move)
               for b in _bookings(lab_id, first, last, resource, analyst)]
-    events += [_due_event(s) for s in _due_parts(lab_id, first, last, analyst)]
+    events += _due_events(_due_parts(lab_id, first, last, analyst))
     if resource is not None and resource.active:
         events += [_free_event(p) for p in _free_places(resource, first, last, now)]
     return jsonify(events)
@@ -222,17 +196,29 @@ def _bookings(lab_id: int, first: datetime, last: datetime, resource, analyst) -
     return list(db.session.scalars(stmt))
 
 
-def _due_parts(lab_id: int, first: datetime, last: datetime, analyst) -> list[SubRequest]:
-    stmt = (select(SubRequest).where(SubRequest.lab_id == lab_id,
-                                     SubRequest.state.in_(OPEN_STATES),
-                                     SubRequest.due_date >= first.date(),
-                                     SubRequest.due_date < _day_after(last))
-            .options(joinedload(SubRequest.request).options(
-                joinedload(ServiceRequest.enterprise), joinedload(ServiceRequest.applicant)))
+@dataclass(frozen=True)
+class DueDate:
+    sub_id: int
+    number: str
+    part: int
+    who: str
+    due_date: date
+
+
+def _due_parts(lab_id: int, first: datetime, last: datetime, analyst) -> list[DueDate]:
+    # Columns only: a busy lab has hundreds of parts due in a week.
+    who = func.coalesce(Enterprise.name, User.name)
+    stmt = (select(SubRequest.id, ServiceRequest.number, SubRequest.part, who,
+                   SubRequest.due_date)
+            .join(SubRequest.request).outerjoin(ServiceRequest.enterprise)
+            .join(User, User.id == ServiceRequest.applicant_id)
+            .where(SubRequest.lab_id == lab_id, SubRequest.state.in_(OPEN_STATES),
+                   SubRequest.due_date >= first.date(),
+                   SubRequest.due_date < _day_after(last))
             .order_by(SubRequest.due_date, SubRequest.id).limit(EVENT_LIMIT))
     if analyst is not None:
         stmt = stmt.where(SubRequest.assignee_id == analyst.id)
-    return list(db.session.scalars(stmt))
+    return [DueDate(*row) for row in db.session.execute(stmt)]
 
 
 def _free_places(resource: Resource, first: datetime, last: datetime,
@@ -265,13 +251,14 @@ def _booking_event(booking: Booking, can_move: bool) -> dict:
     }
 
 
-def _due_event(sub: SubRequest) -> dict:
-    return {
-        "id": f"due-{sub.id}", "title": f"{_('Due')}: {sub.number} · {_who(sub.request)}",
-        "start": sub.due_date.isoformat(), "allDay": True, "editable": False,
-        "url": url_for("service_requests.lab_detail", sub_id=sub.id),
-        "extendedProps": {"kind": "due"},
-    }
+def _due_events(parts: list[DueDate]) -> list[dict]:
+    label = _("Due")
+    # One url_for, then the id put in: hundreds of due dates make a week.
+    link = url_for("service_requests.lab_detail", sub_id=0).removesuffix("/0")
+    return [{"id": f"due-{p.sub_id}", "title": f"{label}: {p.number}-{p.part} · {p.who}",
+             "start": p.due_date.isoformat(), "allDay": True, "editable": False,
+             "url": f"{link}/{p.sub_id}", "extendedProps": {"kind": "due"}}
+            for p in parts]
 
 
 def _free_event(place: FreePlace) -> dict:
@@ -282,58 +269,29 @@ def _free_event(place: FreePlace) -> dict:
 
 # -- moving a booking ---------------------------------------------------------------
 
-def move_booking(booking: Booking, starts_at: datetime, user) -> Booking:
-    """Move a live booking to the slot of its own resource that starts at `starts_at`
-    (an open, future slot start on the lab's working calendar): the old place is given
-    back and the new one taken in one transaction, the move is audited and the
-    applicant told. Returns the new booking (committed). Raises MoveRefused, leaving
-    the old booking as it was."""
-    slot, sub = booking.slot, booking.sub_request
-    resource = slot.resource
-    if booking.state != BookingState.booked:
-        raise MoveRefused(_("This booking was cancelled; there is nothing to move."), 409)
-    if resource.kind not in MOVED_NOTICE:
-        raise MoveRefused(_("Only drop-offs and on-site visits are moved on the calendar."),
-                          409)
-    if not movable(resource.kind, sub.state if sub is not None else None):
-        raise MoveRefused(_("This part is past the point where a booking helps; the "
-                            "booking cannot be moved."), 409)
-    if not resource.active:
-        raise MoveRefused(_("%(name)s takes no bookings now.", name=resource.name), 409)
-    start = starts_at.astimezone(LOCAL_TZ)
-    when = start.strftime("%Y-%m-%d %H:%M")
-    if start.astimezone(UTC) <= utcnow():
-        raise MoveRefused(_("%(when)s has passed.", when=when))
-    if not lab_calendar(resource.lab_id, resource.weekdays).is_working_day(start.date()):
-        raise MoveRefused(_("%(name)s is closed on %(day)s.", name=resource.name,
-                            day=start.date().isoformat()))
-    if start.astimezone(UTC) not in day_starts(resource, start.date()):
-        raise MoveRefused(_("%(when)s is not the start of a slot of %(name)s.", when=when,
-                            name=resource.name))
-    if to_local(slot.starts_at) == start:
-        raise MoveRefused(_("The booking is already at %(when)s.", when=when))
-    ensure_slots(resource, start.date(), 1)  # slots are made when a day is first shown
-    target = db.session.scalar(select(Slot.id).where(Slot.resource_id == resource.id,
-                                                     Slot.starts_at == start.astimezone(UTC)))
-    before = {"booking": booking.id, "slot": slot.id, "starts_at": wall_time(slot.starts_at)}
-    old_when = to_local(slot.starts_at).strftime("%Y-%m-%d %H:%M")
-    db.session.commit()  # end the reads: the move is its own transaction
-    try:
-        cancel(booking, user)
-        moved = book(target, user, sub)
-    except (SlotFull, BookingClosed):
-        db.session.rollback()
-        raise MoveRefused(_("That slot is full. The booking stays at %(when)s.",
-                            when=old_when), 409) from None
-    after = {"booking": moved.id, "slot": target, "starts_at": wall_time(start)}
-    record_event(user, "bookings", moved.id, "booking_moved", before=before, after=after)
-    if sub is not None:
-        record_event(user, "sub_requests", sub.id, "booking_moved", before=before, after=after)
-        link = url_for("service_requests.detail", request_id=sub.request_id, _external=True)
-        tell(applicants(sub.request), MOVED_NOTICE[resource.kind], link, number=sub.number,
-             when=when)
-    db.session.commit()
-    return moved
+# The notification that tells the applicant of a move, by the kind of booking.
+MOVED_NOTICE = {ResourceKind.reception: "booking_moved", ResourceKind.onsite_team: "visit_booked"}
+# Refusals that are about the booking's or slot's state (409), not a wrong request (400).
+CONFLICTS = {Refusal.cancelled, Refusal.kind, Refusal.past_use, Refusal.inactive, Refusal.full}
+
+
+def _refusal_message(refusal: MoveRefused, booking: Booking, start: datetime,
+                     old_when: str) -> str:
+    name, when = booking.slot.resource.name, start.strftime("%Y-%m-%d %H:%M")
+    return {
+        Refusal.cancelled: _("This booking was cancelled; there is nothing to move."),
+        Refusal.kind: _("Only drop-offs and on-site visits are moved on the calendar."),
+        Refusal.past_use: _("This part is past the point where a booking helps; the "
+                            "booking cannot be moved."),
+        Refusal.inactive: _("%(name)s takes no bookings now.", name=name),
+        Refusal.passed: _("%(when)s has passed.", when=when),
+        Refusal.closed: _("%(name)s is closed on %(day)s.", name=name,
+                          day=start.date().isoformat()),
+        Refusal.not_a_slot: _("%(when)s is not the start of a slot of %(name)s.", when=when,
+                              name=name),
+        Refusal.same: _("The booking is already at %(when)s.", when=when),
+        Refusal.full: _("That slot is full. The booking stays at %(when)s.", when=old_when),
+    }[refusal.reason]
 
 
 @bp.route("/lab/bookings/<int:booking_id>/move", methods=["POST"], endpoint="move_booking")
@@ -351,11 +309,21 @@ def move_booking_view(booking_id: int):
         starts_at = parse_local(body.get("start") if isinstance(body, dict) else None)
     except (ValueError, TypeError):
         return _refused(_("Give the new start as a date and time."))
+    old_when = to_local(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+    db.session.commit()  # end the reads: the move is its own transaction
     try:
-        moved = move_booking(booking, starts_at, current_user)
+        moved = move(booking, starts_at, current_user)
     except MoveRefused as refusal:
-        return _refused(refusal.message, refusal.status)
+        db.session.rollback()
+        return _refused(_refusal_message(refusal, booking, starts_at, old_when),
+                        409 if refusal.reason in CONFLICTS else 400)
     when = to_local(moved.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+    sub = moved.sub_request
+    if sub is not None:
+        tell(applicants(sub.request), MOVED_NOTICE[moved.slot.resource.kind],
+             url_for("service_requests.detail", request_id=sub.request_id, _external=True),
+             number=sub.number, when=when)
+    db.session.commit()
     return jsonify(message=_("Moved to %(when)s. The applicant is told.", when=when),
                    id=f"booking-{moved.id}", start=wall_time(moved.slot.starts_at),
                    end=wall_time(moved.slot.ends_at),

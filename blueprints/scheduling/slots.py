@@ -2,6 +2,7 @@
 and booking a place so that a slot never holds more than its capacity, even when
 many people book its last place at the same moment."""
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -187,6 +188,79 @@ def cancel(booking: Booking, user) -> None:
                        .execution_options(synchronize_session=False))
     db.session.expire(booking)
     record_event(user, "bookings", booking.id, "booking_cancelled")
+
+
+class Refusal(StrEnum):
+    cancelled = "cancelled"      # the booking is no longer live
+    kind = "kind"                # not a drop-off or a visit
+    past_use = "past_use"        # the part no longer needs the booking
+    inactive = "inactive"        # the resource takes no bookings
+    passed = "passed"            # the new time has passed
+    closed = "closed"            # not a working day of the resource
+    not_a_slot = "not_a_slot"    # not the start of one of the resource's slots
+    same = "same"                # the booking is there already
+    full = "full"                # the new slot has no free place
+
+
+class MoveRefused(Exception):
+    """A booking cannot be moved there; `reason` says why."""
+
+    def __init__(self, reason: Refusal):
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+def movable(kind: ResourceKind, part_state) -> bool:
+    """Whether a booking may move: a drop-off whose samples are still to come (one that
+    was missed may move on too), or an on-site visit while the part is open to one."""
+    if kind == ResourceKind.reception:
+        return part_state is None or part_state in BOOKABLE
+    if kind == ResourceKind.onsite_team:
+        return part_state is None or part_state in VISITABLE
+    return False
+
+
+def move(booking: Booking, starts_at: datetime, user) -> Booking:
+    """Move a live booking to the slot of its own resource that starts at `starts_at`
+    (a future slot start on the resource's working days): the old place is given back
+    and the new one taken, in the caller's transaction, which should hold no reads
+    (begin it just before). Returns the new booking, audited on the booking and its
+    part. Raises MoveRefused; the caller rolls back."""
+    slot, sub, resource = booking.slot, booking.sub_request, booking.slot.resource
+    start = starts_at.astimezone(UTC)
+    if booking.state != BookingState.booked:
+        raise MoveRefused(Refusal.cancelled)
+    if resource.kind not in (ResourceKind.reception, ResourceKind.onsite_team):
+        raise MoveRefused(Refusal.kind)
+    if not movable(resource.kind, sub.state if sub is not None else None):
+        raise MoveRefused(Refusal.past_use)
+    if not resource.active:
+        raise MoveRefused(Refusal.inactive)
+    if start <= utcnow():
+        raise MoveRefused(Refusal.passed)
+    day = starts_at.astimezone(LOCAL_TZ).date()
+    if not lab_calendar(resource.lab_id, resource.weekdays).is_working_day(day):
+        raise MoveRefused(Refusal.closed)
+    if start not in day_starts(resource, day):
+        raise MoveRefused(Refusal.not_a_slot)
+    if _aware(slot.starts_at) == start:
+        raise MoveRefused(Refusal.same)
+    ensure_slots(resource, day, 1)  # slots are made when a day is first shown
+    target = db.session.scalar(select(Slot.id).where(Slot.resource_id == resource.id,
+                                                     Slot.starts_at == start))
+    before = {"booking": booking.id, "slot": slot.id, "starts_at": _aware(slot.starts_at)
+              .astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")}
+    try:
+        cancel(booking, user)
+        moved = book(target, user, sub)
+    except (SlotFull, BookingClosed):
+        raise MoveRefused(Refusal.full) from None
+    after = {"booking": moved.id, "slot": target,
+             "starts_at": start.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")}
+    record_event(user, "bookings", moved.id, "booking_moved", before=before, after=after)
+    if sub is not None:
+        record_event(user, "sub_requests", sub.id, "booking_moved", before=before, after=after)
+    return moved
 
 
 def drop_off_options(sub_ids: list[int]) -> tuple[dict[int, Booking], set[int]]:
