@@ -33,3 +33,10 @@ def get_allowed_or_404(model, ident, action: str = "view"):
     if action != "view" and not obj.allows(current_user, action):
         abort(403)
     return obj
+
+
+def own_lab_id() -> int:
+    """The signed-in lab member's lab; 403 for an account bound to no lab."""
+    if current_user.lab_id is None:
+        abort(403)
+    return current_user.lab_id

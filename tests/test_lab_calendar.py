@@ -9,7 +9,7 @@ import pytest
 from blueprints.audit.models import AuditEvent
 from blueprints.auth.roles import Role
 from blueprints.notifications.models import Notification
-from blueprints.scheduling.calendar_routes import free_places, parse_local
+from blueprints.scheduling.calendar_routes import parse_local
 from blueprints.scheduling.models import (
     Booking,
     BookingState,
@@ -19,7 +19,7 @@ from blueprints.scheduling.models import (
     ResourceKind,
     Slot,
 )
-from blueprints.scheduling.slots import book, ensure_slots
+from blueprints.scheduling.slots import book, ensure_slots, free_places
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.timeutil import LOCAL_TZ, local_today, to_local, utcnow

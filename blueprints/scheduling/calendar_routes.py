@@ -4,7 +4,7 @@ another slot of the same counter by dragging it."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -16,9 +16,10 @@ from blueprints.notifications.events import applicants, tell
 from blueprints.scheduling import bp
 from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
 from blueprints.scheduling.slots import (
+    FreePlace,
     MoveRefused,
     Refusal,
-    day_starts,
+    free_places,
     lab_calendar,
     movable,
     move,
@@ -27,7 +28,7 @@ from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.i18n import gettext as _
-from core.permissions import roles_required
+from core.permissions import own_lab_id, roles_required
 from core.timeutil import LOCAL_TZ, to_local, utcnow
 from extensions import db
 
@@ -64,36 +65,6 @@ def shown_hours(resources) -> tuple[str, str]:
     return f"{opens.hour:02d}:00:00", f"{last:02d}:00:00"
 
 
-@dataclass(frozen=True)
-class FreePlace:
-    starts_at: datetime
-    ends_at: datetime
-    free: int
-
-
-def free_places(resource: Resource, calendar, taken: dict[datetime, int], first: date,
-                last: date, now: datetime) -> list[FreePlace]:
-    """The resource's future slots with a free place on its working days in
-    [first, last), counting slots that exist (`taken`: start in UTC -> places left) and
-    those not made yet (all places free). No database: slots are made lazily."""
-    places, day = [], first
-    step = timedelta(minutes=resource.slot_minutes)
-    while day < last:
-        if calendar.is_working_day(day):
-            for start in day_starts(resource, day):
-                free = taken.get(start, resource.capacity)
-                if start > now and free > 0:
-                    places.append(FreePlace(start, start + step, free))
-        day += timedelta(days=1)
-    return places
-
-
-def _lab_id() -> int:
-    if current_user.lab_id is None:
-        abort(403)
-    return current_user.lab_id
-
-
 def _lab_resources(lab_id: int) -> list[Resource]:
     return list(db.session.scalars(select(Resource).where(Resource.lab_id == lab_id)
                                    .order_by(Resource.name, Resource.id)))
@@ -127,7 +98,7 @@ def _day_after(moment: datetime) -> date:
 @bp.route("/lab/calendar", endpoint="lab_calendar")
 @roles_required(Role.lab_manager, Role.lab_staff)
 def calendar_page():
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     resources = _lab_resources(lab_id)
     try:
         initial = parse_local(request.args.get("date")).date().isoformat()
@@ -150,7 +121,7 @@ def _refused(message: str, status: int = 400):
 def calendar_events():
     """The calendar's events between `start` and `end`: bookings, due dates, and the
     free places of the chosen counter."""
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     args = request.args
     try:
         first, last = parse_local(args.get("start")), parse_local(args.get("end"))
@@ -297,7 +268,7 @@ def _refusal_message(refusal: MoveRefused, booking: Booking, start: datetime,
 @bp.route("/lab/bookings/<int:booking_id>/move", methods=["POST"], endpoint="move_booking")
 @roles_required(Role.lab_manager)
 def move_booking_view(booking_id: int):
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     booking = db.session.scalar(
         select(Booking).where(Booking.id == booking_id)
         .options(joinedload(Booking.slot).joinedload(Slot.resource),

@@ -1,6 +1,7 @@
 """Slots and bookings: the day's slots of a resource on the lab's working calendar,
 and booking a place so that a slot never holds more than its capacity, even when
 many people book its last place at the same moment."""
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -72,6 +73,30 @@ def day_starts(resource: Resource, day: date) -> list[datetime]:
         starts.append(start.astimezone(UTC))
         start += step
     return starts
+
+
+@dataclass(frozen=True)
+class FreePlace:
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
+def free_places(resource: Resource, calendar, taken: dict[datetime, int], first: date,
+                last: date, now: datetime) -> list[FreePlace]:
+    """The resource's future slots with a free place on its working days in
+    [first, last), counting slots that exist (`taken`: start in UTC -> places left) and
+    those not made yet (all places free). No database: slots are made lazily."""
+    places, day = [], first
+    step = timedelta(minutes=resource.slot_minutes)
+    while day < last:
+        if calendar.is_working_day(day):
+            for start in day_starts(resource, day):
+                free = taken.get(start, resource.capacity)
+                if start > now and free > 0:
+                    places.append(FreePlace(start, start + step, free))
+        day += timedelta(days=1)
+    return places
 
 
 def first_free_day(starts_by_day, full: set[datetime], now: datetime) -> date | None:

@@ -50,7 +50,7 @@ from core.converters import MAX_ID
 from core.forms import yuan_to_cents
 from core.i18n import gettext as _
 from core.pagination import paginate
-from core.permissions import get_allowed_or_404, roles_required
+from core.permissions import get_allowed_or_404, own_lab_id, roles_required
 from core.timeutil import local_today, utcnow
 from extensions import db
 
@@ -63,16 +63,10 @@ SORTS = {"due": (SubRequest.due_date, SubRequest.id), "new": (SubRequest.id.desc
          "old": (SubRequest.id,)}
 
 
-def _lab_id() -> int:
-    if current_user.lab_id is None:
-        abort(403)
-    return current_user.lab_id
-
-
 @bp.route("/lab/queue")
 @roles_required(*LAB_ROLES)
 def queue():
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     args = request.args
     # Only the columns the rows show: the queue is the page labs open all day.
     stmt = (select(SubRequest).where(SubRequest.lab_id == lab_id)
@@ -411,7 +405,7 @@ WORKLIST_STATES = (State.sample_received, State.in_progress)
 @roles_required(*LAB_ROLES)
 def worklist():
     """All open items of one service across requests, entered in one grid."""
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     services = _lab_services(lab_id)
     service = next((s for s in services if s.id == request.args.get("service", type=int)),
                    services[0] if services else None)
@@ -456,7 +450,7 @@ def worklist():
 @roles_required(*LAB_ROLES)
 def ratings():
     """The lab's ratings; bad reviews first until they are followed up."""
-    lab_id = _lab_id()
+    lab_id = own_lab_id()
     stmt = (select(Rating).where(Rating.lab_id == lab_id)
             .options(joinedload(Rating.sub_request).joinedload(SubRequest.request))
             .order_by(Rating.followed_up_at.is_not(None), Rating.follow_up_due.is_(None),
@@ -473,7 +467,7 @@ def ratings():
 @roles_required(Role.lab_manager)
 def follow_up(rating_id: int):
     rating = db.session.get(Rating, rating_id)
-    if rating is None or rating.lab_id != _lab_id() or rating.follow_up_due is None:
+    if rating is None or rating.lab_id != own_lab_id() or rating.follow_up_due is None:
         abort(404)
     if rating.followed_up_at is not None:
         flash(_("This review was followed up already."), "error")
