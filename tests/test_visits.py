@@ -124,3 +124,35 @@ def test_a_visit_and_a_drop_off_do_not_undo_each_other(client, users, login, two
     db.session.expire_all()
     live = db.session.scalars(db.select(Booking).where(Booking.state == BookingState.booked))
     assert [b.slot_id for b in live] == [visit.id]
+
+
+def test_the_manager_moves_a_drop_off_without_dragging(client, users, login, two_labs):
+    """The calendar's drag has a keyboard-friendly twin: the part's page lists the free
+    places and the manager picks one; the applicant is told."""
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
+                       opens=time(0), closes=time(23, 59), weekdays="0123456",
+                       slot_minutes=60, capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    login(users[Role.sme])
+    booking_url = f"/requests/{req.id}/parts/{sub.id}/booking"
+    client.get(booking_url)
+    first, later = db.session.scalars(db.select(Slot).where(
+        Slot.resource_id == counter.id, Slot.starts_at > utcnow() + timedelta(days=1))
+        .order_by(Slot.starts_at).limit(2)).all()
+    client.post(booking_url, data={"slot_id": str(first.id)})
+    login(two_labs["ntc_manager"])
+    assert "/drop-off" in client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    resp = client.post(f"/lab/requests/{sub.id}/drop-off", data={"slot_id": str(later.id)})
+    assert resp.status_code == 302
+    live = db.session.scalars(db.select(Booking).where(Booking.state == BookingState.booked))
+    assert [b.slot_id for b in live] == [later.id]
+    [told] = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == users[Role.sme].id, Notification.kind == "booking_moved"))
+    assert told.params["number"] == sub.number
+    for who, status in ((two_labs["ntc_analyst"], 403), (two_labs["ftc_manager"], 404)):
+        login(who)
+        assert client.post(f"/lab/requests/{sub.id}/drop-off",
+                           data={"slot_id": str(first.id)}).status_code == status

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
+from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.labs.models import Lab
 from blueprints.scheduling import bp, ical
 from blueprints.scheduling.forms import DAY_KIND_LABELS, KIND_LABELS, CalendarDayForm, ResourceForm
@@ -111,6 +111,16 @@ def visit(sub_id: int):
                          url_for("service_requests.lab_detail", sub_id=sub.id))
 
 
+@bp.route("/lab/requests/<int:sub_id>/drop-off", methods=["GET", "POST"])
+@roles_required(Role.lab_manager)
+def lab_drop_off(sub_id: int):
+    """The lab's manager moves (or books, or cancels) a part's drop-off for the
+    applicant, from a list: what dragging on the calendar does, without a mouse."""
+    sub = get_allowed_or_404(SubRequest, sub_id, "work")
+    return _booking_page(sub, ResourceKind.reception, BOOKABLE,
+                         url_for("service_requests.lab_detail", sub_id=sub.id))
+
+
 def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back: str):
     """One page for both kinds of booking: the free slots of the lab's resources of
     `kind`, booking one (a live booking of the part is given up for it) or cancelling."""
@@ -159,9 +169,9 @@ def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back
             else:
                 _booked(sub, new, kind)
                 db.session.commit()
-                flash(_("Booked. Bring the samples to the counter at that time.")
-                      if kind == ResourceKind.reception
-                      else _("Booked. The applicant is told when the team comes."), "success")
+                flash(_("Booked. The applicant is told.") if current_user.role in LAB_ROLES
+                      else _("Booked. Bring the samples to the counter at that time."),
+                      "success")
                 return redirect(back)
     slots = [s for resource in resources
              for s in open_slots(resource, local_today(), BOOKING_DAYS)]
@@ -175,16 +185,17 @@ def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back
 
 
 def _booked(sub: SubRequest, booking: Booking, kind: ResourceKind) -> None:
-    if kind == ResourceKind.reception:
-        record_event(current_user, "sub_requests", sub.id, "drop_off_booked",
-                     after={"booking": booking.id})
-        return
-    record_event(current_user, "sub_requests", sub.id, "visit_booked",
-                 after={"booking": booking.id})
-    from blueprints.notifications.events import applicants, tell
-    tell(applicants(sub.request), "visit_booked",
-         url_for("service_requests.detail", request_id=sub.request_id, _external=True),
-         number=sub.number, when=to_local(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M"))
+    """Audit the booking on the part; when the lab booked it, tell the applicant."""
+    by_lab = current_user.role in LAB_ROLES
+    event = ("visit_booked" if kind == ResourceKind.onsite_team
+             else "booking_moved" if by_lab else "drop_off_booked")
+    record_event(current_user, "sub_requests", sub.id, event, after={"booking": booking.id})
+    if by_lab:
+        from blueprints.notifications.events import applicants, tell
+        tell(applicants(sub.request), event,
+             url_for("service_requests.detail", request_id=sub.request_id, _external=True),
+             number=sub.number,
+             when=to_local(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def _calendar_scope() -> int | None:
