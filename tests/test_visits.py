@@ -156,3 +156,23 @@ def test_the_manager_moves_a_drop_off_without_dragging(client, users, login, two
         login(who)
         assert client.post(f"/lab/requests/{sub.id}/drop-off",
                            data={"slot_id": str(first.id)}).status_code == status
+
+
+def test_submitting_leads_to_booking_the_drop_off(client, users, login, two_labs):
+    from tests.test_requests import make_draft
+    counter = Resource(lab_id=two_labs["fabric_lab"].id, name="收样窗口",
+                       kind=ResourceKind.reception, opens=time(9), closes=time(11),
+                       weekdays="01234", slot_minutes=60, capacity=2)
+    db.session.add(counter)
+    db.session.commit()
+    login(users[Role.sme])
+    req = make_draft(client, two_labs["fabric"])
+    resp = client.post(f"/requests/{req.id}/submit", data={"version": str(req.version)})
+    db.session.refresh(req)
+    sub = req.sub_requests[0]
+    assert resp.headers["Location"].endswith(f"/requests/{req.id}/parts/{sub.id}/booking")
+    assert "请选择送样时间" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    # A lab without a counter: the request page, as before.
+    other = make_draft(client, two_labs["food"])
+    resp = client.post(f"/requests/{other.id}/submit", data={"version": str(other.version)})
+    assert resp.headers["Location"].endswith(f"/requests/{other.id}")

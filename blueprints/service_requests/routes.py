@@ -214,7 +214,20 @@ def submit_request(request_id: int):
         _refuse(err)
         return _detail_page(load_request(request_id), 400)
     db.session.commit()
-    flash(_("Submitted as %(number)s. You can follow it here.", number=req.number), "success")
+    # Booking the drop-off is part of submitting: straight to it when one part takes
+    # bookings, otherwise the request page with a button on each part that does.
+    from blueprints.scheduling.slots import drop_off_options
+    _bookings, counter_labs = drop_off_options([s.id for s in req.sub_requests])
+    bookable = [s for s in req.sub_requests if s.lab_id in counter_labs]
+    if bookable and req.campaign_id is None:
+        flash(_("Submitted as %(number)s. Now choose when you bring the samples.",
+                number=req.number), "success")
+        if len(bookable) == 1:
+            return redirect(url_for("scheduling.booking", request_id=req.id,
+                                    sub_id=bookable[0].id))
+    else:
+        flash(_("Submitted as %(number)s. You can follow it here.", number=req.number),
+              "success")
     return redirect(url_for("service_requests.detail", request_id=req.id))
 
 
