@@ -133,3 +133,19 @@ def create_approved_part(lab, service, applicant, manager, values=("12.5",),
     db.session.add(req)
     db.session.commit()
     return sub
+
+
+def create_resource(lab_id: int, kind: str = "reception", name: str = "收样窗口",
+                    opens=(0, 0), closes=(23, 59), weekdays: str = "0123456",
+                    slot_minutes: int = 60, capacity: int = 2):
+    """A bookable resource; by default a counter open all day every day, so no test
+    depends on today's weekday or the hour it runs at."""
+    from datetime import time
+
+    from blueprints.scheduling.models import Resource, ResourceKind
+    resource = Resource(lab_id=lab_id, name=name, kind=ResourceKind(kind), opens=time(*opens),
+                        closes=time(*closes), weekdays=weekdays, slot_minutes=slot_minutes,
+                        capacity=capacity)
+    db.session.add(resource)
+    db.session.commit()
+    return resource

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 from blueprints.auth.roles import Role
 from blueprints.notifications.mail import OutgoingMail
 from blueprints.notifications.models import Notification
-from blueprints.scheduling.models import Resource, ResourceKind
 from blueprints.scheduling.reminders import send_booking_reminders
 from blueprints.scheduling.slots import book, lab_calendar, open_slots
 from blueprints.service_requests.alerts import send_answer_alerts, send_digests, send_due_alerts
@@ -209,11 +208,7 @@ def test_the_morning_digest_goes_once_a_day_from_seven(app, client, users, login
 def test_booking_reminders_the_day_before_once(client, users, login, two_labs):
     _req, parts = submitted(client, login, users, two_labs)
     sub = parts["NTC1"]
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(9), closes=time(10), weekdays="0123456", slot_minutes=60,
-                       capacity=2)
-    db.session.add(counter)
-    db.session.commit()
+    counter = factories.create_resource(sub.lab_id, opens=(9, 0), closes=(10, 0))
     slot = open_slots(counter, local_today(), 5)[-1]
     booking = book(slot.id, users[Role.sme], sub)
     db.session.commit()
@@ -232,11 +227,7 @@ def test_a_booked_up_counter_moves_the_date_shown_before_submitting(client, user
                                                                      two_labs):
     from tests.test_requests import make_draft
     lab = two_labs["fabric_lab"]
-    counter = Resource(lab_id=lab.id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(0), closes=time(23, 59), weekdays="0123456",
-                       slot_minutes=60, capacity=1)
-    db.session.add(counter)
-    db.session.commit()
+    counter = factories.create_resource(lab.id, capacity=1)
     login(users[Role.sme])
     req = make_draft(client, two_labs["fabric"])
     calendar = lab_calendar(lab.id)

@@ -134,7 +134,6 @@ def test_deadline_alerts_the_digest_and_drop_off_reminders_arrive(app, client, u
     and morning digest, and the applicant's drop-off reminder, in their languages."""
     from datetime import UTC, datetime, time, timedelta
 
-    from blueprints.scheduling.models import Resource, ResourceKind
     from blueprints.scheduling.reminders import send_booking_reminders
     from blueprints.scheduling.slots import book, open_slots
     from blueprints.service_requests.alerts import send_answer_alerts, send_digests
@@ -143,11 +142,7 @@ def test_deadline_alerts_the_digest_and_drop_off_reminders_arrive(app, client, u
     _req, parts = submitted(client, login, users, two_labs)
     sub, manager = parts["NTC1"], two_labs["ntc_manager"]
     manager.locale = "en"
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(9), closes=time(10), weekdays="0123456", slot_minutes=60,
-                       capacity=2)
-    db.session.add(counter)
-    db.session.commit()
+    counter = factories.create_resource(sub.lab_id, opens=(9, 0), closes=(10, 0))
     slot = open_slots(counter, local_today() + timedelta(days=2), 1)[0]
     book(slot.id, users[Role.sme], sub)
     db.session.commit()

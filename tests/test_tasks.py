@@ -40,15 +40,11 @@ def test_the_inbox_runs_a_fixed_number_of_queries(app, client, users, login, two
 def test_todays_drop_offs_wait_at_the_labs_counter(app, client, users, login, two_labs):
     from datetime import datetime, time, timedelta
 
-    from blueprints.scheduling.models import Booking, Resource, ResourceKind, Slot
+    from blueprints.scheduling.models import Booking, Slot
     from core.timeutil import LOCAL_TZ, local_today
     _req, subs = submitted(client, login, users, two_labs)
     sub = subs["NTC1"]
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(0), closes=time(23, 59), weekdays="0123456",
-                       slot_minutes=60, capacity=2)
-    db.session.add(counter)
-    db.session.flush()
+    counter = factories.create_resource(sub.lab_id)
     # A booking for today (made this morning: the slot may have started already).
     start = datetime.combine(local_today(), time(0), LOCAL_TZ)
     slot = Slot(resource_id=counter.id, starts_at=start, ends_at=start + timedelta(hours=1),

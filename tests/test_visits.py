@@ -1,25 +1,25 @@
 """On-site visits: the lab's manager books its team for a part, the applicant is told
 and sees it; staff, applicants and other labs cannot book; a full slot is refused."""
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 
 from blueprints.audit.models import AuditEvent
 from blueprints.auth.roles import Role
 from blueprints.notifications.models import Notification
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
-from core.timeutil import utcnow
+from blueprints.scheduling.models import Booking, BookingState, Slot
+from blueprints.scheduling.slots import open_slots
+from core.timeutil import local_today, utcnow
 from extensions import db
+from tests import factories
 from tests.test_requests import submitted
 
 
 @pytest.fixture
 def team(app, two_labs):
-    resource = Resource(lab_id=two_labs["fabric_lab"].id, name="现场服务一组",
-                        kind=ResourceKind.onsite_team, opens=time(9), closes=time(17),
-                        weekdays="01234", slot_minutes=240, capacity=1)
-    db.session.add(resource)
-    db.session.commit()
+    resource = factories.create_resource(
+        two_labs["fabric_lab"].id, kind="onsite_team", name="现场服务一组", opens=(9, 0),
+        closes=(17, 0), weekdays="01234", slot_minutes=240, capacity=1)
     return resource
 
 
@@ -75,13 +75,10 @@ def test_only_the_labs_manager_books_visits(client, users, login, two_labs, team
                            data={"slot_id": str(slot.id)}).status_code == status
     login(two_labs["ntc_manager"])
     # A drop-off counter's slot, or nonsense, is not a visit.
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(9), closes=time(10), weekdays="01234", slot_minutes=60,
-                       capacity=2)
-    db.session.add(counter)
+    counter = factories.create_resource(sub.lab_id)
+    counter_slot = open_slots(counter, local_today() + timedelta(days=1), 1)[0]
     db.session.commit()
-    client.get(f"/requests/{sub.request_id}")
-    for bad in ("abc", "99999999999", "0"):
+    for bad in ("abc", "99999999999", "0", str(counter_slot.id)):
         assert client.post(f"/lab/requests/{sub.id}/visit",
                            data={"slot_id": bad}).status_code == 400
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0
@@ -90,11 +87,7 @@ def test_only_the_labs_manager_books_visits(client, users, login, two_labs, team
 def test_a_visit_and_a_drop_off_do_not_undo_each_other(client, users, login, two_labs, team):
     req, parts = submitted(client, login, users, two_labs)
     sub = parts["NTC1"]
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(0), closes=time(23, 59), weekdays="0123456",
-                       slot_minutes=60, capacity=2)
-    db.session.add(counter)
-    db.session.commit()
+    counter = factories.create_resource(sub.lab_id)
     login(users[Role.sme])
     booking_url = f"/requests/{req.id}/parts/{sub.id}/booking"
     client.get(booking_url)  # makes the counter's slots
@@ -131,11 +124,7 @@ def test_the_manager_moves_a_drop_off_without_dragging(client, users, login, two
     places and the manager picks one; the applicant is told."""
     req, parts = submitted(client, login, users, two_labs)
     sub = parts["NTC1"]
-    counter = Resource(lab_id=sub.lab_id, name="收样窗口", kind=ResourceKind.reception,
-                       opens=time(0), closes=time(23, 59), weekdays="0123456",
-                       slot_minutes=60, capacity=2)
-    db.session.add(counter)
-    db.session.commit()
+    counter = factories.create_resource(sub.lab_id)
     login(users[Role.sme])
     booking_url = f"/requests/{req.id}/parts/{sub.id}/booking"
     client.get(booking_url)
@@ -160,11 +149,8 @@ def test_the_manager_moves_a_drop_off_without_dragging(client, users, login, two
 
 def test_submitting_leads_to_booking_the_drop_off(client, users, login, two_labs):
     from tests.test_requests import make_draft
-    counter = Resource(lab_id=two_labs["fabric_lab"].id, name="收样窗口",
-                       kind=ResourceKind.reception, opens=time(9), closes=time(11),
-                       weekdays="01234", slot_minutes=60, capacity=2)
-    db.session.add(counter)
-    db.session.commit()
+    factories.create_resource(two_labs["fabric_lab"].id, opens=(9, 0), closes=(11, 0),
+                              weekdays="01234")
     login(users[Role.sme])
     req = make_draft(client, two_labs["fabric"])
     resp = client.post(f"/requests/{req.id}/submit", data={"version": str(req.version)})
