@@ -56,26 +56,30 @@ def start_answer_clock(sub, calendar: WorkCalendar | None = None,
 def follow_lifecycle(sub, before: State, now: datetime | None = None) -> None:
     """Called by SubRequest.take after each step: stop, restart or set the clocks."""
     after = sub.state
+    # Steps that only pause the clock need no calendar: look it up once, when needed
+    # (a resubmission both restarts the clock and sets the answer deadline).
+    restarting = sub.clock_paused_on is not None and after not in CLOCK_PAUSED
+    calendar = _calendar(sub) if (after in AWAITING_ANSWER or before in REOPENED_FROM
+                                  or restarting) else None
     if after in AWAITING_ANSWER:
-        start_answer_clock(sub, now=now)
+        start_answer_clock(sub, calendar, now)
     elif before in AWAITING_ANSWER:
         sub.answer_by = None
     today = to_local(now or utcnow()).date()
     if before in REOPENED_FROM and after in CLOCK_RUNNING:
         # A correction (17025 7.8.8) gets the part's turnaround again from today.
-        sub.due_date = _calendar(sub).add(today, planned_turnaround(sub.routing_reason))
+        sub.due_date = calendar.add(today, planned_turnaround(sub.routing_reason))
         return
     if after in CLOCK_PAUSED and sub.clock_paused_on is None:
         sub.clock_paused_on = today
     elif after not in CLOCK_PAUSED and sub.clock_paused_on is not None:
         paused_on, sub.clock_paused_on = sub.clock_paused_on, None
         if after in CLOCK_RUNNING or after in AWAITING_ANSWER:
-            _restart(sub, paused_on, today)
+            _restart(sub, calendar, paused_on, today)
 
 
-def _restart(sub, paused_on, today) -> None:
+def _restart(sub, calendar: WorkCalendar, paused_on, today) -> None:
     """Give the part (and each item) the working days it had left when it stopped."""
-    calendar = _calendar(sub)
     planned = planned_drop_off(sub.routing_reason)
     if sub.due_date is not None:
         sub.due_date = resumed_due(calendar, sub.due_date, paused_on, today, planned)
