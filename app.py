@@ -8,8 +8,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import models  # noqa: F401  (every model, so migrations and relationships see them)
+from blueprints.demo.commands import demo_cli, setup_command
+from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
+from core import errors, templating
+from core.converters import IdConverter
+from core.i18n import install_template_gettext, select_locale
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from jobs import JOBS, worker_command
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -83,9 +90,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def register_extensions(app: Flask) -> None:
-    import models  # noqa: F401  (every model, so migrations and relationships see them)
-    from core.i18n import install_template_gettext, select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True,
                      directory=os.path.join(os.path.dirname(__file__), "migrations"))
@@ -97,9 +101,6 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import BLUEPRINTS
-    from core.converters import IdConverter
-
     app.url_map.converters["int"] = IdConverter
 
     for bp, prefix in BLUEPRINTS:
@@ -107,21 +108,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from core.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from core.templating import register
-
-    register(app)
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from blueprints.demo.commands import demo_cli, setup_command
-    from jobs import worker_command
-
+    # The administrators' jobs page lists them from here, so no area imports jobs.py.
+    app.extensions["qidesk.jobs"] = JOBS
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(worker_command)

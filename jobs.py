@@ -8,9 +8,14 @@ import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from blueprints.certificates.batches import requeue_interrupted, run_next_batch
+from blueprints.metrology.reminders import send_due_reminders
+from blueprints.notifications.mail import deliver_pending
+from blueprints.scheduling.reminders import send_booking_reminders
+from blueprints.service_requests.alerts import send_answer_alerts, send_digests, send_due_alerts
 from core.job_state import run_recorded
 from core.leadership import SchedulerLock
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from extensions import db
 
 log = logging.getLogger("qidesk.worker")
@@ -18,8 +23,6 @@ log = logging.getLogger("qidesk.worker")
 
 def certificate_batches() -> str | None:
     """Issue queued certificate batches, oldest first, until none is left."""
-    from blueprints.certificates.batches import run_next_batch
-
     done = []
     while (batch_id := run_next_batch()) is not None:
         done.append(batch_id)
@@ -28,17 +31,12 @@ def certificate_batches() -> str | None:
 
 def verification_reminders() -> str:
     """Remind owners of instruments falling due within 30 days (each due date once)."""
-    from blueprints.metrology.reminders import send_due_reminders
-    from core.timeutil import local_today
-
     return f"{send_due_reminders(local_today())} instrument(s) reminded"
 
 
 def outgoing_mail() -> str | None:
     """Deliver the outbox over SMTP (retries wait; the last failure stays listed)."""
-    from flask import current_app
 
-    from blueprints.notifications.mail import deliver_pending
 
     sent, failed = deliver_pending(current_app.config)
     return f"{sent} sent, {failed} failed" if sent or failed else None
@@ -46,8 +44,6 @@ def outgoing_mail() -> str | None:
 
 def deadline_alerts() -> str | None:
     """Warn lab managers of answers and due dates coming up, and of those missed."""
-    from blueprints.service_requests.alerts import send_answer_alerts, send_due_alerts
-
     now = utcnow()
     answers, due = send_answer_alerts(now), send_due_alerts(now)
     return f"{answers} answer alert(s), {due} due-date alert(s)" if answers or due else None
@@ -55,16 +51,12 @@ def deadline_alerts() -> str | None:
 
 def booking_reminders() -> str | None:
     """Remind applicants of tomorrow's drop-offs (each booking once)."""
-    from blueprints.scheduling.reminders import send_booking_reminders
-
     sent = send_booking_reminders(utcnow())
     return f"{sent} booking(s) reminded" if sent else None
 
 
 def morning_digest() -> str | None:
     """Each lab manager's digest of the day: new, due today, overdue (once a day)."""
-    from blueprints.service_requests.alerts import send_digests
-
     sent = send_digests(utcnow())
     return f"{sent} digest(s)" if sent else None
 
@@ -101,7 +93,6 @@ def _check_leadership(lock: SchedulerLock) -> None:
 def worker_command():
     """Run the background jobs until stopped. Start one or more: the first leads, the
     others wait as standby and take over when it dies."""
-    from blueprints.certificates.batches import requeue_interrupted
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     # APScheduler logs every run at INFO (every 2 s here): the jobs page keeps the runs.

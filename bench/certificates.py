@@ -34,7 +34,6 @@ def make_parts(n: int) -> list[int]:
     from decimal import Decimal
 
     from blueprints.auth.models import User
-    from blueprints.auth.roles import Role
     from blueprints.catalogue.models import Service
     from blueprints.labs.models import Lab
     from blueprints.service_requests.lifecycle import State
@@ -46,6 +45,7 @@ def make_parts(n: int) -> list[int]:
         SubRequest,
     )
     from blueprints.service_requests.verdicts import Verdict, verdict
+    from core.roles import Role
     from core.timeutil import utcnow
     from extensions import db
 

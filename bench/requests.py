@@ -44,10 +44,10 @@ def fill(url: str, n_requests: int) -> dict:
     from app import create_app
     from blueprints.audit.models import AuditEvent
     from blueprints.auth.models import User
-    from blueprints.catalogue.models import ServiceParameter
+    from blueprints.catalogue.models import Capability, ServiceParameter
     from blueprints.enterprises.models import Enterprise
     from blueprints.enterprises.uscc import check_character
-    from blueprints.labs.models import Capability, Lab
+    from blueprints.labs.models import Lab
     from blueprints.service_requests.models import RequestItem, Result, ServiceRequest, SubRequest
     from extensions import db
 

@@ -6,11 +6,16 @@ import re
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from app import create_app
 from extensions import db
 from tests import factories
 
 TEST_SECRET = "tests-only-secret-key"
+
+
+def create_app(config: dict):
+    # Imported when a test first needs the app, so tests/unit runs without it.
+    from app import create_app as factory
+    return factory(config)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -204,7 +209,7 @@ def dummy_enterprise(app):
 @pytest.fixture
 def users(app, dummy_lab, dummy_enterprise):
     """One user of each role: the SME belongs to dummy_enterprise, lab staff to dummy_lab."""
-    from blueprints.auth.roles import Role
+    from core.roles import Role
     return {
         Role.admin: factories.create_user(Role.admin),
         Role.sme: factories.create_user(Role.sme, enterprise=dummy_enterprise),
@@ -217,7 +222,7 @@ def users(app, dummy_lab, dummy_enterprise):
 @pytest.fixture
 def two_labs(app):
     """Two labs, each the only one offering its service, with their managers."""
-    from blueprints.auth.roles import Role
+    from core.roles import Role
     fabric_lab = factories.create_lab(code="NTC1", name_zh="纺织中心")
     food_lab = factories.create_lab(code="FTC1", name_zh="食品中心")
     fabric = factories.create_service(labs=[fabric_lab], name_en="Formaldehyde",
@@ -242,10 +247,9 @@ TRACEABILITY = "E2 级砝码，证书号 JJ2026-0815，福建省计量科学研�
 def metrology(app):
     """A metrology lab with its signing manager, a calibration service (uncertainty,
     traceability) and a trade-scale verification service."""
-    from blueprints.auth.roles import Role
-    from blueprints.catalogue.models import ServiceParameter
-    from blueprints.catalogue.vocabulary import LimitKind, ServiceKind
-    from blueprints.labs.models import Capability
+    from blueprints.catalogue.kinds import LimitKind, ServiceKind
+    from blueprints.catalogue.models import Capability, ServiceParameter
+    from core.roles import Role
     lab = factories.create_lab(code="JMI1", name_zh="晋江市计量所")
     manager = factories.create_user(Role.lab_manager, lab=lab, name="陈建华",
                                     job_title="授权签字人")

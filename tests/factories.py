@@ -6,12 +6,12 @@ from decimal import Decimal  # noqa: F401  (re-exported for tests)
 from werkzeug.security import generate_password_hash
 
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
-from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
-from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
-from blueprints.labs.models import Capability, Lab
+from blueprints.labs.models import Lab
+from core.roles import Role
 from extensions import db
 
 PASSWORD = "factory-pass-1"

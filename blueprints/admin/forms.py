@@ -1,9 +1,10 @@
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from blueprints.auth.roles import ROLE_LABELS, Role
 from core.forms import VersionedForm, enum_choices
 from core.i18n import lazy_gettext as _l
+from core.labels import ROLE_LABELS
+from core.roles import Role
 from core.validators import strong_password
 
 STAFF_ROLES = {r: ROLE_LABELS[r] for r in (Role.lab_staff, Role.lab_manager, Role.admin)}

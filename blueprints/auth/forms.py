@@ -70,9 +70,5 @@ class ResetPasswordForm(NewPasswordMixin, Form):
     submit = SubmitField(_l("Set the new password"))
 
 
-class MailPreferencesForm(Form):
-    submit = SubmitField(_l("Save"))
-
-
 class LogoutForm(Form):
     submit = SubmitField(_l("Sign out"))

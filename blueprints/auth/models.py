@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from blueprints.auth.roles import LAB_ROLES, Role
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import LAB_ROLES, Role
 from extensions import db
 
 

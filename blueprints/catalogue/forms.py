@@ -10,7 +10,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.catalogue.vocabulary import INDUSTRY_LABELS, KIND_LABELS, LIMIT_LABELS, LimitKind
+from blueprints.catalogue.kinds import LimitKind
+from blueprints.catalogue.labels import INDUSTRY_LABELS, LIMIT_LABELS, SERVICE_KIND_LABELS
 from core.forms import (
     EnumSelectField,
     Form,
@@ -75,7 +76,7 @@ class ServiceForm(VersionedForm):
         DataRequired(_l("Enter a code, such as TX-001.")), Length(max=20),
         Regexp(r"^[A-Z0-9-]+$", message=_l("Use capital letters, digits and hyphens only."))],
         filters=[lambda v: (v or "").strip().upper()])
-    kind = EnumSelectField(_l("Kind"), KIND_LABELS)
+    kind = EnumSelectField(_l("Kind"), SERVICE_KIND_LABELS)
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(_l("Enter the Chinese name.")),
                                                             Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("Enter the English name.")),

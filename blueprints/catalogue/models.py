@@ -1,12 +1,13 @@
-"""The service catalogue: what the county's labs can be asked to do."""
+"""The service catalogue: what the county's labs can be asked to do, and which lab
+offers each service at what price and pace (Capability, its accredited scope)."""
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import Role
-from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import Role
 from extensions import db
 
 
@@ -85,3 +86,28 @@ class ServiceParameter(db.Model):
 
     __table_args__ = (UniqueConstraint("service_id", "position",
                                        name="uq_service_parameters_position"),)
+
+
+class Capability(TimestampMixin, VersionedMixin, db.Model):
+    """One service within a lab's accredited scope, at the lab's price and pace."""
+    __tablename__ = "capabilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
+                                            index=True)
+    price_cents: Mapped[int] = mapped_column()
+    turnaround_days: Mapped[int] = mapped_column()
+    daily_capacity: Mapped[int] = mapped_column(default=10)
+    # ISO/IEC 17025 reports carry the CMA/CNAS mark only within the accredited scope.
+    cma_accredited: Mapped[bool] = mapped_column(default=True)
+    cnas_accredited: Mapped[bool] = mapped_column(default=False)
+    # Calibration certificates state how results are traceable (17025 7.8.4.1 c):
+    # the reference standards used and whose calibration they carry.
+    traceability: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    lab: Mapped["Lab"] = relationship(back_populates="capabilities")  # noqa: F821
+    service: Mapped[Service] = relationship(back_populates="capabilities")
+
+    __table_args__ = (UniqueConstraint("lab_id", "service_id", name="uq_capabilities_lab_service"),)

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
+from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.models import Service, ServiceIndustry
-from blueprints.catalogue.vocabulary import IndustryChain, ServiceKind
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,12 @@ stored, states moved, then one commit. A crash (or an error) rolls back the chun
 hand, so every certificate is either fully issued (row, file, number, state, audit)
 or not at all; the batch is then marked failed and resuming issues only the rest.
 Rendering runs in worker processes, one a core, from plain HTML strings."""
+import ctypes
 import logging
 import os
+import signal
 import subprocess
+import sys
 import uuid
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +29,6 @@ from blueprints.certificates.models import (
     CertificateBatchItem,
     CertificateStatus,
 )
-from blueprints.certificates.rendering import die_with_parent, render_signed
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest, item_loading
 from core.timeutil import utcnow
@@ -97,6 +99,15 @@ def create_batch(lab_id: int, user, sub_ids: list[int]) -> CertificateBatch:
     return batch
 
 
+
+def die_with_parent() -> None:
+    """In a batch's rendering process: end when the worker that started it ends, even
+    if it was killed (Linux's parent-death signal), so no 450 MB renderer is left."""
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def resume(batch: CertificateBatch, user) -> None:
     if batch.state != BatchState.failed:
         raise BatchError("not_failed")
@@ -105,6 +116,9 @@ def resume(batch: CertificateBatch, user) -> None:
 
 
 def _render_chunk(jobs, pool):
+    # Imported on first use, as in issuing.render: only rendering needs WeasyPrint.
+    from blueprints.certificates.rendering import render_signed
+
     if pool is None:
         return [issuing.render(cert, html) for _item, _sub, cert, html in jobs]
     static, signing = current_app.static_folder, issuing.signing_folder()
@@ -135,11 +149,8 @@ def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], poo
         jobs.append((item, sub, cert, html))
     for (item, sub, cert, _html), pdf in zip(jobs, _render_chunk(jobs, pool), strict=True):
         cert.lab = sub.lab
-        issuing.store(cert, pdf)
+        issuing.store(cert, pdf, user, batch=batch.id)
         item.certificate = cert
-        db.session.flush()
-        record_event(user, "certificates", cert.id, "issued",
-                     after={"number": cert.number, "sha256": cert.sha256, "batch": batch.id})
     batch.done += len(items)
 
 

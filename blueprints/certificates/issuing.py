@@ -10,18 +10,21 @@ from datetime import date, timedelta
 import segno
 from flask import current_app, render_template, url_for
 
-from blueprints.catalogue.vocabulary import ServiceKind
+from blueprints.audit.models import record_event
+from blueprints.catalogue.kinds import ServiceKind
+from blueprints.certificates.labels import CANNOT_ISSUE
 from blueprints.certificates.models import (
     Certificate,
     CertificateKind,
     CertificateStatus,
     new_verification_code,
 )
-from blueprints.certificates.rendering import render_signed
 from blueprints.certificates.signing import ensure_signing_pair
+from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
 from core.numbering import next_value
 from core.numbers import plain
+from core.signals import certificate_item, collect
 from core.timeutil import local_today, to_local, utcnow
 from core.validators import mask_phone
 from extensions import db
@@ -37,12 +40,16 @@ COVERAGE_FACTOR = 2  # expanded uncertainties are entered at k = 2 (about 95 %)
 LEGAL_RULE = "法定计量检定：|Ec| ≤ MPE 为合格 (JJG 539-2016, OIML R76-1) · legal verification, pass when |Ec| ≤ MPE"
 
 
-class CannotIssue(Exception):
-    """Issuing is refused for a reason the signatory can mend; `code` names it."""
+class CannotIssue(StepRefused):
+    """Issuing is refused for a reason the signatory can mend; `code` names it and
+    str() says it to them."""
 
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+    def __str__(self) -> str:
+        return str(CANNOT_ISSUE[self.code])
 
 
 def kind_for(sub) -> CertificateKind:
@@ -92,7 +99,7 @@ class ItemBlock:
     deviation: str
     traceability: str
     results: list[ResultLine] = field(default_factory=list)
-    scale: dict | None = None   # a scale's verification (metrology.documents.scale_block)
+    scale: dict | None = None   # a scale's verification (the certificate_item signal)
 
 
 def _limit(p) -> str:
@@ -120,9 +127,6 @@ def _result_line(p, r) -> ResultLine:
 
 
 def _blocks(sub, caps) -> list[ItemBlock]:
-    # Imported here: the metrology package's routes import the request routes, which
-    # import this module.
-    from blueprints.metrology.documents import scale_block
     blocks = []
     for item in sub.items:
         by_param = {r.parameter_id: r for r in item.results}
@@ -138,7 +142,7 @@ def _blocks(sub, caps) -> list[ItemBlock]:
             deviation=item.method_deviation, traceability=cap.traceability if cap else "",
             results=[_result_line(p, by_param.get(p.id)) for p in item.service.parameters
                      if item.scale_verification is None],
-            scale=scale_block(item) if item.scale_verification is not None else None))
+            scale=collect(certificate_item, item).get("scale")))
     return blocks
 
 
@@ -182,7 +186,7 @@ def build_context(sub, cert: Certificate) -> dict:
                     + [to_local(i.scale_verification.verified_at).date() for i in sub.items
                        if i.scale_verification is not None])
     issued = to_local(cert.issued_at).date()
-    customer = req.enterprise.name if req.enterprise else req.applicant.name
+    customer = req.customer_name
     address = req.enterprise.address if req.enterprise else ""
     replaces = cert.supersedes
     return {
@@ -314,20 +318,29 @@ def withdraw(cert: Certificate, reason: str) -> None:
 
 
 def render(cert: Certificate, html: str) -> bytes:
+    # Imported on first use, for start-up time: WeasyPrint takes about a second and
+    # several hundred modules to load, and only rendering needs it.
+    from blueprints.certificates.rendering import render_signed
+
     return render_signed(html, current_app.static_folder, signing_folder(),
                          reason=f"{TITLES[cert.kind][1]} {cert.number}",
                          location=cert.lab.name_en if cert.lab else "")
 
 
-def store(cert: Certificate, pdf: bytes) -> None:
-    """Write the file, then add the row: a rollback leaves at most an orphan file,
-    never a row without its file."""
+def store(cert: Certificate, pdf: bytes, user, **context) -> None:
+    """Write the file, then add the row and its "issued" audit event (written here
+    only, for a part's page, a batch and a campaign day alike): a rollback leaves at
+    most an orphan file, never a row without its file."""
     with open(os.path.join(certificate_folder(), cert.stored_name), "wb") as fh:
         fh.write(pdf)
         fh.flush()
         os.fsync(fh.fileno())  # on disk before the row that points at it commits
     cert.sha256 = hashlib.sha256(pdf).hexdigest()
     db.session.add(cert)
+    db.session.flush()
+    record_event(user, "certificates", cert.id, "issued",
+                 after={"number": cert.number, "sha256": cert.sha256,
+                        "supersedes": cert.supersedes_id, **context})
 
 
 def issue(sub, user) -> Certificate:
@@ -336,5 +349,5 @@ def issue(sub, user) -> Certificate:
     cert, html = prepare(sub, user)
     if html is not None:
         cert.lab = sub.lab
-        store(cert, render(cert, html))
+        store(cert, render(cert, html), user)
     return cert

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import Role
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import Role
 from core.timeutil import utcnow
 from extensions import db
 
@@ -68,6 +68,14 @@ class Certificate(TimestampMixin, db.Model):
             return is_lab_manager_of(user, self.lab_id)
         return self.sub_request.allows(user, "view")
 
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.valid
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == CertificateStatus.withdrawn
+
     def withdraw(self, reason: str) -> None:
         if self.status != CertificateStatus.valid:
             raise ValueError("only a valid certificate can be withdrawn")
@@ -108,6 +116,14 @@ class CertificateBatch(TimestampMixin, VersionedMixin, db.Model):
 
     def allows(self, user, action: str = "view") -> bool:
         return is_lab_manager_of(user, self.lab_id)
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == BatchState.done
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == BatchState.failed
 
     @property
     def percent(self) -> int:

@@ -1,11 +1,8 @@
 """HTML to PDF with WeasyPrint. The context is plain values (never live database
 objects), and the URL fetcher serves only data: URLs and the desk's own static
 files: a report can never pull in a local file or reach the network."""
-import ctypes
 import mimetypes
 import os
-import signal
-import sys
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -43,11 +40,3 @@ def render_signed(html: str, static_folder: str, signing_folder: str, reason: st
     """The finished document: rendered, then signed (PAdES). Plain arguments only, so
     batches can run it in worker processes."""
     return sign_pdf(html_to_pdf(html, static_folder), signing_folder, reason, location)
-
-
-def die_with_parent() -> None:
-    """In a batch's rendering process: end when the worker that started it ends, even
-    if it was killed (Linux's parent-death signal), so no 450 MB renderer is left."""
-    if sys.platform.startswith("linux"):
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

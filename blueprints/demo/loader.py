@@ -5,14 +5,14 @@ from decimal import Decimal
 
 from blueprints.audit.models import record_event
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
 from blueprints.auth.signature import drawn_signature
-from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
-from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
 from blueprints.demo.catalogue_data import LABS, SERVICES
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
-from blueprints.labs.models import Capability, Lab
+from blueprints.labs.models import Lab
+from core.roles import Role
 from core.timeutil import utcnow
 from extensions import db
 

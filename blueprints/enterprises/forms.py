@@ -2,9 +2,9 @@ from wtforms import BooleanField, EmailField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from blueprints.auth.forms import NewPasswordMixin
-from blueprints.catalogue.vocabulary import INDUSTRY_LABELS
+from blueprints.catalogue.labels import INDUSTRY_LABELS
 from blueprints.enterprises import uscc
-from blueprints.enterprises.models import SIZE_LABELS
+from blueprints.enterprises.labels import ENTERPRISE_SIZE_LABELS
 from core.forms import EnumSelectField, Form, VersionedForm
 from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
@@ -53,7 +53,7 @@ class EnterpriseFields(Form):
     address = StringField(_l("Registered address"), validators=[
         DataRequired(_l("Enter the address.")), Length(max=300)])
     industry_chain = EnumSelectField(_l("Industry chain"), INDUSTRY_LABELS)
-    size = EnumSelectField(_l("Size"), SIZE_LABELS)
+    size = EnumSelectField(_l("Size"), ENTERPRISE_SIZE_LABELS)
     contact_phone = StringField(_l("Contact phone"), validators=[
         DataRequired(_l("Enter a contact phone number.")), phone_number],
         render_kw={"autocomplete": "tel", "inputmode": "tel"})

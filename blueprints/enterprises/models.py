@@ -7,10 +7,9 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import Role
-from blueprints.catalogue.vocabulary import IndustryChain
-from core.i18n import lazy_gettext as _l
+from blueprints.catalogue.kinds import IndustryChain
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import Role
 from core.timeutil import utcnow
 from extensions import db
 
@@ -27,18 +26,6 @@ class EnterpriseSize(StrEnum):
     medium = "medium"
     large = "large"
 
-
-STATUS_LABELS = {
-    EnterpriseStatus.pending: _l("Pending verification"),
-    EnterpriseStatus.verified: _l("Verified"),
-    EnterpriseStatus.rejected: _l("Rejected"),
-}
-SIZE_LABELS = {
-    EnterpriseSize.micro: _l("Micro (under 10 staff)"),
-    EnterpriseSize.small: _l("Small (10–99 staff)"),
-    EnterpriseSize.medium: _l("Medium (100–999 staff)"),
-    EnterpriseSize.large: _l("Large (1000 staff or more)"),
-}
 
 
 IDENTITY_FIELDS = ("name", "legal_representative")
@@ -69,6 +56,14 @@ class Enterprise(TimestampMixin, VersionedMixin, db.Model):
     members: Mapped[list["User"]] = relationship(  # noqa: F821
         back_populates="enterprise", foreign_keys="User.enterprise_id",
         order_by="User.id")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == EnterpriseStatus.pending
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == EnterpriseStatus.rejected
 
     def allows(self, user, action: str = "view") -> bool:
         """Members see their enterprise and its administrator edits it; platform

@@ -1,9 +1,10 @@
-"""Labs and their accredited scope (capabilities)."""
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+"""Labs: the county's testing and metrology organisations (their scope of services is
+the catalogue's Capability)."""
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import LAB_ROLES, Role
 from core.models import TimestampMixin, VersionedMixin
+from core.roles import LAB_ROLES, Role
 from extensions import db
 
 
@@ -27,7 +28,7 @@ class Lab(TimestampMixin, VersionedMixin, db.Model):
     # The secret in the URL of the lab's private calendar feed; rotated on request.
     feed_token: Mapped[str | None] = mapped_column(String(43), unique=True)
 
-    capabilities: Mapped[list["Capability"]] = relationship(
+    capabilities: Mapped[list["Capability"]] = relationship(  # noqa: F821
         back_populates="lab", cascade="all, delete-orphan")
 
     def allows(self, user, action: str = "view") -> bool:
@@ -42,28 +43,3 @@ class Lab(TimestampMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Lab {self.code}>"
-
-
-class Capability(TimestampMixin, VersionedMixin, db.Model):
-    """One service within a lab's accredited scope, at the lab's price and pace."""
-    __tablename__ = "capabilities"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
-                                            index=True)
-    price_cents: Mapped[int] = mapped_column()
-    turnaround_days: Mapped[int] = mapped_column()
-    daily_capacity: Mapped[int] = mapped_column(default=10)
-    # ISO/IEC 17025 reports carry the CMA/CNAS mark only within the accredited scope.
-    cma_accredited: Mapped[bool] = mapped_column(default=True)
-    cnas_accredited: Mapped[bool] = mapped_column(default=False)
-    # Calibration certificates state how results are traceable (17025 7.8.4.1 c):
-    # the reference standards used and whose calibration they carry.
-    traceability: Mapped[str] = mapped_column(Text, default="")
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-    lab: Mapped[Lab] = relationship(back_populates="capabilities")
-    service: Mapped["Service"] = relationship(back_populates="capabilities")  # noqa: F821
-
-    __table_args__ = (UniqueConstraint("lab_id", "service_id", name="uq_capabilities_lab_service"),)

@@ -5,15 +5,14 @@ import secrets
 from sqlalchemy import case, func, select
 from werkzeug.security import generate_password_hash
 
-from blueprints.audit.models import AuditEvent, record_event
+from blueprints.audit.models import record_event
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
 from blueprints.certificates import batches
 from blueprints.metrology.models import Campaign, Instrument, ScaleVerification
 from blueprints.metrology.scales import ScaleEntry, request_verification
-from blueprints.service_requests.lifecycle import Action, State
+from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
-from core.timeutil import utcnow
+from core.roles import Role
 from extensions import db
 
 
@@ -79,7 +78,7 @@ def register_on_site(campaign: Campaign, staff, name: str, phone: str,
                                by_owner=False)
     if staff.role == Role.lab_manager:
         for sub in req.sub_requests:
-            sub.take(Action.accept_free, staff)
+            sub.accept_free(staff)
     return req
 
 
@@ -88,21 +87,9 @@ def accept_registrations(campaign: Campaign, manager) -> int:
     subs = db.session.scalars(parts_of(campaign.id).where(SubRequest.state == State.submitted))
     n = 0
     for sub in subs:
-        sub.take(Action.accept_free, manager)
+        sub.accept_free(manager)
         n += 1
     return n
-
-
-def _verified_by(user_id: int, sub_ids: list[int]) -> set[int]:
-    """The parts among these whose results the user entered (one query)."""
-    if not sub_ids:
-        return set()
-    return set(db.session.scalars(
-        select(RequestItem.sub_request_id).join(
-            AuditEvent, (AuditEvent.entity == "request_items")
-            & (AuditEvent.entity_id == RequestItem.id))
-        .where(RequestItem.sub_request_id.in_(sub_ids), AuditEvent.actor_id == user_id,
-               AuditEvent.action == "results_entered")))
 
 
 def approve_and_batch(campaign: Campaign, manager) -> tuple[object | None, int]:
@@ -111,14 +98,13 @@ def approve_and_batch(campaign: Campaign, manager) -> tuple[object | None, int]:
     nothing is ready) and how many parts were left for another manager to approve."""
     in_review = db.session.scalars(parts_of(campaign.id).where(
         SubRequest.state == State.in_review)).all()
-    own = _verified_by(manager.id, [s.id for s in in_review])
+    enterers = SubRequest.result_enterers([s.id for s in in_review])
     left = 0
     for sub in in_review:
-        if sub.id in own:
+        if not sub.can_approve(manager, enterers.get(sub.id, set())):
             left += 1
             continue
-        sub.approved_by_id, sub.approved_at = manager.id, utcnow()
-        sub.take(Action.approve, manager)
+        sub.approve(manager, enterers.get(sub.id, set()))
     db.session.flush()
     ready = db.session.scalars(select(SubRequest.id).join(SubRequest.request).where(
         ServiceRequest.campaign_id == campaign.id, SubRequest.state == State.approved)).all()

@@ -3,8 +3,8 @@ readings and each test's figures, as plain values (the maths re-run on the saved
 readings, so the document shows exactly what was judged)."""
 from blueprints.metrology import readings
 from blueprints.metrology import scale_verification as sv
+from blueprints.metrology.labels import TYPE_DOCUMENT_NAMES, mass
 from blueprints.metrology.verifying import scale_of
-from blueprints.metrology.wording import TYPE_DOCUMENT_NAMES, mass
 from core.numbers import plain
 
 TEST_NAMES = {

@@ -13,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.metrology.labels import INSTRUMENT_KIND_LABELS
 from blueprints.metrology.models import SCALE_KINDS
-from blueprints.metrology.wording import KIND_LABELS
 from core.forms import EnumSelectField, FiniteDecimalField, Form, PositiveIntField
 from core.i18n import lazy_gettext as _l
 from core.validators import mobile_number
@@ -31,7 +31,7 @@ class ScaleForm(Form):
     class Meta:
         csrf = False
 
-    kind = EnumSelectField(_l("Type"), {k: v for k, v in KIND_LABELS.items() if k in SCALE_KINDS})
+    kind = EnumSelectField(_l("Type"), {k: v for k, v in INSTRUMENT_KIND_LABELS.items() if k in SCALE_KINDS})
     make = StringField(_l("Make"), validators=[Length(max=100)])
     model = StringField(_l("Model"), validators=[Length(max=100)])
     serial = StringField(_l("Serial number"),

@@ -7,9 +7,10 @@ from enum import StrEnum
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import LAB_ROLES, Role
 from blueprints.metrology.scale_verification import VerificationType
+from blueprints.service_requests.models import RequestItem, SubRequest
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import LAB_ROLES, Role
 from core.timeutil import utcnow
 from extensions import db
 
@@ -82,7 +83,6 @@ class Instrument(TimestampMixin, VersionedMixin, db.Model):
             return True
         if user.role not in LAB_ROLES or user.lab_id is None:
             return False
-        from blueprints.service_requests.models import RequestItem, SubRequest
         return db.session.scalar(
             select(RequestItem.id).join(RequestItem.sub_request)
             .where(RequestItem.instrument_id == self.id, SubRequest.lab_id == user.lab_id)

@@ -6,9 +6,9 @@ from flask import url_for
 from sqlalchemy import or_, select, update
 
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
 from blueprints.metrology.models import Instrument
 from blueprints.notifications.events import tell
+from core.roles import Role
 from extensions import db
 
 AHEAD = timedelta(days=30)

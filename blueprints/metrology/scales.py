@@ -7,13 +7,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from blueprints.audit.models import record_event
-from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
+from blueprints.metrology.labels import KIND_DOCUMENT_NAMES, mass
 from blueprints.metrology.models import Instrument, InstrumentKind
-from blueprints.metrology.wording import KIND_DOCUMENT_NAMES, mass
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest
 from blueprints.service_requests.submission import submit
+from core.roles import Role
 from extensions import db
 
 

@@ -17,7 +17,6 @@ from extensions import db
 # The steps a metrologist's saved verification takes the part through, in order.
 STEPS = {State.confirmed: Action.receive_sample, State.sample_received: Action.start,
          State.in_progress: Action.submit_results}
-EDITABLE = frozenset(STEPS)
 
 
 def scale_of(source) -> sv.Scale:
@@ -31,7 +30,7 @@ def record(sub, item, user, vtype: sv.VerificationType, raw: dict[str, str],
     """Store a complete assessment for the item and move the part to review.
 
     Raises ValueError when the part does not take readings now or they are incomplete."""
-    if sub.state not in EDITABLE or not assessment.complete:
+    if not sub.takes_readings or not assessment.complete:
         raise ValueError("the part does not take readings now, or they are incomplete")
     outcome = assessment.outcome
     record_ = item.scale_verification or ScaleVerification(item_id=item.id,
@@ -52,7 +51,7 @@ def record(sub, item, user, vtype: sv.VerificationType, raw: dict[str, str],
         record_.label_number = f"{sub.lab.code}-L{year}-{next_value('label-' + sub.lab.code, year):06d}"
     item.scale_verification = record_
     if item.sample is None:  # the scale itself is the item; on a campaign day, at the stall
-        item.sample = Sample(code=f"{sub.number}-1", received_by_id=user.id,
+        item.sample = Sample(code=sub.sample_code(1), received_by_id=user.id,
                              condition="现场检定 verified on site" if on_site else "完好 intact")
     db.session.flush()
     # Logged as the item's results, so four eyes applies as to any other results.

@@ -4,11 +4,11 @@ from flask import has_request_context, url_for
 from sqlalchemy import select
 
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
 from blueprints.notifications import mail
+from blueprints.notifications.labels import MAIL_KINDS, render
 from blueprints.notifications.models import notify
-from blueprints.notifications.wording import MAIL_KINDS, render
 from core.i18n import in_language
+from core.roles import Role
 from extensions import db
 
 # The lifecycle's audit event -> the kind of notification the applicant gets.
@@ -43,7 +43,7 @@ def tell(users, kind: str, link: str = "", **params) -> None:
 
 
 def on_lifecycle(sub, event: str) -> None:
-    """Called by SubRequest.take after each step."""
+    """After each lifecycle step of a part (the part_stepped signal)."""
     kind = APPLICANT_EVENTS.get(event)
     if kind is None:
         return

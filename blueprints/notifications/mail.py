@@ -44,6 +44,10 @@ class OutgoingMail(db.Model):
 
     user: Mapped["User | None"] = relationship()  # noqa: F821
 
+    @property
+    def has_failed(self) -> bool:
+        return self.state == MailState.failed
+
 
 def queue(user, kind: str, subject: str, body: str) -> OutgoingMail | None:
     """Queue a mail to the user, unless they have no address or turned this kind off."""

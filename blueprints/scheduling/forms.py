@@ -9,22 +9,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.scheduling.models import DayKind, ResourceKind
+from blueprints.scheduling.labels import DAY_KIND_LABELS, RESOURCE_KIND_LABELS, WEEKDAY_LABELS
 from core.forms import EnumSelectField, Form, PositiveIntField, VersionedForm
 from core.i18n import lazy_gettext as _l
-
-KIND_LABELS = {
-    ResourceKind.reception: _l("Sample drop-off counter"),
-    ResourceKind.onsite_team: _l("On-site team"),
-    ResourceKind.instrument: _l("Instrument"),
-}
-WEEKDAY_LABELS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
 
 class ResourceForm(VersionedForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the resource.")),
                                                Length(max=100)])
-    kind = EnumSelectField(_l("Kind"), KIND_LABELS)
+    kind = EnumSelectField(_l("Kind"), RESOURCE_KIND_LABELS)
     opens = TimeField(_l("Opens"), validators=[DataRequired(_l("Enter the opening time."))])
     closes = TimeField(_l("Closes"), validators=[DataRequired(_l("Enter the closing time."))])
     weekdays = SelectMultipleField(
@@ -38,12 +31,6 @@ class ResourceForm(VersionedForm):
     def validate_closes(self, field):
         if self.opens.data and field.data and field.data <= self.opens.data:
             raise ValidationError(_l("It must close after it opens."))
-
-
-DAY_KIND_LABELS = {
-    DayKind.holiday: _l("Closed (holiday or closure)"),
-    DayKind.workday: _l("Open (make-up working day)"),
-}
 
 
 class CalendarDayForm(Form):

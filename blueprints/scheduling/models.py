@@ -1,11 +1,10 @@
 """Bookable resources of a lab (reception counter, on-site teams, key instruments),
-their slots, the bookings in them, and the days the desk or a lab is closed."""
+their slots, the bookings in them."""
 from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
-    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -16,8 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.roles import LAB_ROLES, Role
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import LAB_ROLES, Role
 from extensions import db
 
 
@@ -49,32 +48,6 @@ class Resource(TimestampMixin, VersionedMixin, db.Model):
             return False
         if action == "view":
             return True
-        return user.role == Role.lab_manager and user.lab_id == self.lab_id
-
-
-class DayKind(StrEnum):
-    holiday = "holiday"      # public holiday (lab_id empty) or the lab's closure
-    workday = "workday"      # a make-up working day (调休) on a weekend
-
-
-class CalendarDay(db.Model):
-    """A day off or a make-up working day: the desk's public calendar (no lab) or one
-    lab's own closures."""
-    __tablename__ = "calendar_days"
-    __table_args__ = (UniqueConstraint("lab_id", "day"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id"), index=True)
-    day: Mapped[datetime] = mapped_column(Date, index=True)
-    kind: Mapped[DayKind] = enum_column(DayKind)
-    name: Mapped[str] = mapped_column(String(100), default="")
-
-    def allows(self, user, action: str = "view") -> bool:
-        """The desk's calendar is the administrators'; a lab's closures its managers'."""
-        if not user.is_authenticated:
-            return False
-        if self.lab_id is None:
-            return user.role == Role.admin or action == "view"
         return user.role == Role.lab_manager and user.lab_id == self.lab_id
 
 

@@ -11,24 +11,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from blueprints.audit.models import record_event
-from blueprints.scheduling.models import (
-    Booking,
-    BookingState,
-    CalendarDay,
-    DayKind,
-    Resource,
-    ResourceKind,
-    Slot,
-)
-from blueprints.service_requests.lifecycle import State
+from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.service_requests.lifecycle import BOOKABLE, VISITABLE
 from core.timeutil import LOCAL_TZ, utcnow
 from core.workdays import WorkCalendar
+from core.working_calendar import lab_calendar, lab_calendars
 from extensions import db
 
 # Parts whose samples can still be brought in (a drop-off booking helps them), and
 # those the lab's on-site team may still visit (to take samples or do the work).
-BOOKABLE = frozenset({State.submitted, State.quoted, State.confirmed})
-VISITABLE = BOOKABLE | {State.sample_received, State.in_progress}
 
 
 class SlotFull(Exception):
@@ -37,29 +28,6 @@ class SlotFull(Exception):
 
 class BookingClosed(Exception):
     """The booking is not open to this change (already cancelled, or in the past)."""
-
-
-def lab_calendars(lab_ids, weekdays: str = "01234") -> dict[int, WorkCalendar]:
-    """Each lab's working calendar: the desk's public holidays and make-up working
-    days (调休), with the lab's own closures on top (one query for them all)."""
-    lab_ids = set(lab_ids)
-    rows = db.session.execute(select(CalendarDay.lab_id, CalendarDay.day, CalendarDay.kind)
-                              .where((CalendarDay.lab_id.is_(None))
-                                     | (CalendarDay.lab_id.in_(lab_ids)))).all() \
-        if lab_ids else []
-    holidays = frozenset(d for lab, d, k in rows if k == DayKind.holiday and lab is None)
-    workdays = frozenset(d for lab, d, k in rows if k == DayKind.workday and lab is None)
-    weekend = frozenset(range(7)) - {int(c) for c in weekdays}
-    return {lab_id: WorkCalendar(
-        holidays=holidays, weekend=weekend,
-        closures=frozenset(d for lab, d, k in rows if lab == lab_id and k == DayKind.holiday),
-        workdays=workdays | frozenset(d for lab, d, k in rows
-                                      if lab == lab_id and k == DayKind.workday))
-        for lab_id in lab_ids}
-
-
-def lab_calendar(lab_id: int, weekdays: str = "01234") -> WorkCalendar:
-    return lab_calendars([lab_id], weekdays)[lab_id]
 
 
 def day_starts(resource: Resource, day: date) -> list[datetime]:
@@ -215,7 +183,7 @@ def cancel(booking: Booking, user) -> None:
     record_event(user, "bookings", booking.id, "booking_cancelled")
 
 
-class Refusal(StrEnum):
+class MoveRefusal(StrEnum):
     cancelled = "cancelled"      # the booking is no longer live
     kind = "kind"                # not a drop-off or a visit
     past_use = "past_use"        # the part no longer needs the booking
@@ -230,7 +198,7 @@ class Refusal(StrEnum):
 class MoveRefused(Exception):
     """A booking cannot be moved there; `reason` says why."""
 
-    def __init__(self, reason: Refusal):
+    def __init__(self, reason: MoveRefusal):
         super().__init__(reason.value)
         self.reason = reason
 
@@ -254,22 +222,22 @@ def move(booking: Booking, starts_at: datetime, user) -> Booking:
     slot, sub, resource = booking.slot, booking.sub_request, booking.slot.resource
     start = starts_at.astimezone(UTC)
     if booking.state != BookingState.booked:
-        raise MoveRefused(Refusal.cancelled)
+        raise MoveRefused(MoveRefusal.cancelled)
     if resource.kind not in (ResourceKind.reception, ResourceKind.onsite_team):
-        raise MoveRefused(Refusal.kind)
+        raise MoveRefused(MoveRefusal.kind)
     if not movable(resource.kind, sub.state if sub is not None else None):
-        raise MoveRefused(Refusal.past_use)
+        raise MoveRefused(MoveRefusal.past_use)
     if not resource.active:
-        raise MoveRefused(Refusal.inactive)
+        raise MoveRefused(MoveRefusal.inactive)
     if start <= utcnow():
-        raise MoveRefused(Refusal.passed)
+        raise MoveRefused(MoveRefusal.passed)
     day = starts_at.astimezone(LOCAL_TZ).date()
     if not lab_calendar(resource.lab_id, resource.weekdays).is_working_day(day):
-        raise MoveRefused(Refusal.closed)
+        raise MoveRefused(MoveRefusal.closed)
     if start not in day_starts(resource, day):
-        raise MoveRefused(Refusal.not_a_slot)
+        raise MoveRefused(MoveRefusal.not_a_slot)
     if _aware(slot.starts_at) == start:
-        raise MoveRefused(Refusal.same)
+        raise MoveRefused(MoveRefusal.same)
     ensure_slots(resource, day, 1)  # slots are made when a day is first shown
     target = db.session.scalar(select(Slot.id).where(Slot.resource_id == resource.id,
                                                      Slot.starts_at == start))
@@ -279,7 +247,7 @@ def move(booking: Booking, starts_at: datetime, user) -> Booking:
         cancel(booking, user)
         moved = book(target, user, sub)
     except (SlotFull, BookingClosed):
-        raise MoveRefused(Refusal.full) from None
+        raise MoveRefused(MoveRefusal.full) from None
     after = {"booking": moved.id, "slot": target,
              "starts_at": start.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")}
     record_event(user, "bookings", moved.id, "booking_moved", before=before, after=after)
@@ -288,20 +256,19 @@ def move(booking: Booking, starts_at: datetime, user) -> Booking:
     return moved
 
 
-def drop_off_options(sub_ids: list[int]) -> tuple[dict[int, Booking], set[int]]:
+def drop_off_options(parts) -> tuple[dict[int, Booking], set[int]]:
     """For a request page: each part's live booking, and the labs that take drop-off
     bookings (two queries, whatever the number of parts)."""
-    if not sub_ids:
+    if not parts:
         return {}, set()
-    from blueprints.service_requests.models import SubRequest
     bookings = {b.sub_request_id: b for b in db.session.scalars(
-        select(Booking).where(Booking.sub_request_id.in_(sub_ids),
+        select(Booking).where(Booking.sub_request_id.in_([p.id for p in parts]),
                               Booking.state == BookingState.booked)
         .options(joinedload(Booking.slot).joinedload(Slot.resource)))}
     labs = set(db.session.scalars(
-        select(Resource.lab_id).join(SubRequest, SubRequest.lab_id == Resource.lab_id)
-        .where(SubRequest.id.in_(sub_ids), Resource.kind == ResourceKind.reception,
-               Resource.active).distinct()))
+        select(Resource.lab_id).where(Resource.lab_id.in_({p.lab_id for p in parts}),
+                                      Resource.kind == ResourceKind.reception,
+                                      Resource.active).distinct()))
     return bookings, labs
 
 

@@ -9,12 +9,14 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from blueprints.auth.models import User
-from blueprints.auth.roles import Role
 from blueprints.notifications.events import tell
 from blueprints.notifications.models import claim
 from blueprints.service_requests.lifecycle import AWAITING_ANSWER, CLOCK_RUNNING
 from blueprints.service_requests.models import ServiceRequest, SubRequest
+from blueprints.service_requests.queries import overdue_clause
+from core.roles import Role
 from core.timeutil import to_local
+from core.working_calendar import lab_calendars
 from extensions import db
 
 # Due dates are looked at this far ahead, then each lab's calendar decides; missed
@@ -85,7 +87,6 @@ def send_answer_alerts(now: datetime) -> int:
 def send_due_alerts(now: datetime) -> int:
     """Warn the lab's managers and the part's analyst DUE_ALERT_WORKING_DAYS working
     days before a part in progress is due, and again once it is overdue."""
-    from blueprints.scheduling.slots import lab_calendars  # its package imports the routes
     today = to_local(now).date()
     parts = _parts(SubRequest.due_date, SubRequest.state.in_(CLOCK_RUNNING),
                    SubRequest.due_date >= today - LOOK_BACK,
@@ -114,7 +115,6 @@ def send_due_alerts(now: datetime) -> int:
 def lab_counts(lab_ids, now: datetime) -> dict[int, dict[str, int]]:
     """For each lab: parts waiting for an answer, due today, and overdue (as the
     queue's filter counts them), in one query."""
-    from blueprints.service_requests.clock import overdue_clause
     today = to_local(now).date()
     rows = db.session.execute(
         select(SubRequest.lab_id,

@@ -21,6 +21,7 @@ from blueprints.service_requests.lifecycle import (
     State,
 )
 from core.timeutil import to_local, utcnow
+from core.working_calendar import lab_calendar, lab_calendars
 
 # The states a part is reopened from to correct its report.
 REOPENED_FROM = frozenset({State.issued, State.closed})
@@ -40,7 +41,6 @@ def response_rule(config=None) -> ResponseRule:
 
 
 def _calendar(sub) -> WorkCalendar:
-    from blueprints.scheduling.slots import lab_calendar  # its package imports the routes
     return lab_calendar(sub.lab_id)
 
 
@@ -130,19 +130,6 @@ def part_time_left(sub, calendar: WorkCalendar, now: datetime | None = None) -> 
 
 def times_left(subs, now: datetime | None = None) -> dict[int, TimeLeft]:
     """part_time_left for many parts, with their labs' calendars in one query."""
-    from blueprints.scheduling.slots import lab_calendars
     calendars = lab_calendars({s.lab_id for s in subs})
     return {s.id: t for s in subs
             if (t := part_time_left(s, calendars[s.lab_id], now)) is not None}
-
-
-def overdue_clause(today, now):
-    """SQL for parts past a deadline: an answer past the response deadline, work past
-    its due date, or a paused part that was already late when it stopped."""
-    from sqlalchemy import and_, or_
-
-    from blueprints.service_requests.models import SubRequest
-    return or_(and_(SubRequest.state.in_(AWAITING_ANSWER), SubRequest.answer_by < now),
-               and_(SubRequest.state.in_(CLOCK_RUNNING), SubRequest.due_date < today),
-               and_(SubRequest.state.in_(CLOCK_PAUSED),
-                    SubRequest.due_date < SubRequest.clock_paused_on))

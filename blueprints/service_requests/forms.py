@@ -19,8 +19,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from blueprints.service_requests.labels import LEVEL_LABELS
 from blueprints.service_requests.satisfaction import Level, is_bad
-from blueprints.service_requests.wording import LEVEL_LABELS
 from core.forms import Form, MoneyField, VersionedForm
 from core.i18n import lazy_gettext as _l
 from core.validators import phone_number

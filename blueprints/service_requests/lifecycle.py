@@ -7,7 +7,7 @@ themselves.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from blueprints.auth.roles import Role
+from core.roles import Role
 
 
 class State(StrEnum):
@@ -94,8 +94,32 @@ CLOCK_PAUSED = frozenset({S.returned, S.quoted, S.confirmed})
 AWAITING_ANSWER = frozenset({S.submitted})
 # The lab's clock runs towards the due date.
 CLOCK_RUNNING = OPEN_STATES - CLOCK_PAUSED - AWAITING_ANSWER
+# A drop-off can be booked (or moved) until the samples arrive; an on-site visit
+# until the work is done.
+BOOKABLE = frozenset({S.submitted, S.quoted, S.confirmed})
+VISITABLE = BOOKABLE | {S.sample_received, S.in_progress}
+# Results are typed while the work is on; a scale's readings from acceptance on (the
+# metrologist may verify it where it stands, on a campaign day).
+TAKES_RESULTS = frozenset({S.sample_received, S.in_progress})
+TAKES_READINGS = TAKES_RESULTS | {S.confirmed}
+# The lab holds the samples (their labels can be printed) until the part closes.
+SAMPLES_HELD = frozenset({S.sample_received, S.in_progress, S.in_review, S.approved, S.issued})
+# The applicant is told the work is on, results to follow after approval.
+WORK_UNDER_WAY = frozenset({S.sample_received, S.in_progress, S.in_review})
+# From review on, a manager needs a signature on file to approve, issue or amend.
+NEEDS_SIGNATORY = frozenset({S.in_review, S.approved, S.issued, S.closed})
+# The lab's message to the applicant stands while the part is returned or rejected.
+SHOWS_LAB_MESSAGE = frozenset({S.returned, S.rejected})
+# Every state but the draft: a lab never sees a draft.
+LAB_STATES = tuple(s for s in S if s != S.draft)
 # Results, verdicts and flags become visible to the applicant from approval on.
 RESULTS_VISIBLE = frozenset({S.approved, S.issued, S.closed})
+
+
+# Steps that carry a reason the applicant or the record reads.
+NEEDS_REASON = frozenset({A.return_for_info, A.reject, A.send_back, A.amend})
+# Steps with a rule beyond the table: SubRequest has a method of that name.
+RULED = NEEDS_REASON | {A.accept_free, A.submit_results, A.approve, A.issue}
 
 
 class TransitionError(Exception):
@@ -133,3 +157,29 @@ def transition(state: State, action: Action, role: Role) -> Step:
 def actions_from(state: State, role: Role) -> list[Action]:
     """The actions `role` may take from `state`, in table order (for buttons)."""
     return [a for (s, a), step in TRANSITIONS.items() if s == state and role in step.roles]
+
+
+class StepRefused(Exception):
+    """A step refused for a reason the user can act on; str() is the message."""
+
+
+class FourEyes(StepRefused):
+    """Whoever entered or changed a result may not approve it."""
+
+
+class QuoteRefused(StepRefused):
+    """Some items' prices differ from the catalogue with no reason given."""
+
+    def __init__(self, item_ids: set[int]):
+        super().__init__("a changed price needs a reason")
+        self.item_ids = item_ids
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One item's line of a lab's quote: unit price in cents, why it differs from the
+    catalogue, and any deviation from the method."""
+    item_id: int
+    cents: int
+    reason: str = ""
+    deviation: str = ""

@@ -1,6 +1,6 @@
 """Requests: what the applicant asked for (ServiceRequest, with its items and
 attachments) and each lab's part of it (SubRequest), which runs the lifecycle."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -18,14 +18,41 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from blueprints.audit.models import record_event
-from blueprints.auth.roles import LAB_ROLES, Role
-from blueprints.catalogue.models import Service
-from blueprints.service_requests.lifecycle import RESULTS_VISIBLE, Action, State, transition
+from blueprints.audit.models import AuditEvent, record_event
+from blueprints.catalogue.models import Capability, Service
+from blueprints.service_requests.clock import follow_lifecycle
+from blueprints.service_requests.lifecycle import (
+    BOOKABLE,
+    FINAL_STATES,
+    NEEDS_REASON,
+    NEEDS_SIGNATORY,
+    RESULTS_VISIBLE,
+    RULED,
+    SAMPLES_HELD,
+    SHOWS_LAB_MESSAGE,
+    TAKES_READINGS,
+    TAKES_RESULTS,
+    WORK_UNDER_WAY,
+    Action,
+    FourEyes,
+    QuoteLine,
+    QuoteRefused,
+    State,
+    StepRefused,
+    actions_from,
+    transition,
+)
+from blueprints.service_requests.satisfaction import Level, follow_up_due, is_bad
 from blueprints.service_requests.verdicts import Verdict
+from core.i18n import lazy_gettext as _l
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.roles import LAB_ROLES, Role
+from core.signals import issue_requested, part_stepped
 from core.timeutil import utcnow
 from extensions import db
+
+# Samples are kept this long after receipt, for a retest or a complaint.
+SAMPLE_RETENTION = timedelta(days=90)
 
 
 class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
@@ -87,6 +114,16 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
     def total_cents(self) -> int:
         return sum(i.price_cents * i.quantity for i in self.items)
 
+    @property
+    def customer_name(self) -> str:
+        """Who the lab works for, as its pages and documents name them: the
+        enterprise, or the citizen who asked."""
+        return self.enterprise.name if self.enterprise else self.applicant.name
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.draft
+
 
 class RequestItem(db.Model):
     """One catalogue service on one sample."""
@@ -124,6 +161,14 @@ class RequestItem(db.Model):
     @property
     def line_cents(self) -> int:
         return self.price_cents * self.quantity
+
+    def missing_results(self) -> list:
+        """Parameters that still have no result. A scale's results are its
+        verification record (the metrologist's readings), not parameter rows."""
+        if self.instrument_id is not None and self.instrument.is_scale:
+            return [] if self.scale_verification is not None else list(self.service.parameters)
+        done = {r.parameter_id for r in self.results}
+        return [p for p in self.service.parameters if p.id not in done]
 
 
 class SubRequest(TimestampMixin, VersionedMixin, db.Model):
@@ -175,9 +220,64 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     def number(self) -> str:
         return f"{self.request.number}-{self.part}"
 
+    # What pages ask of the part's place in the lifecycle (templates name no state).
     @property
     def results_visible_to_applicant(self) -> bool:
         return self.state in RESULTS_VISIBLE
+
+    @property
+    def work_under_way(self) -> bool:
+        return self.state in WORK_UNDER_WAY
+
+    @property
+    def takes_results(self) -> bool:
+        return self.state in TAKES_RESULTS
+
+    @property
+    def takes_readings(self) -> bool:
+        return self.state in TAKES_READINGS
+
+    @property
+    def holds_samples(self) -> bool:
+        return self.state in SAMPLES_HELD
+
+    @property
+    def is_bookable(self) -> bool:
+        """A drop-off can still be booked or moved (the samples are not in yet)."""
+        return self.state in BOOKABLE
+
+    @property
+    def needs_signatory(self) -> bool:
+        return self.state in NEEDS_SIGNATORY
+
+    @property
+    def awaits_quote_acceptance(self) -> bool:
+        return self.state == State.quoted
+
+    @property
+    def lab_message(self) -> str:
+        """The lab's word to the applicant while it stands (returned, rejected)."""
+        return self.applicant_message if self.state in SHOWS_LAB_MESSAGE else ""
+
+    @property
+    def is_final(self) -> bool:
+        """Rejected, cancelled or closed: nothing more happens to it."""
+        return self.state in FINAL_STATES
+
+    @property
+    def is_free(self) -> bool:
+        """Free work is accepted without a quote."""
+        return self.total_cents == 0
+
+    def actions_for(self, user) -> list[Action]:
+        """The steps this user may take on the part now, in table order (its buttons):
+        the lab's own staff by their role, the applicant the applicant's steps."""
+        if not user.is_authenticated or not (
+                (user.role in LAB_ROLES and user.lab_id == self.lab_id)
+                or (user.role not in LAB_ROLES and self.request.is_applicant(user))):
+            return []
+        return [a for a in actions_from(self.state, user.role)
+                if a != Action.accept_free or self.is_free]
 
     @property
     def total_cents(self) -> int:
@@ -206,10 +306,152 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         record_event(user, "sub_requests", self.id, step.event,
                      before={"state": before.value}, after={"state": step.to.value},
                      reason=reason)
-        from blueprints.service_requests.clock import follow_lifecycle
         follow_lifecycle(self, before)
-        from blueprints.notifications.events import on_lifecycle  # it imports this module
-        on_lifecycle(self, step.event)
+        part_stepped.send(self, event=step.event, user=user)
+
+    # The steps whose rules go beyond the lifecycle table, each beside its guard. A
+    # route parses its input, calls one of these and renders; a refusal is a
+    # TransitionError (not in the table, or not this role's) or a StepRefused.
+
+    def step(self, action: Action, user, reason: str = "") -> None:
+        """Take `action` through its method below, or the table alone when it has no
+        rule of its own (start, close, confirm, cancel, resubmit)."""
+        method = getattr(self, action.value, None) if action in RULED else None
+        if method is None:
+            self.take(action, user, reason=reason)
+        elif action in NEEDS_REASON:
+            method(user, reason)
+        else:
+            method(user)
+
+    def accept_free(self, user) -> None:
+        if not self.is_free:
+            raise StepRefused(_l("Only free work is accepted without a quote; send a quote."))
+        self.take(Action.accept_free, user)
+
+    def return_for_info(self, user, reason: str) -> None:
+        self.applicant_message = reason
+        self.take(Action.return_for_info, user, reason=reason)
+
+    def reject(self, user, reason: str) -> None:
+        self.applicant_message = reason
+        self.take(Action.reject, user, reason=reason)
+
+    def send_back(self, user, reason: str) -> None:
+        self.take(Action.send_back, user, reason=reason)
+
+    def amend(self, user, reason: str) -> None:
+        self.amendment_reason = reason
+        self.take(Action.amend, user, reason=reason)
+
+    def quote(self, user, lines: list["QuoteLine"]) -> None:
+        """The lab's quote (17025 7.1): each item's price, why it differs from the lab's
+        catalogue price, and any method deviation. Raises QuoteRefused naming the items
+        whose changed price has no reason; nothing changes then."""
+        items = {i.id: i for i in self.items}
+        if sorted(line.item_id for line in lines) != sorted(items):
+            raise ValueError("one quote line per item of the part")
+        listed = dict(db.session.execute(select(Capability.service_id, Capability.price_cents)
+                                         .where(Capability.lab_id == self.lab_id)).all())
+        unexplained = {line.item_id for line in lines if not line.reason and line.cents
+                       != listed.get(items[line.item_id].service_id,
+                                     items[line.item_id].price_cents)}
+        if unexplained:
+            raise QuoteRefused(unexplained)
+        for line in lines:
+            item = items[line.item_id]
+            item.price_cents, item.price_reason = line.cents, line.reason
+            item.method_deviation = line.deviation
+        self.take(Action.quote, user)
+        record_event(user, "sub_requests", self.id, "quote_detail",
+                     after={"total_cents": self.total_cents,
+                            "deviations": [i.method_deviation for i in self.items
+                                           if i.method_deviation]})
+
+    def sample_code(self, n: int) -> str:
+        """Sample codes count within the part: QD-2026-000123-2-1, -2-2 ..."""
+        return f"{self.number}-{n}"
+
+    def receive_samples(self, user, conditions: dict[int, str], today: date) -> None:
+        """The samples came in: one coded sample per item, its condition as found,
+        kept for SAMPLE_RETENTION after receipt."""
+        self.take(Action.receive_sample, user)
+        retain = today + SAMPLE_RETENTION
+        for n, item in enumerate(self.items, start=1):
+            item.sample = Sample(code=self.sample_code(n), condition=conditions.get(item.id, ""),
+                                 received_by_id=user.id, retain_until=retain)
+
+    def submit_results(self, user) -> None:
+        if any(item.missing_results() for item in self.items):
+            raise StepRefused(_l("Some parameters have no result yet."))
+        self.take(Action.submit_results, user)
+
+    @staticmethod
+    def result_enterers(sub_ids) -> dict[int, set[int]]:
+        """For each part, everyone who ever entered or changed one of its results (one
+        query): four eyes keeps them from approving it."""
+        rows = db.session.execute(
+            select(RequestItem.sub_request_id, AuditEvent.actor_id).join(
+                AuditEvent, (AuditEvent.entity == "request_items")
+                & (AuditEvent.entity_id == RequestItem.id))
+            .where(RequestItem.sub_request_id.in_(list(sub_ids)),
+                   AuditEvent.action == "results_entered")) if sub_ids else ()
+        enterers: dict[int, set[int]] = {}
+        for sub_id, actor_id in rows:
+            enterers.setdefault(sub_id, set()).add(actor_id)
+        return enterers
+
+    def can_approve(self, user, enterers: set[int] | None = None) -> bool:
+        """Four eyes, decided here only (part page, worklist, campaign days): whoever
+        entered or changed a result of the part does not approve it. `enterers` saves
+        the query when the caller read them for many parts."""
+        if enterers is None:
+            enterers = self.result_enterers([self.id]).get(self.id, set())
+        return user.id not in enterers
+
+    def approve(self, user, enterers: set[int] | None = None) -> None:
+        if not self.can_approve(user, enterers):
+            raise FourEyes(_l("You entered results of this request, so another manager "
+                              "must approve them."))
+        self.take(Action.approve, user)
+        self.approved_by_id, self.approved_at = user.id, utcnow()
+
+    def issue(self, user) -> None:
+        """Issue the approved part from its page: the step, then its certificate, which
+        the certificates area makes on the issue_requested signal (and refuses with a
+        StepRefused when the user cannot sign). Batches issue many parts their own way."""
+        self.take(Action.issue, user)
+        issue_requested.send(self, user=user)
+
+    def assign(self, user, assignee_id: int | None) -> None:
+        before, self.assignee_id = self.assignee_id, assignee_id
+        record_event(user, "sub_requests", self.id, "assigned",
+                     before={"assignee_id": before}, after={"assignee_id": assignee_id})
+
+    def write_notes(self, user, work_conditions: str, internal_note: str) -> None:
+        """The conditions printed on the report are audited word for word; the internal
+        note only as edited."""
+        if self.work_conditions != work_conditions:
+            record_event(user, "sub_requests", self.id, "conditions_edited",
+                         before={"work_conditions": self.work_conditions},
+                         after={"work_conditions": work_conditions})
+        if self.internal_note != internal_note:
+            record_event(user, "sub_requests", self.id, "note_edited")
+        self.work_conditions, self.internal_note = work_conditions, internal_note
+
+    def can_rate(self) -> bool:
+        return self.state == State.closed and self.rating is None
+
+    def rate(self, user, level: Level, comment: str, today: date) -> "Rating":
+        """The applicant's rating, once, after closing; a bad one is due for follow-up."""
+        if not self.can_rate():
+            raise StepRefused(_l("A request is rated once, after it is closed."))
+        self.rating = Rating(lab_id=self.lab_id, level=level.value, comment=comment,
+                             rated_by_id=user.id, follow_up_due=follow_up_due(level, today))
+        db.session.flush()
+        record_event(user, "sub_requests", self.id, "rated",
+                     after={"level": level.value, "bad_review": is_bad(level)})
+        return self.rating
 
 
 def item_loading():
@@ -313,3 +555,10 @@ class Rating(db.Model):
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     sub_request: Mapped[SubRequest] = relationship(back_populates="rating")
+
+    def follow_up(self, user, note: str) -> None:
+        """The lab's follow-up of a bad review, once."""
+        if self.follow_up_due is None or self.followed_up_at is not None:
+            raise StepRefused(_l("This review was followed up already."))
+        self.follow_up_note, self.followed_up_at = note, utcnow()
+        record_event(user, "ratings", self.id, "followed_up", after={"note": note})

@@ -6,17 +6,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
-
-from blueprints.audit.models import AuditEvent, record_event
-from blueprints.catalogue.vocabulary import LimitKind
+from blueprints.audit.models import record_event
+from blueprints.catalogue.kinds import LimitKind
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, Result
 from blueprints.service_requests.verdicts import Verdict, verdict
 from core.i18n import lazy_gettext as _l
 from core.numbers import plain
 from core.timeutil import utcnow
-from extensions import db
 
 MAX_ABS = Decimal(10) ** 12
 
@@ -145,23 +142,3 @@ def save(item: RequestItem, entries: list[Entry], user) -> int:
                  before={str(p): old for p, old, _new in changes if old},
                  after={str(p): new for p, _old, new in changes})
     return len(changes)
-
-
-def entered_by(items: list[RequestItem]) -> set[int]:
-    """Everyone who ever entered or changed a result of these items (four eyes)."""
-    ids = [i.id for i in items]
-    if not ids:
-        return set()
-    return set(db.session.scalars(
-        select(AuditEvent.actor_id).where(AuditEvent.entity == "request_items",
-                                          AuditEvent.entity_id.in_(ids),
-                                          AuditEvent.action == "results_entered")))
-
-
-def missing_results(item: RequestItem) -> list:
-    """Parameters of the item that still have no result. A scale's results are its
-    verification record (the metrologist's readings), not parameter rows."""
-    if item.instrument_id is not None and item.instrument.is_scale:
-        return [] if item.scale_verification is not None else list(item.service.parameters)
-    done = {r.parameter_id for r in item.results}
-    return [p for p in item.service.parameters if p.id not in done]

@@ -7,12 +7,16 @@ from datetime import date
 from sqlalchemy import func, select
 
 from blueprints.audit.models import record_event
-from blueprints.labs.models import Capability, Lab
+from blueprints.catalogue.models import Capability
+from blueprints.labs.models import Lab
+from blueprints.service_requests.clock import start_answer_clock
 from blueprints.service_requests.lifecycle import OPEN_STATES, Action, State, transition
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from blueprints.service_requests.routing import Need, Offer, Placement, route
 from core.numbering import next_value
+from core.signals import collect, drop_off_days
 from core.timeutil import local_today, utcnow
+from core.working_calendar import lab_calendars
 from extensions import db
 
 
@@ -42,8 +46,9 @@ def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, l
     if lab_id is not None:
         stmt = stmt.where(Capability.lab_id == lab_id)
     rows = db.session.execute(stmt).all()
-    from blueprints.scheduling.slots import first_free_days  # its package imports the routes
-    drop_off = first_free_days({cap.lab_id for cap, _code in rows}, utcnow())
+    # Routing counts from the first day each lab can take the samples (its drop-off
+    # counter's first free place, from the scheduling area).
+    drop_off = collect(drop_off_days, lab_ids={cap.lab_id for cap, _code in rows}, now=utcnow())
     for cap, lab_code in rows:
         offers[cap.service_id].append(Offer(
             lab_id=cap.lab_id, lab_code=lab_code, price_cents=cap.price_cents,
@@ -60,7 +65,6 @@ def preview(request: ServiceRequest, today: date | None = None,
 
 
 def _placements(request, today, lab_id) -> tuple[list[Placement], dict]:
-    from blueprints.scheduling.slots import lab_calendars  # its package imports the routes
     needs = [Need(item.id, item.service_id) for item in request.items]
     offers = load_offers({n.service_id for n in needs}, lab_id)
     calendars = lab_calendars({o.lab_id for options in offers.values() for o in options})
@@ -109,7 +113,6 @@ def submit(request: ServiceRequest, user, today: date | None = None,
         item.due_date = chosen.ready_by
         sub.routing_reason = [*sub.routing_reason, _reason(placement)]
         sub.due_date = max(filter(None, [sub.due_date, chosen.ready_by]))
-    from blueprints.service_requests.clock import start_answer_clock
     for sub in parts.values():
         start_answer_clock(sub, calendars.get(sub.lab_id))
     request.number = f"QD-{today.year}-{next_value('request', today.year):06d}"

@@ -8,7 +8,7 @@ conforms.
 from decimal import Decimal
 from enum import StrEnum
 
-from blueprints.catalogue.vocabulary import LimitKind
+from blueprints.catalogue.kinds import LimitKind
 
 DECISION_RULE = "simple acceptance (ILAC-G8:09/2019 4.2.1), limits inclusive"
 

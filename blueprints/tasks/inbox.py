@@ -6,13 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from blueprints.auth.roles import Role
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.notifications.mail import MailState, OutgoingMail
 from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
-from blueprints.scheduling.slots import BOOKABLE
-from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.lifecycle import BOOKABLE, TAKES_RESULTS, State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
+from core.roles import Role
 from core.timeutil import LOCAL_TZ, local_today
 from extensions import db
 
@@ -73,7 +72,7 @@ def tasks_for(user) -> list[TaskList]:
                      SubRequest.id.in_(_booked_today(user.lab_id))), few=True)),
                  TaskList("my_work", _parts(lab.where(
                      SubRequest.assignee_id == user.id,
-                     SubRequest.state.in_([State.sample_received, State.in_progress])),
+                     SubRequest.state.in_(TAKES_RESULTS)),
                      few=True))]
         if user.role == Role.lab_manager:
             lists = [TaskList("to_accept", _parts(lab.where(SubRequest.state == State.submitted))),

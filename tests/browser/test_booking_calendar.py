@@ -8,10 +8,10 @@ from datetime import time, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.roles import Role
 from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
+from core.roles import Role
 from core.timeutil import local_today, to_local, utcnow
 from extensions import db
 from tests import factories

@@ -11,11 +11,11 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.roles import Role
 from blueprints.certificates import batches, issuing
 from blueprints.certificates.models import BatchState, Certificate, CertificateBatch
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
+from core.roles import Role
 from extensions import db
 from tests import factories
 from tests.browser.helpers import current, sign_in

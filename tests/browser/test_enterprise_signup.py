@@ -2,8 +2,8 @@
 in a real Chromium."""
 import pytest
 
-from blueprints.auth.roles import Role
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
+from core.roles import Role
 from extensions import db
 from tests import factories
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.roles import Role
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import Result, ServiceRequest, SubRequest
+from core.roles import Role
 from extensions import db
 from tests import factories
 from tests.browser.helpers import current, sign_in

@@ -1,0 +1,19 @@
+"""What the certificates area does when the others act (core/signals.py)."""
+from blueprints.certificates import issuing
+from core.signals import issue_requested, request_page
+
+
+@issue_requested.connect
+def _issue_certificate(part, user, **_kwargs) -> None:
+    """The part was issued from its page: make, sign and store its certificate (it
+    raises CannotIssue, a StepRefused, when the user cannot sign)."""
+    issuing.issue(part, user)
+
+
+@request_page.connect
+def _certificates_on_page(_sender, parts, audience: str, **_kwargs) -> dict:
+    """The applicant sees each part's newest certificate (withdrawn ones included);
+    the lab sees every certificate of the part it works on."""
+    if audience == "lab":
+        return {"certificate_history": [c for part in parts for c in issuing.history(part.id)]}
+    return {"latest_certificates": issuing.latest_certificates([p.id for p in parts])}

@@ -1,0 +1,50 @@
+"""The one list of blueprints, registered in this order with these URL prefixes, and
+of the modules that connect each area's signal receivers. Only create_app imports
+it, and only this module imports views: importing an area's models or rules never
+loads its routes (docs/architecture.md). It is not blueprints/__init__.py, which
+every import of an area would run."""
+from blueprints.admin import views as admin
+from blueprints.audit import views as audit
+from blueprints.auth import views as auth
+from blueprints.catalogue import views as catalogue
+from blueprints.certificates import batch_views
+from blueprints.certificates import views as certificates
+from blueprints.enterprises import views as enterprises
+from blueprints.labs import views as labs
+from blueprints.metrology import views as metrology
+from blueprints.notifications import views as notifications
+from blueprints.public import views as public
+from blueprints.scheduling import calendar_views
+from blueprints.scheduling import views as scheduling
+from blueprints.service_requests import lab_views
+from blueprints.service_requests import views as service_requests
+from blueprints.tasks import views as tasks
+
+BLUEPRINTS = [
+    (public.bp, None),
+    (auth.bp, None),
+    (enterprises.bp, None),
+    (labs.bp, None),
+    (catalogue.bp, None),
+    (service_requests.bp, None),
+    (certificates.bp, None),
+    (metrology.bp, None),
+    (notifications.bp, None),
+    (scheduling.bp, None),
+    (tasks.bp, None),
+    (audit.bp, None),
+    (admin.bp, "/admin"),
+]
+
+# Views modules that add routes for a second audience to their area's blueprint
+# (imported for those routes).
+SECOND_VIEWS = (batch_views, calendar_views, lab_views)
+
+# Each area's receivers of core/signals.py, connected by importing them here.
+from blueprints.certificates import subscriptions as certificates_subscriptions  # noqa: E402,I001
+from blueprints.metrology import subscriptions as metrology_subscriptions  # noqa: E402
+from blueprints.notifications import subscriptions as notifications_subscriptions  # noqa: E402
+from blueprints.scheduling import subscriptions as scheduling_subscriptions  # noqa: E402
+
+SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,
+                 notifications_subscriptions, scheduling_subscriptions)

@@ -1,0 +1,358 @@
+"""The applicant's side: drafts, submission, following a request, quotes, ratings."""
+import hashlib
+import os
+import uuid
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from blueprints.audit.models import record_event
+from blueprints.catalogue.models import Service
+from blueprints.service_requests.clock import times_left
+from blueprints.service_requests.forms import (
+    AttachmentForm,
+    RatingForm,
+    RequestForm,
+    VersionedActionForm,
+)
+from blueprints.service_requests.labels import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    LAB_STATE_LABELS,
+    LEVEL_LABELS,
+    STATE_LABELS,
+    VERDICT_LABELS,
+)
+from blueprints.service_requests.lifecycle import Action, State, TransitionError
+from blueprints.service_requests.models import (
+    Attachment,
+    RequestItem,
+    ServiceRequest,
+    SubRequest,
+    load_whole,
+)
+from blueprints.service_requests.queries import timeline
+from blueprints.service_requests.routing import NoCapableLab
+from blueprints.service_requests.satisfaction import Level
+from blueprints.service_requests.submission import NotReadyToSubmit, preview, submit
+from core.forms import render_form
+from core.i18n import gettext as _
+from core.i18n import localized
+from core.pagination import paginate
+from core.permissions import get_allowed_or_404, roles_required
+from core.roles import Role
+from core.signals import collect, request_page
+from core.templating import expose
+from core.timeutil import local_today
+from extensions import db
+
+bp = Blueprint("service_requests", __name__)
+expose(bp, STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
+       ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS, VERDICT_LABELS=VERDICT_LABELS,
+       LEVEL_LABELS=LEVEL_LABELS)
+
+APPLICANTS = (Role.sme, Role.citizen)
+UPLOAD_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+                b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _service_choices():
+    services = db.session.scalars(db.select(Service).where(Service.is_active)
+                                  .order_by(Service.kind, Service.code)).all()
+    return [SelectChoice(0, "—")] + [
+        SelectChoice(s.id, f"{localized(s, 'name')} · {s.method_standard}",
+                     render_kw={"data-price": s.price_cents, "data-days": s.turnaround_days})
+        for s in services]
+
+
+def _own_requests():
+    stmt = db.select(ServiceRequest)
+    if current_user.role == Role.sme:
+        return stmt.where(ServiceRequest.enterprise_id == current_user.enterprise_id)
+    return stmt.where(ServiceRequest.applicant_id == current_user.id,
+                      ServiceRequest.enterprise_id.is_(None))
+
+
+@bp.route("/requests")
+@roles_required(*APPLICANTS)
+def index():
+    q = (request.args.get("q") or "").strip()
+    stmt = _own_requests().options(selectinload(ServiceRequest.sub_requests)
+                                   .joinedload(SubRequest.lab))
+    if q:
+        stmt = stmt.where(or_(ServiceRequest.number.ilike(f"%{q}%"),
+                              ServiceRequest.title.ilike(f"%{q}%")))
+    page = paginate(stmt.order_by(ServiceRequest.id.desc()))
+    return render_template("service_requests/index.html", page=page, q=q)
+
+
+def _fill(form: RequestForm, req: ServiceRequest) -> None:
+    req.title = form.title.data
+    req.contact_name = form.contact_name.data
+    req.contact_phone = form.contact_phone.data
+    req.notes = form.notes.data
+    req.items = []
+    db.session.flush()
+    rows = [row.form for row in form.items if not row.form.is_blank]
+    prices = dict(db.session.execute(db.select(Service.id, Service.price_cents).where(
+        Service.id.in_([r.service_id.data for r in rows]))).all())
+    for position, row in enumerate(rows, start=1):
+        req.items.append(RequestItem(
+            position=position, service_id=row.service_id.data,
+            sample_description=row.sample_description.data, quantity=row.quantity.data or 1,
+            requirements=row.requirements.data, price_cents=prices[row.service_id.data]))
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@roles_required(*APPLICANTS)
+def edit(request_id: int | None = None):
+    req = get_allowed_or_404(ServiceRequest, request_id, "edit") if request_id else None
+    form = RequestForm(obj=req)
+    choices = _service_choices()
+    for row in form.items:
+        row.form.service_id.choices = choices
+    if not form.is_submitted():
+        if req is None:
+            form.contact_name.data = current_user.name
+            if current_user.enterprise:
+                form.contact_phone.data = current_user.enterprise.contact_phone
+            elif current_user.phone:
+                form.contact_phone.data = current_user.phone
+            preset = request.args.get("service", type=int)
+            if preset and any(c.value == preset for c in choices):
+                form.items[0].form.service_id.data = preset
+        for _i in range(min(3, form.items.max_entries - len(form.items))):
+            form.items.append_entry()
+            form.items[-1].form.service_id.choices = choices
+    if form.validate_on_submit() and form.check_version(req):
+        req = req or ServiceRequest(applicant_id=current_user.id,
+                                    enterprise_id=current_user.enterprise_id,
+                                    state=State.draft)
+        db.session.add(req)
+        _fill(form, req)
+        db.session.flush()
+        record_event(current_user, "service_requests", req.id, "draft_saved",
+                     after={"items": len(req.items)})
+        db.session.commit()
+        flash(_("Draft saved. Check the expected price and dates below, then submit."),
+              "success")
+        return redirect(url_for("service_requests.detail", request_id=req.id))
+    return render_form("service_requests/edit.html", form, req=req)
+
+
+# Events the applicant's timeline shows; the lab's internal steps stay internal.
+def load_request(request_id: int, action: str = "view") -> ServiceRequest:
+    return load_whole(get_allowed_or_404(ServiceRequest, request_id, action).id)
+
+
+@bp.route("/requests/<int:request_id>")
+@roles_required(*APPLICANTS, Role.admin)
+def detail(request_id: int):
+    return _detail_page(load_request(request_id))
+
+
+def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
+    """The request page; refused actions render it again with a 4xx status."""
+    placements, routing_error = None, None
+    if req.state == State.draft:
+        try:
+            placements = {p.key: p for p in preview(req)}
+        except NoCapableLab as err:
+            routing_error = err
+    return render_template("service_requests/detail.html", req=req, placements=placements,
+                           left=times_left(req.sub_requests), routing_error=routing_error,
+                           events=timeline(req, True),
+                           action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
+                           rating_form=rating_form or RatingForm(formdata=None),
+                           part_names={s.id: s.lab.code for s in req.sub_requests},
+                           services_by_id={i.service_id: i.service for i in req.items},
+                           # Bookings and certificates, from the areas that keep them.
+                           **collect(request_page, parts=req.sub_requests, user=current_user,
+                                     audience="applicant")), status
+
+
+def _refuse(err: Exception) -> None:
+    messages = {
+        "no_items": _("Add at least one service before submitting."),
+        "enterprise_not_verified": _("Your enterprise is not verified yet; the desk will "
+                                     "verify it, usually within one working day."),
+    }
+    if isinstance(err, NoCapableLab):
+        flash(_("No lab on the desk can do some of these services at the moment. Remove "
+                "them or contact the desk."), "error")
+    elif isinstance(err, NotReadyToSubmit):
+        flash(messages[err.reason], "error")
+    else:
+        flash(_("This step is not possible in the request's present state."), "error")
+
+
+@bp.route("/requests/<int:request_id>/submit", methods=["POST"])
+@roles_required(*APPLICANTS)
+def submit_request(request_id: int):
+    req = get_allowed_or_404(ServiceRequest, request_id, "edit")
+    form = VersionedActionForm()
+    if not form.validate_on_submit() or not form.check_version(req):
+        flash(_("The request changed while you were looking at it; check it and submit "
+                "again."), "error")
+        return _detail_page(load_request(req.id), 409)
+    try:
+        submit(req, current_user)
+    except (NoCapableLab, NotReadyToSubmit, TransitionError) as err:
+        db.session.rollback()
+        _refuse(err)
+        return _detail_page(load_request(request_id), 400)
+    db.session.commit()
+    # Booking the drop-off is part of submitting: straight to it when one part takes
+    # bookings, otherwise the request page with a button on each part that does.
+    counter_labs = collect(request_page, parts=req.sub_requests, user=current_user,
+                           audience="applicant")["counter_labs"]
+    bookable = [s for s in req.sub_requests if s.lab_id in counter_labs]
+    if bookable and req.campaign_id is None:
+        flash(_("Submitted as %(number)s. Now choose when you bring the samples.",
+                number=req.number), "success")
+        if len(bookable) == 1:
+            return redirect(url_for("scheduling.booking", request_id=req.id,
+                                    sub_id=bookable[0].id))
+    else:
+        flash(_("Submitted as %(number)s. You can follow it here.", number=req.number),
+              "success")
+    return redirect(url_for("service_requests.detail", request_id=req.id))
+
+
+@bp.route("/requests/<int:request_id>/delete", methods=["POST"])
+@roles_required(*APPLICANTS)
+def delete_draft(request_id: int):
+    req = get_allowed_or_404(ServiceRequest, request_id, "edit")
+    form = VersionedActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.check_version(req):
+        flash(_("The draft changed since you opened it; check it before deleting."), "error")
+        return _detail_page(load_request(req.id), 409)
+    record_event(current_user, "service_requests", req.id, "draft_deleted",
+                 before={"title": req.title})
+    db.session.delete(req)
+    db.session.commit()
+    flash(_("Draft deleted."), "info")
+    return redirect(url_for("service_requests.index"))
+
+
+APPLICANT_ACTIONS = {a.value: a for a in (Action.confirm, Action.cancel, Action.resubmit,
+                                          Action.close)}
+
+
+@bp.route("/requests/<int:request_id>/parts/<int:sub_id>/<action>", methods=["POST"])
+@roles_required(*APPLICANTS)
+def part_action(request_id: int, sub_id: int, action: str):
+    req = get_allowed_or_404(ServiceRequest, request_id)
+    sub = next((s for s in req.sub_requests if s.id == sub_id), None)
+    if sub is None or action not in APPLICANT_ACTIONS or not sub.allows(current_user, "applicant"):
+        abort(404)
+    form = VersionedActionForm()
+    if not (form.validate_on_submit() and form.check_version(sub)):
+        flash(_("Someone changed this request while you were looking at it; check it and "
+                "try again."), "error")
+        return _detail_page(load_request(req.id), 409)
+    # An answer to the lab's question travels with the resubmission (the lab reads it
+    # in the part's timeline).
+    answer = (request.form.get("answer") or "").strip()[:2000]
+    try:
+        sub.take(APPLICANT_ACTIONS[action], current_user,
+                 reason=answer if action == Action.resubmit.value else "")
+    except TransitionError as err:
+        db.session.rollback()
+        _refuse(err)
+        return _detail_page(load_request(request_id), 400)
+    db.session.commit()
+    flash(_("Done."), "success")
+    return redirect(url_for("service_requests.detail", request_id=req.id))
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in UPLOAD_TYPES.items() if head.startswith(magic)), None)
+
+
+def upload_folder() -> str:
+    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path,
+                                                                     "uploads")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+@bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
+@roles_required(*APPLICANTS)
+def upload(request_id: int):
+    req = get_allowed_or_404(ServiceRequest, request_id, "attach")
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to attach."), "error")
+        return _detail_page(load_request(req.id), 400)
+    data = form.file.data.read(MAX_UPLOAD + 1)
+    kind = _sniff(data[:16])
+    if len(data) > MAX_UPLOAD:
+        flash(_("The file is larger than 10 MB."), "error")
+    elif kind is None:
+        flash(_("Only PDF, JPEG and PNG files can be attached (the file's content was "
+                "checked, not its name)."), "error")
+    else:
+        stored = uuid.uuid4().hex
+        with open(os.path.join(upload_folder(), stored), "wb") as fh:
+            fh.write(data)
+        name = os.path.basename(form.file.data.filename or "file")[:200] or "file"
+        att = Attachment(request=req, filename=name, content_type=kind, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), stored_name=stored,
+                         uploaded_by_id=current_user.id)
+        db.session.add(att)
+        db.session.flush()
+        record_event(current_user, "service_requests", req.id, "attachment_added",
+                     after={"attachment": att.id, "filename": name})
+        db.session.commit()
+        flash(_("File attached."), "success")
+        return redirect(url_for("service_requests.detail", request_id=req.id))
+    return _detail_page(load_request(req.id), 400)
+
+
+@bp.route("/requests/<int:request_id>/attachments/<int:attachment_id>")
+@roles_required(*APPLICANTS, Role.admin, Role.lab_staff, Role.lab_manager)
+def download(request_id: int, attachment_id: int):
+    req = get_allowed_or_404(ServiceRequest, request_id)
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.request_id != req.id:
+        abort(404)
+    return send_file(os.path.join(upload_folder(), att.stored_name), mimetype=att.content_type,
+                     as_attachment=True, download_name=att.filename)
+
+
+@bp.route("/requests/<int:request_id>/parts/<int:sub_id>/rate", methods=["POST"])
+@roles_required(*APPLICANTS)
+def rate(request_id: int, sub_id: int):
+    req = get_allowed_or_404(ServiceRequest, request_id)
+    sub = next((s for s in req.sub_requests if s.id == sub_id), None)
+    if sub is None or not sub.allows(current_user, "applicant"):
+        abort(404)
+    form = RatingForm()
+    if not sub.can_rate():
+        flash(_("A request is rated once, after it is closed."), "error")
+        return _detail_page(load_request(req.id), 400)
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+        return _detail_page(load_request(req.id), 400, rating_form=form)
+    sub.rate(current_user, Level(form.level.data), form.comment.data, local_today())
+    db.session.commit()
+    flash(_("Thank you for rating the service."), "success")
+    return redirect(url_for("service_requests.detail", request_id=req.id))

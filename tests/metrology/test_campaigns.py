@@ -1,0 +1,123 @@
+"""Campaign days: planning one, vendors registering in advance and on the spot, the
+day's queue, issuing every certificate at the end, and the summary by market."""
+import re
+
+from blueprints.certificates import batches
+from blueprints.certificates.models import BatchState, Certificate, CertificateKind
+from blueprints.metrology.models import Campaign, ScaleVerification
+from blueprints.service_requests.lifecycle import State
+from blueprints.service_requests.models import ServiceRequest, SubRequest
+from core.roles import Role
+from extensions import db
+from tests import factories
+from tests.metrology.test_scales import READINGS_PASS, scale_row
+
+MARKETS = ["青阳农贸市场", "梅岭菜市场", "西园市场"]
+
+
+def plan(client, login, manager, **kw) -> Campaign:
+    login(manager)
+    data = {"lab_id": str(manager.lab_id), "market": "青阳农贸市场", "address": "晋江市青阳街道",
+            "day": "2026-12-05", "teams": "3", "target": "150", "notes": "请带上电源线"}
+    data.update(kw)
+    resp = client.post("/campaigns/new", data=data)
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    return db.session.scalars(db.select(Campaign).order_by(Campaign.id.desc())).first()
+
+
+def test_a_manager_plans_a_day_and_a_citizen_registers_for_it(app, client, login, metrology):
+    campaign = plan(client, login, metrology["manager"])
+    assert (campaign.market, campaign.target, campaign.lab_id) == (
+        "青阳农贸市场", 150, metrology["lab"].id)
+    assert client.post("/campaigns/new", data={"lab_id": str(metrology["lab"].id),
+                                               "market": ""}).status_code == 400
+    citizen = login(factories.create_user(Role.citizen, phone="13800003333"))
+    form = client.get("/scales/verify").get_data(as_text=True)
+    assert "2026-12-05 · 青阳农贸市场" in form
+    data = {"where": str(campaign.id), "contact_name": "蔡阿姨", "contact_phone": "13800003333",
+            **scale_row(0)}
+    assert client.post("/scales/verify", data=data).status_code == 302
+    req = db.session.scalars(db.select(ServiceRequest)).one()
+    assert req.campaign_id == campaign.id and req.applicant_id == citizen.id
+    # Outsiders: a citizen and another lab's manager do not see the campaign's queue.
+    assert client.get(f"/campaigns/{campaign.id}").status_code == 403
+    login(factories.create_user(Role.lab_manager))
+    assert client.get(f"/campaigns/{campaign.id}").status_code == 404
+    assert client.post(f"/campaigns/{campaign.id}/accept").status_code == 403
+
+
+def test_a_whole_campaign_of_150_scales(app, client, login, metrology):
+    """Registered on the spot by the team, verified one by one (every third fails at
+    Max), approved and issued in one batch by the manager; the summary adds up."""
+    manager = metrology["manager"]
+    campaign = plan(client, login, manager)
+    metrologist = login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    for n in range(150):
+        row = scale_row(n, market=MARKETS[n % 3])
+        data = {"onsite-vendor_name": f"摊主{n}", "onsite-vendor_phone": f"139{n:08d}",
+                **{k.replace("scales-0-", "onsite-scale-").replace(f"scales-{n}-",
+                                                                   "onsite-scale-"): v
+                   for k, v in row.items()}}
+        resp = client.post(f"/campaigns/{campaign.id}/register", data=data)
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "150 台已登记" in page
+    login(manager)
+    client.post(f"/campaigns/{campaign.id}/accept")
+    subs = db.session.scalars(db.select(SubRequest).order_by(SubRequest.id)).all()
+    assert len(subs) == 150 and {s.state for s in subs} == {State.confirmed}
+
+    login(metrologist)
+    for n, sub in enumerate(subs):
+        readings = dict(READINGS_PASS)
+        if n % 3 == 2:                       # every third scale reads 10 g high at Max
+            readings["w4-ind"] = "15010"
+        resp = client.post(f"/lab/requests/{sub.id}/scale",
+                           data={**readings, "version": str(sub.version)})
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+
+    login(manager)
+    resp = client.post(f"/campaigns/{campaign.id}/issue")
+    assert resp.status_code == 302
+    batch_id = int(re.search(r"/lab/batches/(\d+)", resp.headers["Location"]).group(1))
+    batch = batches.run_batch(batch_id, processes=2)  # as the worker runs it, one a core
+    assert batch.state == BatchState.done and batch.done == 150
+
+    kinds = db.session.execute(db.select(Certificate.kind, db.func.count())
+                               .group_by(Certificate.kind)).all()
+    assert dict(kinds) == {CertificateKind.verification_certificate: 100,
+                           CertificateKind.verification_failure: 50}
+    assert db.session.scalar(db.select(db.func.count(ScaleVerification.id))
+                             .where(ScaleVerification.label_number.is_not(None))) == 100
+    html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    summary = html.split('id="summary"')[1]
+    for market in MARKETS:  # n % 3 == 2 fails: the third market fails them all
+        rate = "0.0 %" if market == MARKETS[2] else "100.0 %"
+        assert re.search(rf"{market}</td><td class=\"num\">50</td><td class=\"num\">"
+                         rf"{50 if rate != '0.0 %' else 0}</td><td class=\"num\">{rate}", summary)
+    for label, n in (("registered", 150), ("verified", 150), ("passed", 100), ("failed", 50),
+                     ("issued", 150)):
+        assert f'id="count-{label}">' in html
+        assert re.search(rf'id="count-{label}">\D*{n}\D', html), label
+
+
+def test_the_campaign_page_and_my_scales_run_a_fixed_number_of_queries(
+        app, client, login, metrology, count_queries):
+    manager = metrology["manager"]
+    campaign = plan(client, login, manager)
+    citizen = factories.create_user(Role.citizen, phone="13800004444")
+    counts = []
+    for n in (2, 6):
+        login(citizen)
+        data = {"where": str(campaign.id), "contact_name": "蔡阿姨",
+                "contact_phone": "13800004444"}
+        for i in range(n):
+            data.update(scale_row(i, serial=f"N{n}-{i}", market=MARKETS[i % 3]))
+        assert client.post("/scales/verify", data=data).status_code == 302
+        with count_queries() as mine:
+            client.get("/scales")
+        login(manager)
+        with count_queries() as page:
+            assert client.get(f"/campaigns/{campaign.id}").status_code == 200
+        counts.append((mine.count, page.count))
+    assert counts[0] == counts[1]
