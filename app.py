@@ -119,7 +119,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from blueprints.demo.commands import demo_cli, setup_command
+    from demo.commands import demo_cli, setup_command
     from jobs import worker_command
 
     app.cli.add_command(demo_cli)

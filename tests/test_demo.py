@@ -3,10 +3,10 @@ from blueprints.auth.models import User
 from blueprints.auth.roles import Role
 from blueprints.catalogue.models import Service
 from blueprints.catalogue.vocabulary import ServiceKind
-from blueprints.demo.loader import DEMO_PASSWORD, DEMO_USERS
 from blueprints.enterprises.models import Enterprise
 from blueprints.enterprises.uscc import validate
 from blueprints.labs.models import Capability, Lab
+from demo.loader import DEMO_PASSWORD, DEMO_USERS
 from extensions import db
 
 

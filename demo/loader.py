@@ -1,7 +1,14 @@
-"""Loads the demo catalogue and accounts. Idempotent: what exists (by code or
-e-mail) is left as it is, so running it twice changes nothing."""
+"""Loads the demo catalogue and accounts from the JSON files in demo/data. Idempotent:
+what exists (by code or e-mail) is left as it is, so running it twice changes nothing.
+
+The files hold the data only: enum members as their values, decimals as strings, times
+as "HH:MM" and dates as days from today. What is computed (credit codes' check
+characters, dates, signatures, password hashes) is computed here."""
+import json
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from decimal import Decimal
+from importlib.resources import files
 
 from blueprints.audit.models import record_event
 from blueprints.auth.models import User
@@ -9,32 +16,16 @@ from blueprints.auth.roles import Role
 from blueprints.auth.signature import drawn_signature
 from blueprints.catalogue.models import Service, ServiceIndustry, ServiceParameter
 from blueprints.catalogue.vocabulary import IndustryChain, LimitKind, ServiceKind
-from blueprints.demo.catalogue_data import LABS, SERVICES
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Capability, Lab
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from extensions import db
 
-DEMO_TRACEABILITY = ("参考标准经福建省计量科学研究院检定/校准，溯源至国家计量基准。"
-                     "Reference standards calibrated by the Fujian Institute of Metrology, "
-                     "traceable to the national measurement standards of China.")
 
-# Demo sign-ins, listed in the README. Demo data only: never load it in production.
-DEMO_PASSWORD = "demo-pass-2026"
-DEMO_USERS = [
-    dict(email="admin@qidesk.example", name="平台管理员 王敏", role=Role.admin,
-         job_title="市场监管局 质量发展科"),
-    dict(email="manager@jmi.qidesk.example", name="陈建华", role=Role.lab_manager, lab="JMI",
-         job_title="计量所 授权签字人"),
-    dict(email="analyst@ntc.qidesk.example", name="林晓燕", role=Role.lab_staff, lab="NTC",
-         job_title="纺织检测工程师"),
-    dict(email="manager@ntc.qidesk.example", name="黄志强", role=Role.lab_manager, lab="NTC",
-         job_title="检测中心 技术负责人"),
-    dict(email="sme@qidesk.example", name="许雅婷", role=Role.sme, enterprise="91350582",
-         job_title="品质部 主管"),
-    dict(phone="13800000001", name="蔡阿姨", role=Role.citizen),
-]
+def _read(name: str):
+    """One of the data files, found beside this module (not in the current directory)."""
+    return json.loads((files(__package__) / "data" / name).read_text(encoding="utf-8"))
 
 
 def uscc_for(prefix8: str, org9: str) -> str:
@@ -43,23 +34,40 @@ def uscc_for(prefix8: str, org9: str) -> str:
     return body + check_character(body)
 
 
-DEMO_ENTERPRISES = [
-    dict(key="91350582", uscc=uscc_for("91350582", "MA2XK7L31"),
-         name="晋江市鸿鹄鞋服有限公司", legal_representative="许国栋",
-         address="福建省晋江市陈埭镇鞋都路 88 号", industry_chain=IndustryChain.textiles_footwear,
-         size=EnterpriseSize.medium, contact_phone="0595-85123456",
-         status=EnterpriseStatus.verified),
-    dict(key="pending-food", uscc=uscc_for("91350582", "MA31PQ8T5"),
-         name="晋江市海滨休闲食品有限公司", legal_representative="吴美玲",
-         address="福建省晋江市深沪镇食品工业园 6 号", industry_chain=IndustryChain.leisure_food,
-         size=EnterpriseSize.small, contact_phone="0595-88776655",
-         status=EnterpriseStatus.pending),
-    dict(key="pending-ceramics", uscc=uscc_for("91350582", "MA8C4R2W0"),
-         name="晋江磁灶新锦陶瓷有限公司", legal_representative="张永福",
-         address="福建省晋江市磁灶镇陶瓷大道 168 号", industry_chain=IndustryChain.building_ceramics,
-         size=EnterpriseSize.medium, contact_phone="0595-85889900",
-         status=EnterpriseStatus.pending),
-]
+def _enterprise(row: dict) -> dict:
+    row = dict(row)
+    data = dict(key=row.pop("key"),
+                uscc=uscc_for(row.pop("uscc_prefix"), row.pop("organisation_code")))
+    data.update(row)
+    data.update(industry_chain=IndustryChain(row["industry_chain"]),
+                size=EnterpriseSize(row["size"]), status=EnterpriseStatus(row["status"]))
+    return data
+
+
+# Read once, when the module is imported.
+LABS = _read("labs.json")
+_CATALOGUE = _read("services.json")
+SERVICES = _CATALOGUE["services"]
+DEMO_TRACEABILITY = _CATALOGUE["calibration_traceability"]
+
+# Demo sign-ins, listed in the README. Demo data only: never load it in production.
+_ACCOUNTS = _read("users.json")
+DEMO_PASSWORD = _ACCOUNTS["password"]
+DEMO_USERS = [{**user, "role": Role(user["role"])} for user in _ACCOUNTS["users"]]
+
+DEMO_ENTERPRISES = [_enterprise(row) for row in _read("enterprises.json")]
+
+# Two submitted requests of the demo enterprise, so the labs' queues are not empty.
+DEMO_REQUESTS = _read("requests.json")
+
+# The sample counters and an on-site team, so the booking pages and the lab calendar
+# have something to show; and the demo enterprise's drop-off booked at one of them.
+_SCHEDULING = _read("scheduling.json")
+DEMO_RESOURCES = _SCHEDULING["resources"]
+DEMO_BOOKING = _SCHEDULING["booking"]
+
+# A market campaign day and a vendor's scale due for verification.
+DEMO_METROLOGY = _read("metrology.json")
 
 
 @dataclass
@@ -78,12 +86,8 @@ class LoadReport:
                 f"requests +{self.requests}")
 
 
-# Two submitted requests of the demo enterprise, so the labs' queues are not empty.
-DEMO_REQUESTS = [
-    dict(title="春季童装面料安全性能送检", items=[("TX-001", "针织童装面料，批号 CK-2611", 2),
-                                          ("TX-003", "同批面料", 1)]),
-    dict(title="车间压力表年度校准", items=[("MT-005", "一般压力表 0–1.6 MPa，编号 P-07", 3)]),
-]
+def _user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).filter_by(email=email))
 
 
 def _demo_requests() -> int:
@@ -93,40 +97,28 @@ def _demo_requests() -> int:
 
     if db.session.scalar(db.select(ServiceRequest.id).limit(1)) is not None:
         return 0
-    sme = db.session.scalar(db.select(User).filter_by(email="sme@qidesk.example"))
     codes = {s.code: s for s in db.session.scalars(db.select(Service))}
     made = 0
     for data in DEMO_REQUESTS:
-        if sme is None or any(code not in codes for code, _d, _q in data["items"]):
+        applicant = _user(data["applicant"])
+        if applicant is None or any(item["service"] not in codes for item in data["items"]):
             continue
-        req = ServiceRequest(applicant_id=sme.id, enterprise_id=sme.enterprise_id,
-                             title=data["title"], contact_name=sme.name,
-                             contact_phone=sme.enterprise.contact_phone)
-        req.items = [RequestItem(position=i, service_id=codes[code].id, sample_description=desc,
-                                 quantity=qty, price_cents=codes[code].price_cents)
-                     for i, (code, desc, qty) in enumerate(data["items"], start=1)]
+        req = ServiceRequest(applicant_id=applicant.id, enterprise_id=applicant.enterprise_id,
+                             title=data["title"], contact_name=applicant.name,
+                             contact_phone=applicant.enterprise.contact_phone)
+        req.items = [RequestItem(position=i, service_id=codes[item["service"]].id,
+                                 sample_description=item["sample_description"],
+                                 quantity=item["quantity"],
+                                 price_cents=codes[item["service"]].price_cents)
+                     for i, item in enumerate(data["items"], start=1)]
         db.session.add(req)
         db.session.flush()
-        submit(req, sme)
+        submit(req, applicant)
         made += 1
     return made
 
 
-# The sample counters and an on-site team, so the booking pages and the lab calendar
-# have something to show.
-DEMO_RESOURCES = [
-    dict(lab="NTC", name="收样窗口 Sample counter", kind="reception", opens=(8, 30),
-         closes=(11, 30), slot_minutes=30, capacity=2),
-    dict(lab="JMI", name="送检大厅 Reception hall", kind="reception", opens=(9, 0),
-         closes=(16, 0), slot_minutes=60, capacity=4),
-    dict(lab="JMI", name="现场检定一组 On-site team 1", kind="onsite_team", opens=(9, 0),
-         closes=(17, 0), slot_minutes=240, capacity=1),
-]
-
-
 def _demo_resources(labs: dict) -> None:
-    from datetime import time
-
     from blueprints.scheduling.models import Resource, ResourceKind
 
     if db.session.scalar(db.select(Resource.id).limit(1)) is not None:
@@ -135,60 +127,60 @@ def _demo_resources(labs: dict) -> None:
         if data["lab"] in labs:
             db.session.add(Resource(
                 lab_id=labs[data["lab"]].id, name=data["name"], kind=ResourceKind(data["kind"]),
-                opens=time(*data["opens"]), closes=time(*data["closes"]), weekdays="01234",
-                slot_minutes=data["slot_minutes"], capacity=data["capacity"]))
+                opens=time.fromisoformat(data["opens"]), closes=time.fromisoformat(data["closes"]),
+                weekdays=data["weekdays"], slot_minutes=data["slot_minutes"],
+                capacity=data["capacity"]))
     db.session.flush()
 
 
 def _demo_booking() -> None:
     """The demo enterprise's textile part has its drop-off booked on the next working
     day's first free slot."""
-    from datetime import timedelta
-
     from blueprints.scheduling.models import Booking, Resource, ResourceKind
     from blueprints.scheduling.slots import book, open_slots
     from blueprints.service_requests.models import SubRequest
-    from core.timeutil import local_today
 
-    sme = db.session.scalar(db.select(User).filter_by(email="sme@qidesk.example"))
+    data = DEMO_BOOKING
+    applicant = _user(data["applicant"])
     sub = db.session.scalar(db.select(SubRequest).join(SubRequest.lab)
-                            .where(Lab.code == "NTC").order_by(SubRequest.id).limit(1))
+                            .where(Lab.code == data["lab"]).order_by(SubRequest.id).limit(1))
     counter = db.session.scalar(db.select(Resource).join(Resource.lab).where(
-        Lab.code == "NTC", Resource.kind == ResourceKind.reception).limit(1))
-    if sme is None or sub is None or counter is None \
+        Lab.code == data["lab"], Resource.kind == ResourceKind(data["resource_kind"])).limit(1))
+    if applicant is None or sub is None or counter is None \
             or db.session.scalar(db.select(Booking.id).limit(1)):
         return
-    slots = open_slots(counter, local_today() + timedelta(days=1), 14)
+    slots = open_slots(counter, local_today() + timedelta(days=data["from_days"]),
+                       data["search_days"])
     if slots:
-        book(slots[0].id, sme, sub)
+        book(slots[0].id, applicant, sub)
 
 
 def _demo_metrology(labs: dict) -> None:
     """A campaign day at a market in two weeks, and the demo vendor's scale, verified
     last year and due within the month (so the reminder job has something to say)."""
-    from datetime import timedelta
-
     from blueprints.metrology.models import Campaign, Instrument, InstrumentKind
-    from core.timeutil import local_today
 
-    scale_service = db.session.scalar(db.select(Service).filter_by(code="MT-001"))
-    jmi = labs.get("JMI")
-    manager = db.session.scalar(db.select(User).filter_by(email="manager@jmi.qidesk.example"))
-    if scale_service and jmi and manager and not db.session.scalar(
+    campaign, instrument = DEMO_METROLOGY["campaign"], DEMO_METROLOGY["instrument"]
+    service = db.session.scalar(db.select(Service).filter_by(code=campaign["service"]))
+    lab = labs.get(campaign["lab"])
+    organiser = _user(campaign["created_by"])
+    if service and lab and organiser and not db.session.scalar(
             db.select(Campaign.id).limit(1)):
         db.session.add(Campaign(
-            lab_id=jmi.id, service_id=scale_service.id, market="青阳农贸市场",
-            address="福建省晋江市青阳街道青华路 66 号", day=local_today() + timedelta(days=14),
-            teams=3, target=150, created_by_id=manager.id,
-            notes="免费检定电子计价秤，请携带电源线，秤盘保持清洁。"))
-    vendor = db.session.scalar(db.select(User).filter_by(phone="13800000001"))
-    if vendor and not db.session.scalar(db.select(Instrument.id).filter_by(owner_id=vendor.id)):
+            lab_id=lab.id, service_id=service.id, market=campaign["market"],
+            address=campaign["address"], day=local_today() + timedelta(days=campaign["in_days"]),
+            teams=campaign["teams"], target=campaign["target"], created_by_id=organiser.id,
+            notes=campaign["notes"]))
+    owner = db.session.scalar(db.select(User).filter_by(phone=instrument["owner_phone"]))
+    if owner and not db.session.scalar(db.select(Instrument.id).filter_by(owner_id=owner.id)):
         db.session.add(Instrument(
-            owner_id=vendor.id, kind=InstrumentKind.price_computing_scale, make="上海友声",
-            model="ACS-15", serial="YS20250417", max_capacity=Decimal(15000), e=Decimal(5),
-            accuracy_class="III", market="青阳农贸市场", stall="A-12",
-            last_verified=local_today() - timedelta(days=345),
-            next_due=local_today() + timedelta(days=20)))
+            owner_id=owner.id, kind=InstrumentKind(instrument["kind"]), make=instrument["make"],
+            model=instrument["model"], serial=instrument["serial"],
+            max_capacity=Decimal(instrument["max_capacity"]), e=Decimal(instrument["e"]),
+            accuracy_class=instrument["accuracy_class"], market=instrument["market"],
+            stall=instrument["stall"],
+            last_verified=local_today() - timedelta(days=instrument["last_verified_days_ago"]),
+            next_due=local_today() + timedelta(days=instrument["next_due_in_days"])))
     db.session.flush()
 
 

@@ -11,7 +11,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("load")
 def demo_load():
     """Load the demo catalogue and accounts (skips what already exists)."""
-    from blueprints.demo.loader import load_demo
+    from demo.loader import load_demo
 
     click.echo(f"Demo data: {load_demo()}")
 
@@ -23,7 +23,7 @@ def setup_command(demo: bool):
     """Create or upgrade the database (and, with --demo, load demo data on first start).
     Deployments run it without --demo: the demo accounts' password is public."""
     from blueprints.certificates.issuing import signing_folder
-    from blueprints.demo.loader import load_demo
+    from demo.loader import load_demo
 
     upgrade()
     signing_folder()  # the demo signing pair, unless the deployment supplied one
