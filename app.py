@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models  # noqa: F401  (every model, so migrations and relationships see them)
-from blueprints.demo.commands import demo_cli, setup_command
 from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
 from core import errors, templating
 from core.converters import IdConverter
 from core.i18n import install_template_gettext, select_locale
+from demo.commands import demo_cli, setup_command
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from jobs import JOBS, worker_command
 

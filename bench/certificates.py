@@ -93,9 +93,9 @@ def main() -> None:
     from blueprints.auth.models import User
     from blueprints.certificates import batches, issuing
     from blueprints.certificates.rendering import STATIC_SCHEME, DeskFetcher, render_signed
-    from blueprints.demo.loader import load_demo
     from blueprints.service_requests.lifecycle import Action
     from blueprints.service_requests.models import SubRequest
+    from demo.loader import load_demo
     from extensions import db
 
     instance = tempfile.mkdtemp(prefix="qidesk-bench-certs-")

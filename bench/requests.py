@@ -56,7 +56,7 @@ def fill(url: str, n_requests: int) -> dict:
                       "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
         upgrade()
-        from blueprints.demo.loader import load_demo
+        from demo.loader import load_demo
         load_demo()
         labs = {lab.code: lab for lab in db.session.scalars(select(Lab))}
         offers = {code: [(c.service_id, c.price_cents, c.turnaround_days)

@@ -2,11 +2,11 @@
 from blueprints.auth.models import User
 from blueprints.catalogue.kinds import ServiceKind
 from blueprints.catalogue.models import Capability, Service
-from blueprints.demo.loader import DEMO_PASSWORD, DEMO_USERS
 from blueprints.enterprises.models import Enterprise
 from blueprints.enterprises.uscc import validate
 from blueprints.labs.models import Lab
 from core.roles import Role
+from demo.loader import DEMO_PASSWORD, DEMO_USERS
 from extensions import db
 
 

@@ -2,7 +2,9 @@ import click
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from blueprints.certificates.issuing import signing_folder
 from blueprints.labs.models import Lab
+from demo.loader import load_demo
 from extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -11,7 +13,6 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("load")
 def demo_load():
     """Load the demo catalogue and accounts (skips what already exists)."""
-    from blueprints.demo.loader import load_demo
 
     click.echo(f"Demo data: {load_demo()}")
 
@@ -22,8 +23,6 @@ def demo_load():
 def setup_command(demo: bool):
     """Create or upgrade the database (and, with --demo, load demo data on first start).
     Deployments run it without --demo: the demo accounts' password is public."""
-    from blueprints.certificates.issuing import signing_folder
-    from blueprints.demo.loader import load_demo
 
     upgrade()
     signing_folder()  # the demo signing pair, unless the deployment supplied one

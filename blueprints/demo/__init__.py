@@ -1,1 +1,0 @@
-"""Demo data: the catalogue of a manufacturing county's labs and one user per role."""
