@@ -37,6 +37,8 @@ WITH_RESULTS = {"in_progress", "in_review", "approved", "issued", "closed"}
 
 def fill(url: str, n_requests: int) -> dict:
     """Migrate, load the demo catalogue, then bulk-insert the requests."""
+    # Imported here, not at the top: `--help` answers without loading the desk, and
+    # the desk's modules load only where the data is made.
     from flask_migrate import upgrade
     from sqlalchemy import func, insert, select
     from werkzeug.security import generate_password_hash
@@ -49,6 +51,7 @@ def fill(url: str, n_requests: int) -> dict:
     from blueprints.enterprises.uscc import check_character
     from blueprints.labs.models import Lab
     from blueprints.service_requests.models import RequestItem, Result, ServiceRequest, SubRequest
+    from demo.loader import load_demo
     from extensions import db
 
     rng = random.Random(2026)
@@ -56,7 +59,6 @@ def fill(url: str, n_requests: int) -> dict:
                       "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
         upgrade()
-        from demo.loader import load_demo
         load_demo()
         labs = {lab.code: lab for lab in db.session.scalars(select(Lab))}
         offers = {code: [(c.service_id, c.price_cents, c.turnaround_days)

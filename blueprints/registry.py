@@ -8,13 +8,17 @@ from blueprints.audit import views as audit
 from blueprints.auth import views as auth
 from blueprints.catalogue import views as catalogue
 from blueprints.certificates import batch_views
+from blueprints.certificates import subscriptions as certificates_subscriptions
 from blueprints.certificates import views as certificates
 from blueprints.enterprises import views as enterprises
 from blueprints.labs import views as labs
+from blueprints.metrology import subscriptions as metrology_subscriptions
 from blueprints.metrology import views as metrology
+from blueprints.notifications import subscriptions as notifications_subscriptions
 from blueprints.notifications import views as notifications
 from blueprints.public import views as public
 from blueprints.scheduling import calendar_views
+from blueprints.scheduling import subscriptions as scheduling_subscriptions
 from blueprints.scheduling import views as scheduling
 from blueprints.service_requests import lab_views
 from blueprints.service_requests import views as service_requests
@@ -40,11 +44,6 @@ BLUEPRINTS = [
 # (imported for those routes).
 SECOND_VIEWS = (batch_views, calendar_views, lab_views)
 
-# Each area's receivers of core/signals.py, connected by importing them here.
-from blueprints.certificates import subscriptions as certificates_subscriptions  # noqa: E402,I001
-from blueprints.metrology import subscriptions as metrology_subscriptions  # noqa: E402
-from blueprints.notifications import subscriptions as notifications_subscriptions  # noqa: E402
-from blueprints.scheduling import subscriptions as scheduling_subscriptions  # noqa: E402
-
+# Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,
                  notifications_subscriptions, scheduling_subscriptions)

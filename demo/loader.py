@@ -19,7 +19,8 @@ from blueprints.enterprises.models import Enterprise, EnterpriseSize, Enterprise
 from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Lab
 from blueprints.metrology.models import Campaign, Instrument, InstrumentKind
-from blueprints.scheduling.models import Booking, Resource, ResourceKind
+from blueprints.scheduling.kinds import ResourceKind
+from blueprints.scheduling.models import Booking, Resource
 from blueprints.scheduling.slots import book, open_slots
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from blueprints.service_requests.submission import submit

@@ -142,7 +142,8 @@ def create_resource(lab_id: int, kind: str = "reception", name: str = "收样窗
     depends on today's weekday or the hour it runs at."""
     from datetime import time
 
-    from blueprints.scheduling.models import Resource, ResourceKind
+    from blueprints.scheduling.kinds import ResourceKind
+    from blueprints.scheduling.models import Resource
     resource = Resource(lab_id=lab_id, name=name, kind=ResourceKind(kind), opens=time(*opens),
                         closes=time(*closes), weekdays=weekdays, slot_minutes=slot_minutes,
                         capacity=capacity)

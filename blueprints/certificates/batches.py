@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.audit.models import record_event
-from blueprints.certificates import issuing
+from blueprints.certificates import issuing, queries
 from blueprints.certificates.models import (
     BatchState,
     Certificate,
@@ -138,7 +138,7 @@ def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], poo
         sub = subs[item.sub_request_id]
         if sub.state != State.approved:
             # Issued meanwhile on its own page, or sent back: take what is there.
-            item.certificate = issuing.valid_certificates([sub.id]).get(sub.id)
+            item.certificate = queries.valid_certificates([sub.id]).get(sub.id)
             item.skipped = "" if item.certificate else sub.state.value
             continue
         sub.take(Action.issue, user)

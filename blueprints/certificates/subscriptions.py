@@ -1,5 +1,5 @@
 """What the certificates area does when the others act (core/signals.py)."""
-from blueprints.certificates import issuing
+from blueprints.certificates import issuing, queries
 from core.signals import issue_requested, request_page
 
 
@@ -15,5 +15,5 @@ def _certificates_on_page(_sender, parts, audience: str, **_kwargs) -> dict:
     """The applicant sees each part's newest certificate (withdrawn ones included);
     the lab sees every certificate of the part it works on."""
     if audience == "lab":
-        return {"certificate_history": [c for part in parts for c in issuing.history(part.id)]}
-    return {"latest_certificates": issuing.latest_certificates([p.id for p in parts])}
+        return {"certificate_history": [c for part in parts for c in queries.part_history(part.id)]}
+    return {"latest_certificates": queries.latest_certificates([p.id for p in parts])}

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from blueprints.audit.models import record_event
 from blueprints.certificates import issuing
+from blueprints.certificates import queries as certificate_queries
 from blueprints.metrology import campaigns as campaigns_ops
 from blueprints.metrology import readings, scales, verifying
 from blueprints.metrology import scale_verification as sv
@@ -63,7 +64,7 @@ def scale(instrument_id: int):
                  joinedload(ScaleVerification.item).joinedload(RequestItem.sub_request)
                  .joinedload(SubRequest.request))
         .order_by(ScaleVerification.verified_at.desc())).all()
-    certificates = issuing.latest_certificates([v.item.sub_request_id for v in history])
+    certificates = certificate_queries.latest_certificates([v.item.sub_request_id for v in history])
     return render_template("metrology/scale.html", instrument=instrument, history=history,
                            certificates=certificates, today=local_today(),
                            is_owner=instrument.is_owner(current_user))

@@ -12,15 +12,10 @@ from sqlalchemy.orm import joinedload
 from blueprints.auth.models import User
 from blueprints.enterprises.models import Enterprise
 from blueprints.notifications.events import applicants, tell
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
-from blueprints.scheduling.slots import (
-    FreePlace,
-    MoveRefusal,
-    MoveRefused,
-    free_places,
-    movable,
-    move,
-)
+from blueprints.scheduling.allocation import FreePlace, free_places, movable
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
+from blueprints.scheduling.slots import MoveRefusal, MoveRefused, move
 from blueprints.scheduling.views import bp
 from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest

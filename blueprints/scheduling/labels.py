@@ -1,5 +1,5 @@
 """The scheduling area's words for people."""
-from blueprints.scheduling.models import ResourceKind
+from blueprints.scheduling.kinds import ResourceKind
 from core.i18n import lazy_gettext as _l
 from core.working_calendar import DayKind
 

@@ -1,7 +1,6 @@
 """Bookable resources of a lab (reception counter, on-site teams, key instruments),
 their slots, the bookings in them."""
 from datetime import datetime, time
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -15,15 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.scheduling.kinds import BookingState, ResourceKind
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.roles import LAB_ROLES, Role
 from extensions import db
-
-
-class ResourceKind(StrEnum):
-    reception = "reception"        # sample drop-off counter: applicants book it
-    onsite_team = "onsite_team"    # the lab books its visits
-    instrument = "instrument"
 
 
 class Resource(TimestampMixin, VersionedMixin, db.Model):
@@ -71,11 +65,6 @@ class Slot(db.Model):
     @property
     def free(self) -> int:
         return self.capacity - self.booked
-
-
-class BookingState(StrEnum):
-    booked = "booked"
-    cancelled = "cancelled"
 
 
 class Booking(TimestampMixin, db.Model):

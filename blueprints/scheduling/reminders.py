@@ -7,7 +7,8 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.notifications.events import applicants, tell
 from blueprints.notifications.models import claim
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.service_requests.lifecycle import BOOKABLE
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.timeutil import LOCAL_TZ, to_local

@@ -1,7 +1,6 @@
 """Slots and bookings: the day's slots of a resource on the lab's working calendar,
 and booking a place so that a slot never holds more than its capacity, even when
 many people book its last place at the same moment."""
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -11,15 +10,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from blueprints.audit.models import record_event
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
-from blueprints.service_requests.lifecycle import BOOKABLE, VISITABLE
+from blueprints.scheduling.allocation import day_starts, first_free_day, movable
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
 from core.timeutil import LOCAL_TZ, utcnow
 from core.workdays import WorkCalendar
 from core.working_calendar import lab_calendar, lab_calendars
 from extensions import db
-
-# Parts whose samples can still be brought in (a drop-off booking helps them), and
-# those the lab's on-site team may still visit (to take samples or do the work).
 
 
 class SlotFull(Exception):
@@ -28,52 +25,6 @@ class SlotFull(Exception):
 
 class BookingClosed(Exception):
     """The booking is not open to this change (already cancelled, or in the past)."""
-
-
-def day_starts(resource: Resource, day: date) -> list[datetime]:
-    """The start times of the resource's slots on a day, in UTC (as stored: SQLite
-    keeps no zone, and the desk reads a zone-less time as UTC)."""
-    start = datetime.combine(day, resource.opens, LOCAL_TZ)
-    end = datetime.combine(day, resource.closes, LOCAL_TZ)
-    step = timedelta(minutes=resource.slot_minutes)
-    starts = []
-    while start + step <= end:
-        starts.append(start.astimezone(UTC))
-        start += step
-    return starts
-
-
-@dataclass(frozen=True)
-class FreePlace:
-    starts_at: datetime
-    ends_at: datetime
-    free: int
-
-
-def free_places(resource: Resource, calendar, taken: dict[datetime, int], first: date,
-                last: date, now: datetime) -> list[FreePlace]:
-    """The resource's future slots with a free place on its working days in
-    [first, last), counting slots that exist (`taken`: start in UTC -> places left) and
-    those not made yet (all places free). No database: slots are made lazily."""
-    places, day = [], first
-    step = timedelta(minutes=resource.slot_minutes)
-    while day < last:
-        if calendar.is_working_day(day):
-            for start in day_starts(resource, day):
-                free = taken.get(start, resource.capacity)
-                if start > now and free > 0:
-                    places.append(FreePlace(start, start + step, free))
-        day += timedelta(days=1)
-    return places
-
-
-def first_free_day(starts_by_day, full: set[datetime], now: datetime) -> date | None:
-    """The first day with a slot start after `now` that is not in `full`, given each
-    day's slot starts in order (plain values; None when every place is taken)."""
-    for day, starts in starts_by_day:
-        if any(start > now and start not in full for start in starts):
-            return day
-    return None
 
 
 def first_free_days(lab_ids, now: datetime, days: int = 14) -> dict[int, date]:
@@ -201,16 +152,6 @@ class MoveRefused(Exception):
     def __init__(self, reason: MoveRefusal):
         super().__init__(reason.value)
         self.reason = reason
-
-
-def movable(kind: ResourceKind, part_state) -> bool:
-    """Whether a booking may move: a drop-off whose samples are still to come (one that
-    was missed may move on too), or an on-site visit while the part is open to one."""
-    if kind == ResourceKind.reception:
-        return part_state is None or part_state in BOOKABLE
-    if kind == ResourceKind.onsite_team:
-        return part_state is None or part_state in VISITABLE
-    return False
 
 
 def move(booking: Booking, starts_at: datetime, user) -> Booking:

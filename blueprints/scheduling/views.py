@@ -14,8 +14,9 @@ from blueprints.labs.models import Lab
 from blueprints.notifications.events import applicants, tell
 from blueprints.scheduling import ical
 from blueprints.scheduling.forms import CalendarDayForm, ResourceForm
+from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.labels import DAY_KIND_LABELS, RESOURCE_KIND_LABELS
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
 from blueprints.service_requests.lifecycle import BOOKABLE, OPEN_STATES, VISITABLE
 from blueprints.service_requests.models import ServiceRequest, SubRequest

@@ -1,5 +1,6 @@
 """Requests: what the applicant asked for (ServiceRequest, with its items and
 attachments) and each lab's part of it (SubRequest), which runs the lifecycle."""
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -50,6 +51,16 @@ from core.roles import LAB_ROLES, Role
 from core.signals import issue_requested, part_stepped
 from core.timeutil import utcnow
 from extensions import db
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """One line of a draft as typed: a catalogue service on a described sample."""
+    service_id: int
+    sample_description: str
+    quantity: int = 1
+    requirements: str = ""
+
 
 # Samples are kept this long after receipt, for a retest or a complaint.
 SAMPLE_RETENTION = timedelta(days=90)
@@ -113,6 +124,39 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
     @property
     def total_cents(self) -> int:
         return sum(i.price_cents * i.quantity for i in self.items)
+
+    @classmethod
+    def new_draft(cls, user) -> "ServiceRequest":
+        return cls(applicant_id=user.id, enterprise_id=user.enterprise_id, state=State.draft)
+
+    def save_draft(self, user, title: str, contact_name: str, contact_phone: str, notes: str,
+                   lines: list["DraftLine"]) -> None:
+        """The draft as the applicant typed it, each line at the catalogue's price (the
+        lab's quote replaces it after review). Raises StepRefused once submitted."""
+        if self.state not in (State.draft, None):
+            raise StepRefused(_l("Only a draft can be changed."))
+        self.title, self.contact_name = title, contact_name
+        self.contact_phone, self.notes = contact_phone, notes
+        self.items = []
+        db.session.add(self)
+        db.session.flush()
+        prices = dict(db.session.execute(select(Service.id, Service.price_cents).where(
+            Service.id.in_([line.service_id for line in lines]))).all())
+        self.items = [RequestItem(position=n, service_id=line.service_id,
+                                  sample_description=line.sample_description,
+                                  quantity=line.quantity or 1, requirements=line.requirements,
+                                  price_cents=prices[line.service_id])
+                      for n, line in enumerate(lines, start=1)]
+        db.session.flush()
+        record_event(user, "service_requests", self.id, "draft_saved",
+                     after={"items": len(self.items)})
+
+    def delete_draft(self, user) -> None:
+        if not self.is_draft:
+            raise StepRefused(_l("Only a draft can be deleted."))
+        record_event(user, "service_requests", self.id, "draft_deleted",
+                     before={"title": self.title})
+        db.session.delete(self)
 
     @property
     def customer_name(self) -> str:

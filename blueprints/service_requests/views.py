@@ -1,26 +1,19 @@
 """The applicant's side: drafts, submission, following a request, quotes, ratings."""
-import hashlib
 import os
-import uuid
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from blueprints.audit.models import record_event
 from blueprints.catalogue.models import Service
+from blueprints.service_requests.attachments import (
+    MAX_UPLOAD,
+    AttachmentRefused,
+    attach,
+    upload_folder,
+)
 from blueprints.service_requests.clock import times_left
 from blueprints.service_requests.forms import (
     AttachmentForm,
@@ -36,10 +29,10 @@ from blueprints.service_requests.labels import (
     STATE_LABELS,
     VERDICT_LABELS,
 )
-from blueprints.service_requests.lifecycle import Action, State, TransitionError
+from blueprints.service_requests.lifecycle import Action, TransitionError
 from blueprints.service_requests.models import (
     Attachment,
-    RequestItem,
+    DraftLine,
     ServiceRequest,
     SubRequest,
     load_whole,
@@ -65,9 +58,6 @@ expose(bp, STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
        LEVEL_LABELS=LEVEL_LABELS)
 
 APPLICANTS = (Role.sme, Role.citizen)
-UPLOAD_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
-                b"\x89PNG\r\n\x1a\n": "image/png"}
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _service_choices():
@@ -100,23 +90,6 @@ def index():
     return render_template("service_requests/index.html", page=page, q=q)
 
 
-def _fill(form: RequestForm, req: ServiceRequest) -> None:
-    req.title = form.title.data
-    req.contact_name = form.contact_name.data
-    req.contact_phone = form.contact_phone.data
-    req.notes = form.notes.data
-    req.items = []
-    db.session.flush()
-    rows = [row.form for row in form.items if not row.form.is_blank]
-    prices = dict(db.session.execute(db.select(Service.id, Service.price_cents).where(
-        Service.id.in_([r.service_id.data for r in rows]))).all())
-    for position, row in enumerate(rows, start=1):
-        req.items.append(RequestItem(
-            position=position, service_id=row.service_id.data,
-            sample_description=row.sample_description.data, quantity=row.quantity.data or 1,
-            requirements=row.requirements.data, price_cents=prices[row.service_id.data]))
-
-
 @bp.route("/requests/new", methods=["GET", "POST"])
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
@@ -140,14 +113,12 @@ def edit(request_id: int | None = None):
             form.items.append_entry()
             form.items[-1].form.service_id.choices = choices
     if form.validate_on_submit() and form.check_version(req):
-        req = req or ServiceRequest(applicant_id=current_user.id,
-                                    enterprise_id=current_user.enterprise_id,
-                                    state=State.draft)
-        db.session.add(req)
-        _fill(form, req)
-        db.session.flush()
-        record_event(current_user, "service_requests", req.id, "draft_saved",
-                     after={"items": len(req.items)})
+        req = req or ServiceRequest.new_draft(current_user)
+        req.save_draft(current_user, form.title.data, form.contact_name.data,
+                       form.contact_phone.data, form.notes.data,
+                       [DraftLine(row.service_id.data, row.sample_description.data,
+                                  row.quantity.data or 1, row.requirements.data)
+                        for row in (r.form for r in form.items) if not row.is_blank])
         db.session.commit()
         flash(_("Draft saved. Check the expected price and dates below, then submit."),
               "success")
@@ -155,7 +126,6 @@ def edit(request_id: int | None = None):
     return render_form("service_requests/edit.html", form, req=req)
 
 
-# Events the applicant's timeline shows; the lab's internal steps stay internal.
 def load_request(request_id: int, action: str = "view") -> ServiceRequest:
     return load_whole(get_allowed_or_404(ServiceRequest, request_id, action).id)
 
@@ -169,7 +139,7 @@ def detail(request_id: int):
 def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
     """The request page; refused actions render it again with a 4xx status."""
     placements, routing_error = None, None
-    if req.state == State.draft:
+    if req.is_draft:
         try:
             placements = {p.key: p for p in preview(req)}
         except NoCapableLab as err:
@@ -244,9 +214,7 @@ def delete_draft(request_id: int):
     if not form.check_version(req):
         flash(_("The draft changed since you opened it; check it before deleting."), "error")
         return _detail_page(load_request(req.id), 409)
-    record_event(current_user, "service_requests", req.id, "draft_deleted",
-                 before={"title": req.title})
-    db.session.delete(req)
+    req.delete_draft(current_user)
     db.session.commit()
     flash(_("Draft deleted."), "info")
     return redirect(url_for("service_requests.index"))
@@ -272,7 +240,7 @@ def part_action(request_id: int, sub_id: int, action: str):
     # in the part's timeline).
     answer = (request.form.get("answer") or "").strip()[:2000]
     try:
-        sub.take(APPLICANT_ACTIONS[action], current_user,
+        sub.step(APPLICANT_ACTIONS[action], current_user,
                  reason=answer if action == Action.resubmit.value else "")
     except TransitionError as err:
         db.session.rollback()
@@ -283,17 +251,6 @@ def part_action(request_id: int, sub_id: int, action: str):
     return redirect(url_for("service_requests.detail", request_id=req.id))
 
 
-def _sniff(head: bytes) -> str | None:
-    return next((kind for magic, kind in UPLOAD_TYPES.items() if head.startswith(magic)), None)
-
-
-def upload_folder() -> str:
-    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path,
-                                                                     "uploads")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 @bp.route("/requests/<int:request_id>/attachments", methods=["POST"])
 @roles_required(*APPLICANTS)
 def upload(request_id: int):
@@ -302,25 +259,13 @@ def upload(request_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a file to attach."), "error")
         return _detail_page(load_request(req.id), 400)
-    data = form.file.data.read(MAX_UPLOAD + 1)
-    kind = _sniff(data[:16])
-    if len(data) > MAX_UPLOAD:
-        flash(_("The file is larger than 10 MB."), "error")
-    elif kind is None:
-        flash(_("Only PDF, JPEG and PNG files can be attached (the file's content was "
+    try:
+        attach(req, current_user, form.file.data.filename, form.file.data.read(MAX_UPLOAD + 1))
+    except AttachmentRefused as err:
+        flash(_("The file is larger than 10 MB.") if err.code == "too_large" else
+              _("Only PDF, JPEG and PNG files can be attached (the file's content was "
                 "checked, not its name)."), "error")
     else:
-        stored = uuid.uuid4().hex
-        with open(os.path.join(upload_folder(), stored), "wb") as fh:
-            fh.write(data)
-        name = os.path.basename(form.file.data.filename or "file")[:200] or "file"
-        att = Attachment(request=req, filename=name, content_type=kind, size=len(data),
-                         sha256=hashlib.sha256(data).hexdigest(), stored_name=stored,
-                         uploaded_by_id=current_user.id)
-        db.session.add(att)
-        db.session.flush()
-        record_event(current_user, "service_requests", req.id, "attachment_added",
-                     after={"attachment": att.id, "filename": name})
         db.session.commit()
         flash(_("File attached."), "success")
         return redirect(url_for("service_requests.detail", request_id=req.id))

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.notifications.mail import MailState, OutgoingMail
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.service_requests.lifecycle import BOOKABLE, TAKES_RESULTS, State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.roles import Role

@@ -26,6 +26,18 @@ def test_citizen_signup_errors_keep_what_was_typed(client):
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
 
+def test_a_field_is_described_only_by_what_applies_to_it(client):
+    """Screen readers are pointed at the field's error only when it has one: no
+    aria-invalid="None" or aria-describedby="None" on a fresh form."""
+    fresh = client.get("/signup/citizen").get_data(as_text=True)
+    assert '="None"' not in fresh and "aria-invalid" not in fresh
+    wrong = client.post("/signup/citizen", data={"name": "蔡阿姨", "phone": "12345",
+                                                 "password": "short", "confirm": "other"})
+    page = wrong.get_data(as_text=True)
+    assert '="None"' not in page
+    assert 'aria-describedby="phone-error"' in page and 'id="phone-error"' in page
+
+
 def test_duplicate_mobile_number_is_refused(client, app):
     factories.create_user(Role.citizen, phone="13900000000")
     resp = client.post("/signup/citizen", data={

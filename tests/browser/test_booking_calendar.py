@@ -8,7 +8,8 @@ from datetime import time, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from core.roles import Role

@@ -124,7 +124,8 @@ PURE = ["blueprints.service_requests.routing", "blueprints.service_requests.life
         "blueprints.service_requests.deadlines", "blueprints.service_requests.verdicts",
         "blueprints.service_requests.satisfaction", "blueprints.metrology.scale_verification",
         "blueprints.metrology.readings", "blueprints.enterprises.uscc",
-        "blueprints.catalogue.kinds", "core.workdays", "core.roles"]
+        "blueprints.catalogue.kinds", "blueprints.scheduling.allocation",
+        "blueprints.scheduling.kinds", "core.workdays", "core.roles"]
 # Plain Python too, but over a library of some size (icalendar): no bound on the count.
 PURE_OVER_A_LIBRARY = ["blueprints.scheduling.ical"]
 DATABASE_BACKED = ["blueprints.service_requests.clock", "blueprints.service_requests.models",

@@ -8,7 +8,8 @@ from datetime import date, time, timedelta
 import pytest
 
 from blueprints.auth.models import User
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.scheduling.slots import SlotFull, book, cancel, ensure_slots, open_slots
 from core.roles import Role
 from core.timeutil import local_today, to_local
@@ -16,6 +17,7 @@ from core.workdays import WorkCalendar
 from core.working_calendar import CalendarDay, DayKind
 from extensions import db
 from tests import factories
+from tests.journeys import make_draft, submitted
 
 
 @pytest.fixture
@@ -152,7 +154,6 @@ def test_a_manager_sets_up_the_counter_and_bad_hours_are_refused(app, client, lo
 
 def test_an_applicant_books_changes_and_cancels_a_drop_off_slot(app, client, users, login,
                                                                 two_labs):
-    from tests.journeys import submitted
     counter = Resource(lab_id=two_labs["fabric_lab"].id, name="收样窗口",
                        kind=ResourceKind.reception, opens=time(8, 30), closes=time(10, 30),
                        weekdays="0123456", slot_minutes=60, capacity=1)
@@ -201,7 +202,6 @@ def test_the_calendar_moves_the_date_shown_before_submitting(app, client, users,
                                                               two_labs):
     """An admin enters a public holiday, a lab manager a closure: both push the
     expected date the applicant sees; nobody edits another's days."""
-    from tests.journeys import make_draft
     login(users[Role.sme])
     req = make_draft(client, two_labs["food"])
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
@@ -233,7 +233,6 @@ def test_bookings_and_due_dates_as_icalendar(app, client, users, login, two_labs
     bookings and due dates; a renewed address retires the old one."""
     from icalendar import Calendar
 
-    from tests.journeys import submitted
     counter = Resource(lab_id=two_labs["fabric_lab"].id, name="收样窗口",
                        kind=ResourceKind.reception, opens=time(8, 30), closes=time(10, 30),
                        weekdays="0123456", slot_minutes=60, capacity=2)

@@ -8,9 +8,11 @@ import pytest
 
 from blueprints.audit.models import AuditEvent
 from blueprints.notifications.models import Notification
+from blueprints.scheduling.allocation import free_places
 from blueprints.scheduling.calendar_views import parse_local
-from blueprints.scheduling.models import Booking, BookingState, Resource, ResourceKind, Slot
-from blueprints.scheduling.slots import book, ensure_slots, free_places
+from blueprints.scheduling.kinds import BookingState, ResourceKind
+from blueprints.scheduling.models import Booking, Resource, Slot
+from blueprints.scheduling.slots import book, ensure_slots
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.roles import Role

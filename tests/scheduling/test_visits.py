@@ -6,13 +6,14 @@ import pytest
 
 from blueprints.audit.models import AuditEvent
 from blueprints.notifications.models import Notification
-from blueprints.scheduling.models import Booking, BookingState, Slot
+from blueprints.scheduling.kinds import BookingState
+from blueprints.scheduling.models import Booking, Slot
 from blueprints.scheduling.slots import open_slots
 from core.roles import Role
 from core.timeutil import local_today, utcnow
 from extensions import db
 from tests import factories
-from tests.journeys import submitted
+from tests.journeys import make_draft, submitted
 
 
 @pytest.fixture
@@ -148,7 +149,6 @@ def test_the_manager_moves_a_drop_off_without_dragging(client, users, login, two
 
 
 def test_submitting_leads_to_booking_the_drop_off(client, users, login, two_labs):
-    from tests.journeys import make_draft
     factories.create_resource(two_labs["fabric_lab"].id, opens=(9, 0), closes=(11, 0),
                               weekdays="01234")
     login(users[Role.sme])

@@ -17,7 +17,7 @@ from core.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 from core.working_calendar import lab_calendar
 from extensions import db
 from tests import factories
-from tests.journeys import quote, submitted
+from tests.journeys import make_draft, quote, submitted
 
 
 def notes(user, kind=None):
@@ -226,7 +226,6 @@ def test_booking_reminders_the_day_before_once(client, users, login, two_labs):
 
 def test_a_booked_up_counter_moves_the_date_shown_before_submitting(client, users, login,
                                                                      two_labs):
-    from tests.journeys import make_draft
     lab = two_labs["fabric_lab"]
     counter = factories.create_resource(lab.id, capacity=1)
     login(users[Role.sme])

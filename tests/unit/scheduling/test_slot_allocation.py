@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from blueprints.scheduling.models import ResourceKind
-from blueprints.scheduling.slots import day_starts, first_free_day, free_places, movable
+from blueprints.scheduling.allocation import day_starts, first_free_day, free_places, movable
+from blueprints.scheduling.kinds import ResourceKind
 from blueprints.service_requests.lifecycle import State
 from core.workdays import WorkCalendar
 

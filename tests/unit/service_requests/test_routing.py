@@ -101,7 +101,7 @@ def test_a_booked_up_drop_off_counter_delays_the_start():
 def test_first_free_day_skips_full_and_past_slots():
     from datetime import datetime, timedelta
 
-    from blueprints.scheduling.slots import first_free_day
+    from blueprints.scheduling.allocation import first_free_day
     t = datetime(2026, 11, 23, 1, 0)
     days = [(date(2026, 11, 23), [t, t + timedelta(hours=1)]),
             (date(2026, 11, 24), [t + timedelta(days=1)]),

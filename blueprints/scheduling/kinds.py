@@ -1,0 +1,13 @@
+"""The kinds of bookable resource and the states of a booking (plain enums)."""
+from enum import StrEnum
+
+
+class ResourceKind(StrEnum):
+    reception = "reception"        # sample drop-off counter: applicants book it
+    onsite_team = "onsite_team"    # the lab books its visits
+    instrument = "instrument"
+
+
+class BookingState(StrEnum):
+    booked = "booked"
+    cancelled = "cancelled"
