@@ -14,6 +14,7 @@ from config import DefaultConfig
 from core import errors, templating
 from core.converters import IdConverter
 from core.i18n import install_template_gettext, select_locale
+from core.links import check_public_url
 from demo.commands import demo_cli, setup_command
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from jobs import JOBS, worker_command
@@ -33,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     configure_database_uri(app)
+    # Checked before anything is served or issued: an issued PDF's QR code never changes.
+    app.config["PUBLIC_URL"] = check_public_url(
+        app.config.get("PUBLIC_URL"), required=not (app.debug or app.testing)) \
+        or "http://localhost"
     # The long-lived remember-me cookie is secure whenever the session cookie is.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if app.config["PROXY_HOPS"]:

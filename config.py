@@ -29,6 +29,12 @@ class DefaultConfig:
     # rate limits) and https come from X-Forwarded-For / -Proto, not the proxy.
     PROXY_HOPS = 0
 
+    # The address people reach the desk at (QIDESK_PUBLIC_URL=https://qidesk.example.gov.cn).
+    # Every absolute link is built on it: the QR code on a certificate, links in mails
+    # and calendar feeds, from a web request or the worker alike. Required unless the
+    # desk runs in debug or test mode; `./qidesk run` sets its own local address.
+    PUBLIC_URL = None
+
     # Uploaded files live outside static/ (default: instance/uploads).
     UPLOAD_FOLDER = None
     CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
@@ -44,7 +50,7 @@ class DefaultConfig:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_FROM = "desk@qidesk.example"
-    MAIL_FROM_NAME = "QI Desk 质量服务一站通"  # rendering processes of the worker's certificate batches (one a core)
+    MAIL_FROM_NAME = "QI Desk 质量服务一站通"
 
     # The lab's promise to answer a submitted request (accept, quote, return or
     # reject): by closing time of the N-th working day, or within so many working

@@ -73,8 +73,9 @@ JOBS = [
 
 
 def _run(app: Flask, job: str, every: int, function) -> None:
-    # A request context as well: jobs build links (url_for) into what they write.
-    with app.app_context(), app.test_request_context():
+    # A request context as well, on the public address: what jobs render (mails,
+    # certificates) may use url_for, and its links must be the ones people follow.
+    with app.app_context(), app.test_request_context(base_url=app.config["PUBLIC_URL"]):
         try:
             run_recorded(job, every, function)
         finally:

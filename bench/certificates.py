@@ -103,6 +103,7 @@ def main() -> None:
     instance = tempfile.mkdtemp(prefix="qidesk-bench-certs-")
     try:
         app = create_app({"SECRET_KEY": "bench", "SERVER_NAME": "desk.example",
+                          "PUBLIC_URL": "https://desk.example",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/desk.db",
                           "CERTIFICATE_FOLDER": f"{instance}/certificates",
                           "SIGNING_FOLDER": f"{instance}/signing"})

@@ -24,7 +24,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
     instance = tempfile.mkdtemp(prefix="qidesk-bench-")
-    env = {**os.environ, "QIDESK_INSTANCE_PATH": instance, "FLASK_APP": "app"}
+    env = {**os.environ, "QIDESK_INSTANCE_PATH": instance, "FLASK_APP": "app",
+           "QIDESK_PUBLIC_URL": "http://127.0.0.1"}
     env.pop("DATABASE_URL", None)
     subprocess.run([os.path.join(VENV_BIN, "flask"), "setup", "--demo"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -56,6 +56,7 @@ def fill(url: str, n_requests: int) -> dict:
 
     rng = random.Random(2026)
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
         upgrade()
@@ -219,6 +220,7 @@ def run(kind: str, args) -> None:
     info = fill(url, args.requests)
     print(f"[{kind}] filled in {info['seconds']:.0f} s: {info['counts']}", flush=True)
     env = {**os.environ, "QIDESK_INSTANCE_PATH": instance, "DATABASE_URL": url,
+           "QIDESK_PUBLIC_URL": "http://127.0.0.1",
            "FLOOR_DATABASE_URL": url,
            "FLOOR_QUERY": "SELECT number FROM service_requests WHERE id = 50000"}
     procs = []

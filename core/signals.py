@@ -19,6 +19,11 @@ certificate and writes the "issued" event; it raises a StepRefused to refuse, an
 step rolls back with it.
 """)
 
+part_rated = _signals.signal("part-rated", doc="""
+The applicant rated a part (the sender). Keyword arguments: `rating` (level 1 to 5,
+and `follow_up_due` when it is a bad review) and `user`.
+""")
+
 password_reset_requested = _signals.signal("password-reset-requested", doc="""
 Someone asked for a password-reset link for the user (the sender). Keyword argument:
 `link`, the single-use address to mail.

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from core.i18n import current_language, localized
 from core.labels import ROLE_LABELS
+from core.links import public_url
 from core.numbers import money, plain
 from core.roles import Role
 from core.timeutil import to_local
@@ -49,7 +50,7 @@ def register(app) -> None:
                                  mask_phone=mask_phone)
     app.jinja_env.globals.update(
         localized=localized, current_language=current_language, url_with=url_with,
-        home_endpoint=home_endpoint, Role=Role, ROLE_LABELS=ROLE_LABELS)
+        home_endpoint=home_endpoint, Role=Role, ROLE_LABELS=ROLE_LABELS, public_url=public_url)
 
     @app.context_processor
     def user_context():

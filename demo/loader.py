@@ -212,7 +212,9 @@ def load_demo() -> LoadReport:
             ServiceParameter(position=i, name_zh=p["name_zh"], name_en=p["name_en"],
                              unit=p["unit"], limit_kind=LimitKind(p["limit_kind"]),
                              limit_min=_decimal(p["limit_min"]), limit_max=_decimal(p["limit_max"]),
-                             limit_text=p["limit_text"], has_uncertainty=p["has_uncertainty"])
+                             limit_text=p["limit_text"], has_uncertainty=p["has_uncertainty"],
+                             detection_limit=_decimal(p.get("detection_limit")),
+                             grade_scale=p.get("grade_scale", ""))
             for i, p in enumerate(params, start=1)]
         for offer in offers:
             service.capabilities.append(Capability(

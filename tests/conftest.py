@@ -10,6 +10,9 @@ from extensions import db
 from tests import factories
 
 TEST_SECRET = "tests-only-secret-key"
+# The desk's public address in tests: not the test client's host (desk.test), so a
+# link built on the request's host, or on localhost, cannot pass for a right one.
+PUBLIC_URL = "https://qidesk.jinjiang.example"
 
 
 def create_app(config: dict):
@@ -88,6 +91,7 @@ def make_config(database_uri, tmp_path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "desk.test",
+        "PUBLIC_URL": PUBLIC_URL,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
     }

@@ -33,6 +33,7 @@ from core.forms import render_form
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import safe_next
+from core.links import public_url
 from core.permissions import roles_required
 from core.roles import Role
 from core.signals import password_reset_requested
@@ -223,7 +224,7 @@ def forgot_password():
             # link works once (and no more after any password change).
             token = _reset_serializer().dumps({"u": user.id, "t": user.session_token})
             password_reset_requested.send(
-                user, link=url_for("auth.reset_password", token=token, _external=True))
+                user, link=public_url("auth.reset_password", token=token))
             record_event(None, "users", user.id, "password_reset_requested")
             db.session.commit()
         flash(_("If an account has this address, a link to choose a new password is on its "

@@ -81,6 +81,10 @@ class ServiceParameter(db.Model):
     limit_max: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     limit_text: Mapped[str] = mapped_column(String(200), default="")
     has_uncertainty: Mapped[bool] = mapped_column(default=False)
+    # The method's limit of detection: "not detected" (ND) means below it.
+    detection_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    # Results read on a grade scale ("grey": grey-scale grades 1, 1-2 ... 5), or "".
+    grade_scale: Mapped[str] = mapped_column(String(20), default="")
 
     service: Mapped[Service] = relationship(back_populates="parameters")
 

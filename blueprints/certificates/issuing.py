@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 import segno
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 
 from blueprints.audit.models import record_event
 from blueprints.catalogue.kinds import ServiceKind
@@ -22,6 +22,7 @@ from blueprints.certificates.models import (
 from blueprints.certificates.signing import ensure_signing_pair
 from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
+from core.links import public_url
 from core.numbering import next_value
 from core.numbers import plain
 from core.signals import certificate_item, collect
@@ -113,17 +114,17 @@ def _limit(p) -> str:
 def _result_line(p, r) -> ResultLine:
     value = "—"
     if r is not None:
-        value = plain(r.value) if r.value is not None else r.text_value
+        value = r.as_written or "—"
     return ResultLine(
         parameter=f"{p.name_zh} {p.name_en}", unit=p.unit, value=value,
         uncertainty=(f"{plain(r.uncertainty)}" if r and r.uncertainty is not None else ""),
         limit=_limit(p),
-        verdict=({"pass": "合格 Pass", "fail": "不合格 Fail"}.get(r.verdict.value, "—")
+        verdict=({"pass": "合格 Pass", "fail": "不合格 Fail",
+                  "inconclusive": "无法判定 Cannot be judged"}.get(r.verdict.value, "—")
                  if r else "—"),
         failed=bool(r and r.verdict == Verdict.failed),
         reference=plain(r.reference_value) if r and r.reference_value is not None else "",
-        error=(plain(r.value - r.reference_value)
-               if r and r.value is not None and r.reference_value is not None else ""))
+        error=plain(r.error) if r and r.error is not None else "")
 
 
 def _blocks(sub, caps) -> list[ItemBlock]:
@@ -179,8 +180,7 @@ def build_context(sub, cert: Certificate) -> dict:
     cnas = lab.cnas_number if lab.cnas_number and all(
         caps.get(s) and caps[s].cnas_accredited for s in services) else ""
     blocks = _blocks(sub, caps)
-    verify_url = url_for("certificates.verify", number=cert.number, code=cert.verification_code,
-                         _external=True)
+    verify_url = public_url("certificates.verify", number=cert.number, code=cert.verification_code)
     title_zh, title_en = TITLES[cert.kind]
     tested = sorted([to_local(r.entered_at).date() for i in sub.items for r in i.results]
                     + [to_local(i.scale_verification.verified_at).date() for i in sub.items

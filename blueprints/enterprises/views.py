@@ -21,6 +21,7 @@ from blueprints.enterprises.models import (
 )
 from core.forms import ConfirmForm, ReasonForm, render_form
 from core.i18n import gettext as _
+from core.links import public_url
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
@@ -135,7 +136,7 @@ def colleagues(enterprise_id: int):
             record_event(current_user, "invitations", inv.id, "invited",
                          after={"enterprise_id": ent.id, "email": inv.email})
             db.session.commit()
-            link = url_for("enterprises.accept_invitation", token=token, _external=True)
+            link = public_url("enterprises.accept_invitation", token=token)
             flash(_("Invitation created. Send the link below to your colleague; it works once, "
                     "for 7 days."), "success")
             form = InviteForm(formdata=None)
@@ -270,7 +271,7 @@ def admin_register():
                          after=snapshot(ent, ["uscc", "uscc_override", "status"] + PROFILE_FIELDS),
                          reason=(form.override_reason.data or "").strip())
             db.session.commit()
-            link = url_for("enterprises.accept_invitation", token=token, _external=True)
+            link = public_url("enterprises.accept_invitation", token=token)
             flash(_("Enterprise registered and verified. Send the link below to its first user."),
                   "success")
     return render_form("enterprises/admin_register.html", form, link=link)

@@ -1,6 +1,5 @@
 """Who hears about what: each lifecycle step that matters to the applicant becomes an
 in-app notification and, where they want it, an e-mail in their own language."""
-from flask import has_request_context, url_for
 from sqlalchemy import select
 
 from blueprints.auth.models import User
@@ -8,6 +7,7 @@ from blueprints.notifications import mail
 from blueprints.notifications.labels import MAIL_KINDS, render
 from blueprints.notifications.models import notify
 from core.i18n import in_language
+from core.links import public_url
 from core.roles import Role
 from extensions import db
 
@@ -30,6 +30,12 @@ def applicants(request) -> list[User]:
     return [request.applicant]
 
 
+def lab_managers(lab_id: int) -> list[User]:
+    """A lab's active managers: they hear what happens to their lab's work."""
+    return list(db.session.scalars(select(User).where(
+        User.lab_id == lab_id, User.role == Role.lab_manager, User.active)))
+
+
 def tell(users, kind: str, link: str = "", **params) -> None:
     """An in-app notification for each user, and a mail to those who take this kind."""
     users = [u for u in users if u is not None]
@@ -47,7 +53,6 @@ def on_lifecycle(sub, event: str) -> None:
     kind = APPLICANT_EVENTS.get(event)
     if kind is None:
         return
-    link = (url_for("service_requests.detail", request_id=sub.request_id, _external=True)
-            if has_request_context() else "")
+    link = public_url("service_requests.detail", request_id=sub.request_id)
     tell(applicants(sub.request), kind, link, number=sub.number,
          reason=sub.applicant_message if event == "returned" else "")

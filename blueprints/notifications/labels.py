@@ -19,11 +19,15 @@ MESSAGES = {
     "booking_reminder": _l("%(number)s: your drop-off at %(place)s is tomorrow, %(when)s. "
                            "Bring the samples to the counter."),
     "visit_booked": _l("%(number)s: the lab's team will come on %(when)s."),
+    "booking_released": _l("%(number)s: the booking on %(when)s at %(place)s is released "
+                           "(the request was %(step)s); its place is free again."),
     "acceptance_due_soon": _l("%(number)s waits to be accepted or returned by %(deadline)s."),
     "acceptance_overdue": _l("%(number)s was not answered by %(deadline)s, the promised "
                              "response time."),
     "turnaround_due_soon": _l("%(number)s is due on %(deadline)s."),
     "turnaround_overdue": _l("%(number)s is overdue: it was due on %(deadline)s."),
+    "bad_review": _l("%(number)s got a bad review (%(level)s of 5). Follow it up with the "
+                     "applicant by %(due)s."),
     "daily_digest": _l("Your lab today: %(new)s new request(s) to accept, %(due_today)s due "
                        "today, %(overdue)s overdue."),
 }
@@ -52,11 +56,13 @@ MAIL_KINDS = {
     "booking_moved": _l("Your drop-off was moved"),
     "booking_reminder": _l("Your drop-off is tomorrow"),
     "visit_booked": _l("An on-site visit is booked"),
+    "booking_released": _l("A booking is released"),
     "acceptance_due_soon": _l("A request waits to be accepted"),
     "acceptance_overdue": _l("A request was not answered in time"),
     "turnaround_due_soon": _l("A request is due soon"),
     "turnaround_overdue": _l("A request is overdue"),
     "daily_digest": _l("Your lab's morning digest"),
+    "bad_review": _l("A bad review to follow up"),
     "password_reset": _l("Choose a new password"),
 }
 OPTIONAL_MAIL = [k for k in MAIL_KINDS if k != "password_reset"]

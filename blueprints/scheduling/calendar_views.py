@@ -21,6 +21,7 @@ from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.i18n import gettext as _
+from core.links import public_url
 from core.permissions import own_lab_id, roles_required
 from core.roles import LAB_ROLES, Role
 from core.timeutil import LOCAL_TZ, to_local, utcnow
@@ -147,7 +148,8 @@ def calendar_events():
 
 def _bookings(lab_id: int, first: datetime, last: datetime, resource, analyst) -> list[Booking]:
     stmt = (select(Booking).join(Booking.slot).join(Slot.resource)
-            .where(Booking.state == BookingState.booked, Resource.lab_id == lab_id,
+            .where(Booking.state.in_((BookingState.booked, BookingState.done)),
+                   Resource.lab_id == lab_id,
                    Slot.starts_at < last.astimezone(UTC), Slot.ends_at > first.astimezone(UTC))
             .options(joinedload(Booking.slot).joinedload(Slot.resource),
                      joinedload(Booking.sub_request).joinedload(SubRequest.request).options(
@@ -200,13 +202,16 @@ def _free_places(resource: Resource, first: datetime, last: datetime,
 
 def _booking_event(booking: Booking, can_move: bool) -> dict:
     slot, sub = booking.slot, booking.sub_request
-    draggable = can_move and movable(slot.resource.kind, sub.state if sub else None)
+    draggable = (can_move and booking.is_live
+                 and movable(slot.resource.kind, sub.state if sub else None))
     return {
         "id": f"booking-{booking.id}",
         "title": f"{sub.number} · {sub.request.customer_name}" if sub else _("Sample drop-off"),
         "start": wall_time(slot.starts_at), "end": wall_time(slot.ends_at),
         "url": url_for("service_requests.lab_detail", sub_id=sub.id) if sub else "",
         "startEditable": draggable, "durationEditable": False,
+        # A drop-off whose samples came in stays on the calendar as history.
+        "classNames": [] if booking.is_live else ["done"],
         "extendedProps": {"kind": "booking", "resource": slot.resource.name,
                           "moveUrl": url_for("scheduling.move_booking",
                                              booking_id=booking.id) if draggable else ""},
@@ -283,7 +288,7 @@ def move_booking_view(booking_id: int):
     sub = moved.sub_request
     if sub is not None:
         tell(applicants(sub.request), MOVED_NOTICE[moved.slot.resource.kind],
-             url_for("service_requests.detail", request_id=sub.request_id, _external=True),
+             public_url("service_requests.detail", request_id=sub.request_id),
              number=sub.number, when=when)
     db.session.commit()
     return jsonify(message=_("Moved to %(when)s. The applicant is told.", when=when),

@@ -10,4 +10,5 @@ class ResourceKind(StrEnum):
 
 class BookingState(StrEnum):
     booked = "booked"
-    cancelled = "cancelled"
+    cancelled = "cancelled"    # given back: its place is free again
+    done = "done"              # the samples came in: kept as history

@@ -14,3 +14,10 @@ DAY_KIND_LABELS = {
     DayKind.holiday: _l("Closed (holiday or closure)"),
     DayKind.workday: _l("Open (make-up working day)"),
 }
+
+# The steps after which a part gives its bookings back, as the notice names them.
+RELEASE_STEPS = {
+    "cancelled": _l("cancelled"),
+    "rejected": _l("not accepted by the lab"),
+    "returned": _l("returned for more information"),
+}

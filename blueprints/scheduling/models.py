@@ -87,6 +87,15 @@ class Booking(TimestampMixin, db.Model):
     slot: Mapped[Slot] = relationship()
     sub_request: Mapped["SubRequest | None"] = relationship()  # noqa: F821
 
+    @property
+    def is_live(self) -> bool:
+        """Still to come: it can be moved or cancelled (not done, not given back)."""
+        return self.state == BookingState.booked
+
+    @property
+    def is_visit(self) -> bool:
+        return self.slot.resource.kind == ResourceKind.onsite_team
+
     def allows(self, user, action: str = "view") -> bool:
         """Whoever may see the part sees its booking; its applicant or lab cancels it."""
         if self.sub_request is None:

@@ -1,7 +1,7 @@
 """Reminding applicants of tomorrow's drop-off, once per booking."""
 from datetime import UTC, datetime, time, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +11,7 @@ from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.service_requests.lifecycle import BOOKABLE
 from blueprints.service_requests.models import ServiceRequest, SubRequest
+from core.links import public_url
 from core.timeutil import LOCAL_TZ, to_local
 from extensions import db
 
@@ -39,7 +40,7 @@ def send_booking_reminders(now: datetime) -> int:
             db.session.rollback()
             continue
         sub, slot = booking.sub_request, booking.slot
-        link = url_for("service_requests.detail", request_id=sub.request_id, _external=True)
+        link = public_url("service_requests.detail", request_id=sub.request_id)
         lab = slot.resource.lab
         tell(applicants(sub.request), "booking_reminder", link, number=sub.number,
              when=to_local(slot.starts_at).strftime("%Y-%m-%d %H:%M"),

@@ -134,6 +134,33 @@ def cancel(booking: Booking, user) -> None:
     record_event(user, "bookings", booking.id, "booking_cancelled")
 
 
+def live_bookings(sub_id: int) -> list[Booking]:
+    return list(db.session.scalars(
+        select(Booking).where(Booking.sub_request_id == sub_id,
+                              Booking.state == BookingState.booked)
+        .options(joinedload(Booking.slot).joinedload(Slot.resource))))
+
+
+def finish_drop_off(sub_id: int, user) -> Booking | None:
+    """The part's samples came in: its live drop-off booking is done, kept as history
+    (the place it took stays counted: it was used). An on-site visit stays as it is."""
+    for booking in live_bookings(sub_id):
+        if booking.slot.resource.kind == ResourceKind.reception:
+            booking.state = BookingState.done
+            record_event(user, "bookings", booking.id, "booking_done")
+            return booking
+    return None
+
+
+def release(sub_id: int, user) -> list[Booking]:
+    """The part no longer needs its bookings (cancelled, rejected, returned): each live
+    one is cancelled and its place freed for someone else."""
+    released = live_bookings(sub_id)
+    for booking in released:
+        cancel(booking, user)
+    return released
+
+
 class MoveRefusal(StrEnum):
     cancelled = "cancelled"      # the booking is no longer live
     kind = "kind"                # not a drop-off or a visit
@@ -198,14 +225,19 @@ def move(booking: Booking, starts_at: datetime, user) -> Booking:
 
 
 def drop_off_options(parts) -> tuple[dict[int, Booking], set[int]]:
-    """For a request page: each part's live booking, and the labs that take drop-off
-    bookings (two queries, whatever the number of parts)."""
+    """For a request page: each part's booking (the live one, else the latest one done:
+    history), and the labs that take drop-off bookings (two queries, whatever the
+    number of parts)."""
     if not parts:
         return {}, set()
-    bookings = {b.sub_request_id: b for b in db.session.scalars(
-        select(Booking).where(Booking.sub_request_id.in_([p.id for p in parts]),
-                              Booking.state == BookingState.booked)
-        .options(joinedload(Booking.slot).joinedload(Slot.resource)))}
+    bookings: dict[int, Booking] = {}
+    for b in db.session.scalars(
+            select(Booking).where(Booking.sub_request_id.in_([p.id for p in parts]),
+                                  Booking.state.in_((BookingState.booked, BookingState.done)))
+            .options(joinedload(Booking.slot).joinedload(Slot.resource))
+            .order_by(Booking.id)):
+        if bookings.get(b.sub_request_id) is None or not bookings[b.sub_request_id].is_live:
+            bookings[b.sub_request_id] = b
     labs = set(db.session.scalars(
         select(Resource.lab_id).where(Resource.lab_id.in_({p.lab_id for p in parts}),
                                       Resource.kind == ResourceKind.reception,

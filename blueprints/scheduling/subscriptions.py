@@ -1,8 +1,13 @@
 """What the scheduling area adds to the others' work (core/signals.py)."""
+from blueprints.notifications.events import applicants, lab_managers, tell
 from blueprints.scheduling import slots
+from blueprints.scheduling.labels import RELEASE_STEPS
 from blueprints.service_requests.lifecycle import VISITABLE
+from core.i18n import in_language
+from core.links import public_url
 from core.roles import Role
-from core.signals import drop_off_days, request_page
+from core.signals import drop_off_days, part_stepped, request_page
+from core.timeutil import to_local
 
 
 @drop_off_days.connect
@@ -22,3 +27,25 @@ def _bookings_on_page(_sender, parts, user, audience: str, **_kwargs) -> dict:
         values["may_visit"] = (user.role == Role.lab_manager and part.state in VISITABLE
                                and slots.has_onsite_teams(part.lab_id))
     return values
+
+
+@part_stepped.connect
+def _bookings_follow_the_part(part, event: str, user, **_kwargs) -> None:
+    """The samples came in: the drop-off is done. The part was cancelled, rejected or
+    returned: its bookings are released, and both sides hear of it (but for whoever
+    took the step)."""
+    if event == "sample_received":
+        slots.finish_drop_off(part.id, user)
+    elif event in RELEASE_STEPS:
+        for booking in slots.release(part.id, user):
+            told = [u for u in applicants(part.request) + lab_managers(part.lab_id)
+                    if u is not None and u.id != user.id]
+            for person in told:
+                with in_language(person.locale):  # the step in the reader's words
+                    step = str(RELEASE_STEPS[event])
+                tell([person], "booking_released",
+                     public_url("service_requests.detail", request_id=part.request_id)
+                     if person.role in (Role.sme, Role.citizen)
+                     else public_url("service_requests.lab_detail", sub_id=part.id),
+                     number=part.number, place=booking.slot.resource.name, step=step,
+                     when=f"{to_local(booking.slot.starts_at):%Y-%m-%d %H:%M}")

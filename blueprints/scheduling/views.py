@@ -23,6 +23,7 @@ from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.forms import Form, render_form
 from core.i18n import gettext as _
+from core.links import public_url
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import LAB_ROLES, Role
@@ -183,7 +184,7 @@ def _booked(sub: SubRequest, booking: Booking, kind: ResourceKind) -> None:
     record_event(current_user, "sub_requests", sub.id, event, after={"booking": booking.id})
     if by_lab:
         tell(applicants(sub.request), event,
-             url_for("service_requests.detail", request_id=sub.request_id, _external=True),
+             public_url("service_requests.detail", request_id=sub.request_id),
              number=sub.number,
              when=to_local(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M"))
 
@@ -258,7 +259,7 @@ def _due_entry(sub: SubRequest) -> ical.Entry:
     label = _("Due")
     return ical.Entry(uid=f"due-{sub.id}@qidesk", start=sub.due_date,
                       summary=f"{label}: {sub.number} · {who}",
-                      url=url_for("service_requests.lab_detail", sub_id=sub.id, _external=True))
+                      url=public_url("service_requests.lab_detail", sub_id=sub.id))
 
 
 def _ics(body: bytes, filename: str) -> Response:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from blueprints.auth.models import User
@@ -14,6 +14,7 @@ from blueprints.notifications.models import claim
 from blueprints.service_requests.lifecycle import AWAITING_ANSWER, CLOCK_RUNNING
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from blueprints.service_requests.queries import overdue_clause
+from core.links import public_url
 from core.roles import Role
 from core.timeutil import to_local
 from core.working_calendar import lab_calendars
@@ -60,7 +61,7 @@ def _alert(kind: str, part: Due, key: str, deadline: str, to: list[User]) -> boo
     if not claim(kind, part.id, key):
         db.session.rollback()
         return False
-    tell(to, kind, url_for("service_requests.lab_detail", sub_id=part.id, _external=True),
+    tell(to, kind, public_url("service_requests.lab_detail", sub_id=part.id),
          number=part.number, deadline=deadline)
     db.session.commit()
     return True
@@ -145,7 +146,7 @@ def send_digests(now: datetime) -> int:
             continue
         for user in users:
             if claim("daily_digest", user.id, local.date().isoformat()):
-                tell([user], "daily_digest", url_for("tasks.index", _external=True),
+                tell([user], "daily_digest", public_url("tasks.index"),
                      **counts[lab_id])
                 db.session.commit()
                 sent += 1

@@ -3,14 +3,14 @@ four-eyes review, and the worklist across requests."""
 from datetime import timedelta
 
 import segno
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from wtforms import SelectChoice
 
 from blueprints.auth.models import User
-from blueprints.catalogue.models import Capability, Service
+from blueprints.catalogue.models import Capability, Service, ServiceParameter
 from blueprints.enterprises.models import Enterprise
 from blueprints.service_requests import results
 from blueprints.service_requests.clock import times_left
@@ -23,6 +23,7 @@ from blueprints.service_requests.forms import (
     ReceiveForm,
     VersionedActionForm,
 )
+from blueprints.service_requests.labels import understood
 from blueprints.service_requests.lifecycle import (
     LAB_STATES,
     NEEDS_REASON,
@@ -39,6 +40,7 @@ from blueprints.service_requests.models import Rating, RequestItem, ServiceReque
 from blueprints.service_requests.queries import load_part, overdue_clause, timeline
 from blueprints.service_requests.satisfaction import Level
 from blueprints.service_requests.views import bp
+from blueprints.service_requests.written_results import UnreadableResult
 from core.converters import MAX_ID
 from core.forms import yuan_to_cents
 from core.i18n import gettext as _
@@ -303,6 +305,24 @@ def enter_results(sub_id: int, item_id: int):
     db.session.commit()
     flash(_("Results saved."), "success")
     return redirect(url_for("service_requests.lab_detail", sub_id=sub.id) + f"#item-{item.id}")
+
+
+@bp.route("/lab/parameters/<int:parameter_id>/read")
+@roles_required(*LAB_ROLES)
+def read_typed_result(parameter_id: int):
+    """What a result being typed will be read as, in plain words, before it is saved
+    (the line under each result field). Catalogue data only: nothing is stored."""
+    parameter = db.session.get(ServiceParameter, parameter_id)
+    if parameter is None:
+        abort(404)
+    try:
+        written = results.read_typed(parameter, request.args.get("raw", "")[:200])
+    except UnreadableResult as refused:
+        return jsonify(error=results.refusal(refused))
+    if written is None:
+        return jsonify(understood="")
+    return jsonify(understood=understood(written, results.judged(parameter, written),
+                                         parameter.unit, parameter.detection_limit))
 
 
 @bp.route("/lab/requests/<int:sub_id>/note", methods=["POST"])

@@ -2,7 +2,9 @@
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.satisfaction import Level
 from blueprints.service_requests.verdicts import Verdict
+from blueprints.service_requests.written_results import ResultForm as F
 from core.i18n import lazy_gettext as _l
+from core.numbers import plain
 
 STATE_LABELS = {
     State.draft: _l("Draft"),
@@ -87,4 +89,39 @@ VERDICT_LABELS = {
     Verdict.passed: _l("Pass"),
     Verdict.failed: _l("Fail"),
     Verdict.not_applicable: _l("n/a"),
+    Verdict.inconclusive: _l("Cannot be judged"),
 }
+
+
+def understood(written, judgement, unit: str = "", detection_limit=None) -> str:
+    """What the desk read a typed result as, in plain words, before it is saved
+    ("below 0.01 mg/kg: pass"; "not detected, below 20 mg/kg: pass")."""
+    u = f" {unit}" if unit else ""
+    n = plain
+    if written.form == F.number:
+        read = _l("the number %(value)s%(unit)s", value=written.written, unit=u)
+    elif written.form == F.below:
+        read = _l("below %(value)s%(unit)s", value=n(written.low), unit=u)
+    elif written.form == F.above:
+        read = _l("above %(value)s%(unit)s", value=n(written.low), unit=u)
+    elif written.form == F.not_detected:
+        read = (_l("not detected: below the detection limit, %(value)s%(unit)s",
+                   value=n(detection_limit), unit=u) if detection_limit is not None
+                else _l("not detected (this parameter has no detection limit on file)"))
+    elif written.form == F.interval:
+        read = _l("between %(low)s and %(high)s%(unit)s", low=n(written.low),
+                  high=n(written.high), unit=u)
+    elif written.form == F.grade:
+        read = (_l("grade %(grade)s", grade=written.written) if written.low == written.high
+                else _l("between grades %(low)s and %(high)s", low=n(written.low),
+                        high=n(written.high)))
+    else:
+        read = _l("words, judged by the analyst")
+    if judgement.verdict is None:
+        verdict = _l("cannot be judged against the limit") \
+            if judgement.why != "needs_judgement" else _l("choose the verdict")
+    elif judgement.verdict == Verdict.not_applicable:
+        return str(read)
+    else:
+        verdict = VERDICT_LABELS[judgement.verdict]
+    return str(_l("%(read)s; verdict: %(verdict)s", read=read, verdict=verdict))

@@ -45,10 +45,12 @@ from blueprints.service_requests.lifecycle import (
 )
 from blueprints.service_requests.satisfaction import Level, follow_up_due, is_bad
 from blueprints.service_requests.verdicts import Verdict
+from blueprints.service_requests.written_results import ResultForm
 from core.i18n import lazy_gettext as _l
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.numbers import plain
 from core.roles import LAB_ROLES, Role
-from core.signals import issue_requested, part_stepped
+from core.signals import issue_requested, part_rated, part_stepped
 from core.timeutil import utcnow
 from extensions import db
 
@@ -495,6 +497,7 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         db.session.flush()
         record_event(user, "sub_requests", self.id, "rated",
                      after={"level": level.value, "bad_review": is_bad(level)})
+        part_rated.send(self, rating=self.rating, user=user)
         return self.rating
 
 
@@ -553,6 +556,11 @@ class Result(db.Model):
     uncertainty: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))  # expanded, k=2
     # Calibration: the reference standard's value; the error is value − reference.
     reference_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    # The result as the lab wrote it: its form (a number, "< 5", ND, 3.2–4.1, grade
+    # 3-4, words), the interval's high end, and the text the report prints.
+    form: Mapped[ResultForm] = enum_column(ResultForm, default=ResultForm.number)
+    high_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    written: Mapped[str] = mapped_column(String(60), default="")
     verdict: Mapped[Verdict] = enum_column(Verdict, default=Verdict.not_applicable)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -562,6 +570,26 @@ class Result(db.Model):
 
     __table_args__ = (UniqueConstraint("item_id", "parameter_id",
                                        name="uq_results_item_parameter"),)
+
+    @property
+    def as_written(self) -> str:
+        """The result as the lab wrote it (12.50, < 0.01, ND, 3.2–4.1, grade 3-4, words)."""
+        if self.written:
+            return self.written
+        return plain(self.value) if self.value is not None else self.text_value
+
+    @property
+    def shows_unit(self) -> bool:
+        """A quantity is printed with its unit; ND and words are not."""
+        return self.form not in (ResultForm.not_detected, ResultForm.text) and bool(
+            self.as_written)
+
+    @property
+    def error(self) -> Decimal | None:
+        """A calibration point's error, measured − reference, for a measured number."""
+        if self.form != ResultForm.number or None in (self.value, self.reference_value):
+            return None
+        return self.value - self.reference_value
 
 
 class Attachment(db.Model):

@@ -17,6 +17,8 @@ class Verdict(StrEnum):
     passed = "pass"
     failed = "fail"
     not_applicable = "n/a"
+    # A censored result across the limit ("< 20" against "≤ 10"): it may lie either side.
+    inconclusive = "inconclusive"
 
 
 class VerdictError(ValueError):

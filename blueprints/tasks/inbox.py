@@ -11,7 +11,7 @@ from blueprints.notifications.mail import MailState, OutgoingMail
 from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.service_requests.lifecycle import BOOKABLE, TAKES_RESULTS, State
-from blueprints.service_requests.models import ServiceRequest, SubRequest
+from blueprints.service_requests.models import Rating, ServiceRequest, SubRequest
 from core.roles import Role
 from core.timeutil import LOCAL_TZ, local_today
 from extensions import db
@@ -60,6 +60,13 @@ def _booked_today(lab_id: int):
                    SubRequest.state.in_(BOOKABLE)))
 
 
+def _bad_reviews(lab_id: int):
+    """Parts of the lab whose bad review is not followed up yet."""
+    return select(Rating.sub_request_id).where(
+        Rating.lab_id == lab_id, Rating.follow_up_due.is_not(None),
+        Rating.followed_up_at.is_(None))
+
+
 def tasks_for(user) -> list[TaskList]:
     """The lists of things waiting on this user, in the order they should be done."""
     if user.role in (Role.sme, Role.citizen):
@@ -79,6 +86,8 @@ def tasks_for(user) -> list[TaskList]:
             lists = [TaskList("to_accept", _parts(lab.where(SubRequest.state == State.submitted))),
                      TaskList("to_review", _parts(lab.where(SubRequest.state == State.in_review))),
                      TaskList("to_issue", _parts(lab.where(SubRequest.state == State.approved))),
+                     TaskList("bad_reviews", _parts(select(SubRequest).where(
+                         SubRequest.id.in_(_bad_reviews(user.lab_id))), few=True)),
                      *lists]
         return lists
     pending = db.session.scalar(select(func.count(Enterprise.id)).where(

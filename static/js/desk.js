@@ -144,3 +144,31 @@ document.querySelectorAll("[data-check-all]").forEach(function (all) {
   });
   form.addEventListener("change", function () { window.clearTimeout(timer); check(); });
 })();
+
+// Results: under each result field, what the desk reads it as (ND: not detected, below
+// the detection limit; "< 20": cannot be judged against ≤ 10 ...) before it is saved.
+(function () {
+  var fields = document.querySelectorAll("input[data-read-url]");
+  if (!fields.length || !window.fetch) { return; }
+  fields.forEach(function (field) {
+    var out = document.getElementById(field.getAttribute("data-read-out"));
+    var timer = null, asked = 0;
+    function ask() {
+      var mine = ++asked;  // an older, slower answer never overwrites a newer one
+      var url = field.getAttribute("data-read-url") + "?raw=" + encodeURIComponent(field.value);
+      fetch(url, {credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (a) {
+          if (mine !== asked) { return; }
+          out.textContent = a.error || a.understood || "";
+          out.classList.toggle("error", !!a.error);
+        })
+        .catch(function () {});
+    }
+    field.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 250);
+    });
+    if (field.value && fields.length <= 20) { ask(); }  // a full grid asks as it is typed in
+  });
+})();

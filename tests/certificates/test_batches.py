@@ -19,7 +19,8 @@ from core.numbering import NumberSequence
 from core.roles import Role
 from extensions import db
 from tests import factories
-from tests.conftest import ROOT
+from tests.conftest import PUBLIC_URL, ROOT
+from tests.documents import qr_codes, stored_bytes, verification_link
 
 
 def approved_parts(metrology, n):
@@ -174,7 +175,7 @@ def test_the_worker_process_issues_a_queued_batch(app, client, login, metrology,
     batch = start_batch(client, login, metrology["manager"], subs)
     env = {**os.environ, "FLASK_APP": "app", "QIDESK_INSTANCE_PATH": str(tmp_path / "inst"),
            "QIDESK_SQLALCHEMY_DATABASE_URI": database_uri, "QIDESK_SECRET_KEY": "w",
-           "QIDESK_SERVER_NAME": "desk.test", "QIDESK_BATCH_PROCESSES": "2",
+           "QIDESK_PUBLIC_URL": PUBLIC_URL, "QIDESK_BATCH_PROCESSES": "2",
            "QIDESK_CERTIFICATE_FOLDER": app.config["CERTIFICATE_FOLDER"],
            "QIDESK_SIGNING_FOLDER": app.config["SIGNING_FOLDER"]}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
@@ -193,6 +194,9 @@ def test_the_worker_process_issues_a_queued_batch(app, client, login, metrology,
     batch = db.session.get(CertificateBatch, batch.id)
     assert batch.state == BatchState.done, output
     assert numbers(metrology["lab"]) == [1, 2, 3]
+    # The worker has no request: its certificates' QR codes lead to the public address.
+    cert = batch.items[0].certificate
+    assert qr_codes(stored_bytes(app, cert), tmp_path) == [verification_link(cert)]
 
 
 def test_a_batch_left_running_by_a_dead_worker_is_resumed(app, client, login, metrology):

@@ -7,10 +7,12 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from blueprints.catalogue.kinds import LimitKind
 from blueprints.catalogue.models import Capability
 from blueprints.certificates.models import Certificate, CertificateKind, CertificateStatus
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import SubRequest
+from blueprints.service_requests.verdicts import Verdict
 from core.roles import Role
 from extensions import db
 from tests import factories
@@ -257,6 +259,32 @@ def test_accreditation_marks_only_for_accredited_scope(app, client, login, metro
     text, _data = pdf_text(app, issue_over_http(client, login, metrology["manager"], sub))
     assert ("CMA 231312050123" in text) == cma
     assert ("CNAS L1234" in text) == cnas
+
+
+def test_a_calibration_point_judged_in_words_keeps_its_reference(app, client, login,
+                                                                 metrology):
+    """A pressure gauge's points are judged against a stated requirement (words), yet
+    the reference typed beside each reading is stored and the error printed."""
+    service = metrology["calibration"]
+    param = service.parameters[0]
+    param.limit_kind, param.limit_max, param.limit_text = (
+        LimitKind.text, None, "示值误差不超过 ±1.6 % FS")
+    db.session.commit()
+    sub = factories.create_approved_part(metrology["lab"], service, factories.create_user(
+        Role.sme), metrology["manager"], values=(), state="in_progress")
+    item = sub.items[0]
+    login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    resp = client.post(f"/lab/requests/{sub.id}/items/{item.id}/results",
+                       data={"version": str(sub.version),
+                             f"r-{item.id}-{param.id}-ref": "0.500",
+                             f"r-{item.id}-{param.id}-text": "0.502",
+                             f"r-{item.id}-{param.id}-judged": "pass"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    result = db.session.get(SubRequest, sub.id).items[0].results[0]
+    assert (result.reference_value, result.value, result.text_value) == (
+        factories.Decimal("0.5"), factories.Decimal("0.502"), "0.502")
+    assert result.verdict == Verdict.passed
 
 
 def test_calibration_results_take_the_reference_value(app, client, login, metrology):

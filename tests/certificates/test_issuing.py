@@ -10,6 +10,8 @@ from blueprints.certificates.models import Certificate, CertificateKind
 from core.roles import Role
 from extensions import db
 from tests import factories
+from tests.conftest import PUBLIC_URL
+from tests.documents import qr_codes, stored_bytes, verification_link
 from tests.journeys import closed_part
 
 
@@ -17,11 +19,6 @@ def issued(client, login, users, two_labs):
     req, sub = closed_part(client, login, users, two_labs)
     cert = db.session.scalar(db.select(Certificate).filter_by(sub_request_id=sub.id))
     return req, sub, cert
-
-
-def stored_bytes(app, cert) -> bytes:
-    with open(os.path.join(app.config["CERTIFICATE_FOLDER"], cert.stored_name), "rb") as fh:
-        return fh.read()
 
 
 def test_issuing_stores_the_pdf_once_with_its_hash(app, client, users, login, two_labs):
@@ -126,20 +123,11 @@ def test_every_pdf_carries_the_desks_signature(app, client, users, login, two_la
 
 def test_the_qr_code_decodes_to_the_verification_url(app, client, users, login, two_labs,
                                                      tmp_path):
-    import subprocess
-
-    import zxingcpp
-    from PIL import Image
     req, sub, cert = issued(client, login, users, two_labs)
-    pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(stored_bytes(app, cert))
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1",
-                    str(pdf), str(tmp_path / "page")], check=True)
-    codes = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
-    assert [c.text for c in codes] == [
-        f"http://desk.test/verify?number={cert.number}&code={cert.verification_code}"]
+    codes = qr_codes(stored_bytes(app, cert), tmp_path)
+    assert codes == [verification_link(cert)]
     client.post("/logout")
-    assert client.get(codes[0].text.replace("http://desk.test", "")).status_code == 200
+    assert client.get(codes[0].replace(PUBLIC_URL, "")).status_code == 200
 
 
 def test_only_the_applicant_and_the_lab_download_it(app, client, users, login, two_labs):

@@ -122,7 +122,8 @@ def test_an_area_package_defines_nothing():
 # Rule modules and what they may pull in when imported alone, in a fresh interpreter.
 PURE = ["blueprints.service_requests.routing", "blueprints.service_requests.lifecycle",
         "blueprints.service_requests.deadlines", "blueprints.service_requests.verdicts",
-        "blueprints.service_requests.satisfaction", "blueprints.metrology.scale_verification",
+        "blueprints.service_requests.satisfaction", "blueprints.service_requests.written_results",
+        "blueprints.metrology.scale_verification",
         "blueprints.metrology.readings", "blueprints.enterprises.uscc",
         "blueprints.catalogue.kinds", "blueprints.scheduling.allocation",
         "blueprints.scheduling.kinds", "core.workdays", "core.roles"]

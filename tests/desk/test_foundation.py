@@ -1,13 +1,20 @@
 """Configuration, storage and health."""
 import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from app import create_app, load_or_create_secret_key
 from blueprints.labs.models import Lab
+from core.links import PublicUrlError
 from extensions import db
+from tests.conftest import PUBLIC_URL, ROOT
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
@@ -22,6 +29,7 @@ def test_app_without_test_config_uses_instance_key_not_a_constant(tmp_path, monk
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "x.db"))
     monkeypatch.setenv("QIDESK_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("QIDESK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("QIDESK_PUBLIC_URL", PUBLIC_URL)
     app = create_app()
     assert app.instance_path == str(tmp_path / "instance")
     key_file = os.path.join(app.instance_path, "secret_key")
@@ -33,8 +41,54 @@ def test_app_without_test_config_uses_instance_key_not_a_constant(tmp_path, monk
 def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
     monkeypatch.setenv("QIDESK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/d")
+    monkeypatch.setenv("QIDESK_PUBLIC_URL", PUBLIC_URL)
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:5432/d"
+
+
+def test_the_desk_does_not_start_without_its_public_address(monkeypatch, tmp_path):
+    """Certificates print their QR code once and for all, so the web processes and the
+    worker refuse to start until they know the address people reach the desk at."""
+    monkeypatch.setenv("QIDESK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "x.db"))
+    monkeypatch.delenv("QIDESK_PUBLIC_URL", raising=False)
+    with pytest.raises(PublicUrlError, match="QIDESK_PUBLIC_URL is not set"):
+        create_app()
+    for wrong in ("qidesk.jinjiang.gov.cn", "ftp://qidesk.example", "https://", "https://x.cn/?a=1"):
+        monkeypatch.setenv("QIDESK_PUBLIC_URL", wrong)
+        with pytest.raises(PublicUrlError, match="must be an http or https address"):
+            create_app()
+    monkeypatch.setenv("QIDESK_PUBLIC_URL", "https://qidesk.jinjiang.gov.cn/desk/")
+    assert create_app().config["PUBLIC_URL"] == "https://qidesk.jinjiang.gov.cn/desk"
+
+
+def test_the_worker_says_why_it_does_not_start(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "QIDESK_PUBLIC_URL"}
+    env.update(FLASK_APP="app", QIDESK_INSTANCE_PATH=str(tmp_path),
+               DATABASE_URL="sqlite:///" + str(tmp_path / "x.db"))
+    done = subprocess.run([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "QIDESK_PUBLIC_URL is not set" in done.stderr
+
+
+def test_links_are_built_on_the_public_address_not_the_requests_host(app):
+    from core.links import public_url
+    with app.test_request_context("/", base_url="http://evil.example"):
+        assert public_url("certificates.verify", number="A-1", code="x y") == \
+            f"{PUBLIC_URL}/verify?number=A-1&code=x+y"
+    with app.app_context():  # the worker's case: no request at all
+        assert public_url("tasks.index") == f"{PUBLIC_URL}/tasks"
+
+
+def test_no_link_is_built_on_the_requests_host():
+    """url_for(..., _external=True) takes the request's Host (or localhost in the
+    worker): every absolute link goes through core.links.public_url instead."""
+    offenders = [str(path.relative_to(ROOT))
+                 for folder, pattern in (("blueprints", "*.py"), ("core", "*.py"),
+                                         ("demo", "*.py"), ("templates", "*.html"))
+                 for path in Path(ROOT, folder).rglob(pattern)
+                 if re.search(r"\b_external=True", path.read_text())]
+    assert not offenders
 
 
 def test_healthz(client):

@@ -13,12 +13,13 @@ from core.roles import Role
 from extensions import db
 from jobs import JOBS
 from tests import factories
-from tests.conftest import ROOT
+from tests.conftest import PUBLIC_URL, ROOT
 
 
 def start_worker(database_uri, instance, log_path, app):
     env = {**os.environ, "FLASK_APP": "app", "QIDESK_INSTANCE_PATH": instance,
            "QIDESK_SQLALCHEMY_DATABASE_URI": database_uri, "QIDESK_SECRET_KEY": "w",
+           "QIDESK_PUBLIC_URL": PUBLIC_URL,
            "QIDESK_SIGNING_FOLDER": app.config["SIGNING_FOLDER"],
            "QIDESK_CERTIFICATE_FOLDER": app.config["CERTIFICATE_FOLDER"],
            "QIDESK_JOB_INTERVALS": json.dumps({job: 1 for job, _f, _s in JOBS}),

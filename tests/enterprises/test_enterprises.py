@@ -9,6 +9,7 @@ from blueprints.enterprises.models import Enterprise, EnterpriseStatus, Invitati
 from core.roles import Role
 from extensions import db
 from tests import factories
+from tests.conftest import PUBLIC_URL
 
 GOOD_CODE = "91512081MA62K0260E"
 
@@ -167,9 +168,10 @@ def test_invited_colleague_joins_the_same_enterprise(app, users, login):
     client.post("/login", data={"login": inviter.email, "password": factories.PASSWORD})
     page = client.post(f"/enterprises/{inviter.enterprise_id}/colleagues",
                        data={"email": "colleague@example.com"}).get_data(as_text=True)
-    link = re.search(r'value="(http://desk\.test/invitations/[^"]+)"', page).group(1)
+    link = re.search(r'value="(https://qidesk\.jinjiang\.example/invitations/[^"]+)"',
+                     page).group(1)
     client.post("/logout")
-    path = link.replace("http://desk.test", "")
+    path = link.replace(PUBLIC_URL, "")
     resp = client.post(path, data={"name": "新同事", "password": "join-us-2026", "confirm": "join-us-2026"})
     assert resp.status_code == 302
     colleague = db.session.scalar(db.select(User).filter_by(email="colleague@example.com"))

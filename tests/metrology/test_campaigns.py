@@ -10,6 +10,7 @@ from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.roles import Role
 from extensions import db
 from tests import factories
+from tests.documents import qr_codes, stored_bytes, verification_link
 from tests.metrology.test_scales import READINGS_PASS, scale_row
 
 MARKETS = ["青阳农贸市场", "梅岭菜市场", "西园市场"]
@@ -46,7 +47,7 @@ def test_a_manager_plans_a_day_and_a_citizen_registers_for_it(app, client, login
     assert client.post(f"/campaigns/{campaign.id}/accept").status_code == 403
 
 
-def test_a_whole_campaign_of_150_scales(app, client, login, metrology):
+def test_a_whole_campaign_of_150_scales(app, client, login, metrology, tmp_path):
     """Registered on the spot by the team, verified one by one (every third fails at
     Max), approved and issued in one batch by the manager; the summary adds up."""
     manager = metrology["manager"]
@@ -82,6 +83,8 @@ def test_a_whole_campaign_of_150_scales(app, client, login, metrology):
     batch_id = int(re.search(r"/lab/batches/(\d+)", resp.headers["Location"]).group(1))
     batch = batches.run_batch(batch_id, processes=2)  # as the worker runs it, one a core
     assert batch.state == BatchState.done and batch.done == 150
+    cert = batch.items[0].certificate  # a vendor's certificate leads to the public address
+    assert qr_codes(stored_bytes(app, cert), tmp_path) == [verification_link(cert)]
 
     kinds = db.session.execute(db.select(Certificate.kind, db.func.count())
                                .group_by(Certificate.kind)).all()

@@ -13,6 +13,7 @@ from blueprints.notifications.models import Notification
 from core.roles import Role
 from extensions import db
 from tests import factories
+from tests.conftest import PUBLIC_URL
 from tests.journeys import closed_part
 
 
@@ -115,7 +116,7 @@ def test_forgot_password_by_a_single_use_link(app, client, users, smtp):
     deliver_pending(app.config)
     [message] = smtp.messages
     assert message["To"] == sme.email
-    link = re.search(r"http://desk\.test(/reset/\S+)", message.get_content()).group(1)
+    link = re.search(re.escape(PUBLIC_URL) + r"(/reset/\S+)", message.get_content()).group(1)
     assert client.get(link).status_code == 200
     bad = client.post(link, data={"password": "short", "confirm": "short"})
     assert bad.status_code == 400
@@ -139,7 +140,7 @@ def test_deadline_alerts_the_digest_and_drop_off_reminders_arrive(app, client, u
     from blueprints.service_requests.alerts import send_answer_alerts, send_digests
     from core.timeutil import LOCAL_TZ, local_today, to_local
     from tests.journeys import submitted
-    _req, parts = submitted(client, login, users, two_labs)
+    req, parts = submitted(client, login, users, two_labs)
     sub, manager = parts["NTC1"], two_labs["ntc_manager"]
     manager.locale = "en"
     counter = factories.create_resource(sub.lab_id, opens=(9, 0), closes=(10, 0))
@@ -159,3 +160,9 @@ def test_deadline_alerts_the_digest_and_drop_off_reminders_arrive(app, client, u
     assert reminder["Subject"] == f"明天请送样 · {sub.number}"
     body = reminder.get_content()
     assert "收样窗口" in body and f"{to_local(slot.starts_at):%Y-%m-%d %H:%M}" in body
+    # Jobs have no request: their links are on the public address all the same.
+    assert f"{PUBLIC_URL}/requests/{req.id}" in body
+    bodies = {m["Subject"]: m.get_content() for m in to_manager}
+    assert f"{PUBLIC_URL}/lab/requests/{sub.id}" in bodies[
+        f"A request was not answered in time · {sub.number}"]
+    assert f"{PUBLIC_URL}/tasks" in bodies["Your lab's morning digest"]

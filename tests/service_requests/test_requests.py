@@ -6,6 +6,8 @@ import pytest
 
 from blueprints.audit.models import AuditEvent
 from blueprints.catalogue.kinds import LimitKind
+from blueprints.notifications.mail import OutgoingMail
+from blueprints.notifications.models import Notification
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import Result, ServiceRequest, SubRequest
 from core.roles import Role
@@ -373,12 +375,26 @@ def test_a_bad_review_needs_a_comment_and_opens_a_follow_up(client, users, login
                 data={"level": "2", "comment": "报告晚了三天"})
     rating = db.session.scalar(db.select(Rating))
     assert rating.follow_up_due is not None and rating.followed_up_at is None
+    # The lab's managers hear of it, in-app and by mail, and My tasks keeps it.
+    managers = [two_labs["ftc_manager"], two_labs["ftc_manager2"]]
+    for manager in managers:
+        [notice] = db.session.scalars(db.select(Notification).filter_by(
+            user_id=manager.id, kind="bad_review")).all()
+        assert notice.params["number"] == sub.number and notice.link.endswith("/lab/ratings")
+    assert {m.to_address for m in db.session.scalars(db.select(OutgoingMail).filter_by(
+        kind="bad_review"))} == {m.email for m in managers}
+    assert not db.session.scalars(db.select(Notification).filter_by(
+        user_id=two_labs["ntc_manager"].id, kind="bad_review")).all()
     login(two_labs["ftc_manager"])
+    tasks = client.get("/tasks").get_data(as_text=True)
+    assert sub.number in tasks.split('id="task-bad_reviews"')[1].split("</section>")[0]
     page = client.get("/lab/ratings").get_data(as_text=True)
     assert "报告晚了三天" in page
     client.post(f"/lab/ratings/{rating.id}/follow-up", data={"follow_up_note": "已电话致歉"})
     db.session.refresh(rating)
     assert rating.followed_up_at is not None
+    tasks = client.get("/tasks").get_data(as_text=True)
+    assert sub.number not in tasks.split('id="task-bad_reviews"')[1].split("</section>")[0]
     login(two_labs["ntc_manager"])  # another lab sees none of it
     assert "报告晚了三天" not in client.get("/lab/ratings").get_data(as_text=True)
     assert client.post(f"/lab/ratings/{rating.id}/follow-up",
