@@ -2,6 +2,8 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
+    SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -11,7 +13,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.catalogue.kinds import LimitKind
-from blueprints.catalogue.labels import INDUSTRY_LABELS, LIMIT_LABELS, SERVICE_KIND_LABELS
+from blueprints.catalogue.labels import (
+    GRADE_SCALE_LABELS,
+    INDUSTRY_LABELS,
+    LIMIT_LABELS,
+    SERVICE_KIND_LABELS,
+)
 from core.forms import (
     EnumSelectField,
     Form,
@@ -37,6 +44,10 @@ class ParameterForm(Form):
     limit_max = MeasureField(_l("Upper limit"), validators=[Optional()])
     limit_text = StringField(_l("Requirement"), validators=[Length(max=200)])
     has_uncertainty = BooleanField(_l("Uncertainty reported"))
+    detection_limit = MeasureField(_l("Detection limit"), validators=[Optional()],
+                                   description=_l("A result of ND is below it."))
+    grade_scale = SelectField(_l("Grade scale"), default="", choices=[
+        SelectChoice(key, label) for key, label in GRADE_SCALE_LABELS.items()])
 
     @property
     def is_blank(self) -> bool:
@@ -59,6 +70,9 @@ class ParameterForm(Form):
         if (kind == LimitKind.range and self.limit_min.data is not None
                 and self.limit_max.data is not None and self.limit_min.data > self.limit_max.data):
             self.limit_max.errors.append(_l("The upper limit is below the lower limit."))
+            ok = False
+        if self.detection_limit.data is not None and self.detection_limit.data <= 0:
+            self.detection_limit.errors.append(_l("A detection limit is above zero."))
             ok = False
         if kind == LimitKind.text and not (self.limit_text.data or "").strip():
             self.limit_text.errors.append(_l("State the requirement."))

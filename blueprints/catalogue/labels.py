@@ -27,3 +27,9 @@ LIMIT_LABELS = {
     LimitKind.range: _l("Between"),
     LimitKind.text: _l("Stated requirement"),
 }
+
+# The grade scales a parameter's results may be read on (written_results.GRADE_SCALES).
+GRADE_SCALE_LABELS = {
+    "": _l("No grades"),
+    "grey": _l("Grey scale, grades 1 to 5 with half grades"),
+}

@@ -28,7 +28,7 @@ SERVICE_FIELDS = ["code", "kind", "name_zh", "name_en", "method_standard", "desc
                   "turnaround_days", "is_active"]
 AUDITED_FIELDS = SERVICE_FIELDS + ["price_cents"]
 PARAMETER_FIELDS = ["name_zh", "name_en", "unit", "limit_kind", "limit_min", "limit_max",
-                    "limit_text", "has_uncertainty"]
+                    "limit_text", "has_uncertainty", "detection_limit", "grade_scale"]
 
 
 def _is_admin() -> bool:

@@ -1,4 +1,6 @@
 """The public catalogue and the admin's editing of services."""
+from decimal import Decimal
+
 from blueprints.audit.models import AuditEvent
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from blueprints.catalogue.models import Service
@@ -100,13 +102,23 @@ def test_admin_creates_and_edits_a_service(client, users, login):
     assert service.chains == [IndustryChain.textiles_footwear]
     resp = client.post(f"/admin/services/{service.id}/edit", data=service_form(
         version=str(service.version), price="200", industries=["textiles_footwear", "other"],
-        **{"parameters-1-name_zh": "沾色", "parameters-1-name_en": "Staining",
-           "parameters-1-limit_kind": "min", "parameters-1-limit_min": "3"}))
+        **{"parameters-0-grade_scale": "grey",
+           "parameters-1-name_zh": "沾色", "parameters-1-name_en": "Staining",
+           "parameters-1-limit_kind": "min", "parameters-1-limit_min": "3",
+           "parameters-1-detection_limit": "0.5"}))
     assert resp.status_code == 302
     db.session.expire_all()
     service = db.session.get(Service, service.id)
     assert service.price_cents == 20000
     assert [p.name_en for p in service.parameters] == ["Colour change", "Staining"]
+    # Results of the first are read as grey-scale grades; ND of the second is < 0.5.
+    assert [(p.grade_scale, p.detection_limit) for p in service.parameters] == [
+        ("grey", None), ("", Decimal("0.5"))]
+    refused = client.post(f"/admin/services/{service.id}/edit", data=service_form(
+        version=str(service.version), **{"parameters-0-detection_limit": "0",
+                                         "parameters-0-grade_scale": "rainbow"}))
+    assert refused.status_code == 400
+    assert "检出限应大于零" in refused.get_data(as_text=True)
     events = db.session.scalars(db.select(AuditEvent).filter_by(entity="services")).all()
     assert [e.action for e in events] == ["created", "edited"]
     assert events[1].before["price_cents"] == 18050 and events[1].after["price_cents"] == 20000
