@@ -241,8 +241,14 @@ def verify_scale(sub_id: int):
         raw = dict(saved.readings) if saved else {
             k: plain(v) for k, v in readings.proposed(verifying.scale_of(item.instrument)).items()}
         assessment = _assessment(item, vtype, raw)
+    campaign = (db.session.get(Campaign, sub.request.campaign_id)
+                if sub.request.campaign_id else None)
     return render_template(
         "metrology/verify_scale.html", sub=sub, item=item, instrument=item.instrument, form=form,
+        # Verifying a campaign scale before its day is allowed (a vendor who came in),
+        # but the metrologist is told.
+        early_for=campaign if campaign and campaign.day > local_today() else None,
+        today=local_today(),
         vtype=vtype, raw=raw, live=_live(assessment), rows=readings.rows(),
         positions=readings.ECCENTRICITY_POSITIONS,
         editable=sub.takes_readings), status

@@ -1,6 +1,7 @@
 """Campaign days: planning one, vendors registering in advance and on the spot, the
 day's queue, issuing every certificate at the end, and the summary by market."""
 import re
+from datetime import timedelta
 
 from blueprints.certificates import batches
 from blueprints.certificates.models import BatchState, Certificate, CertificateKind
@@ -8,6 +9,7 @@ from blueprints.metrology.models import Campaign, ScaleVerification
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.roles import Role
+from core.timeutil import local_today
 from extensions import db
 from tests import factories
 from tests.documents import qr_codes, stored_bytes, verification_link
@@ -16,10 +18,15 @@ from tests.metrology.test_scales import READINGS_PASS, scale_row
 MARKETS = ["青阳农贸市场", "梅岭菜市场", "西园市场"]
 
 
+def campaign_day():
+    """Three days ahead, whenever the suite runs."""
+    return local_today() + timedelta(days=3)
+
+
 def plan(client, login, manager, **kw) -> Campaign:
     login(manager)
     data = {"lab_id": str(manager.lab_id), "market": "青阳农贸市场", "address": "晋江市青阳街道",
-            "day": "2026-12-05", "teams": "3", "target": "150", "notes": "请带上电源线"}
+            "day": str(campaign_day()), "teams": "3", "target": "150", "notes": "请带上电源线"}
     data.update(kw)
     resp = client.post("/campaigns/new", data=data)
     assert resp.status_code == 302, resp.get_data(as_text=True)
@@ -34,12 +41,28 @@ def test_a_manager_plans_a_day_and_a_citizen_registers_for_it(app, client, login
                                                "market": ""}).status_code == 400
     citizen = login(factories.create_user(Role.citizen, phone="13800003333"))
     form = client.get("/scales/verify").get_data(as_text=True)
-    assert "2026-12-05 · 青阳农贸市场" in form
+    assert f"{campaign_day()} · 青阳农贸市场" in form
     data = {"where": str(campaign.id), "contact_name": "蔡阿姨", "contact_phone": "13800003333",
             **scale_row(0)}
     assert client.post("/scales/verify", data=data).status_code == 302
     req = db.session.scalars(db.select(ServiceRequest)).one()
     assert req.campaign_id == campaign.id and req.applicant_id == citizen.id
+    # The vendor's request page is about the day: where and when, and no drop-off at
+    # the institute (whose counter takes bookings).
+    factories.create_resource(metrology["lab"].id)
+    sub = req.sub_requests[0]
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert 'id="campaign-day"' in page and "青阳农贸市场" in page and str(campaign.day) in page
+    assert f"/parts/{sub.id}/booking" not in page
+    assert "预计完成" not in page  # no date at the institute: the day is the campaign's
+    # The metrologist may verify it before the day, and is told it is early.
+    login(metrology["manager"])
+    db.session.refresh(sub)
+    client.post(f"/lab/requests/{sub.id}/do/accept_free", data={"version": str(sub.version)})
+    login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    scale_page = client.get(f"/lab/requests/{sub.id}/scale").get_data(as_text=True)
+    assert 'id="early"' in scale_page and "3 天后" in scale_page
+    login(citizen)
     # Outsiders: a citizen and another lab's manager do not see the campaign's queue.
     assert client.get(f"/campaigns/{campaign.id}").status_code == 403
     login(factories.create_user(Role.lab_manager))
