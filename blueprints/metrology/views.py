@@ -70,11 +70,15 @@ def scale(instrument_id: int):
                            is_owner=instrument.is_owner(current_user))
 
 
+def _coming():
+    """Campaign days still to come, soonest first."""
+    return (select(Campaign).where(Campaign.day >= local_today(),
+                                   Campaign.state == CampaignState.planned)
+            .order_by(Campaign.day, Campaign.id))
+
+
 def upcoming_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(
-        select(Campaign).where(Campaign.day >= local_today(),
-                               Campaign.state == CampaignState.planned)
-        .order_by(Campaign.day, Campaign.id).limit(20)))
+    return list(db.session.scalars(_coming().limit(20)))
 
 
 def _prefill(form: ScaleRequestForm) -> None:
@@ -280,6 +284,14 @@ def campaigns():
         stmt = stmt.where(Campaign.lab_id == current_user.lab_id)
     return render_template("metrology/campaigns.html", page=paginate(stmt),
                            may_create=_may_create())
+
+
+@bp.route("/campaign-days")
+def coming_days():
+    """The coming free verification days at the markets, for everyone: a vendor picks
+    one here and registers a scale for it (nothing personal is shown)."""
+    return render_template("metrology/coming_days.html",
+                           page=paginate(_coming().options(joinedload(Campaign.lab))))
 
 
 def _may_create() -> bool:

@@ -95,6 +95,7 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
         back_populates="request", order_by="SubRequest.part", cascade="all, delete-orphan")
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="request", order_by="Attachment.id", cascade="all, delete-orphan")
+    campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821
 
     __table_args__ = (Index("ix_service_requests_enterprise_created", "enterprise_id", "id"),
                       Index("ix_service_requests_applicant_created", "applicant_id", "id"))

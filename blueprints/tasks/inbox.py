@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
+from blueprints.metrology.models import Campaign
 from blueprints.notifications.mail import MailState, OutgoingMail
 from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.models import Booking, Resource, Slot
@@ -48,6 +49,15 @@ def _applicant_parts(user, state: State):
                       ServiceRequest.enterprise_id.is_(None))
 
 
+def _campaign_parts(user):
+    """The citizen's scales waiting for a campaign day still to come."""
+    return (select(SubRequest).join(SubRequest.request)
+            .join(Campaign, Campaign.id == ServiceRequest.campaign_id)
+            .where(ServiceRequest.applicant_id == user.id, Campaign.day >= local_today(),
+                   SubRequest.state.in_(BOOKABLE))  # not verified yet
+            .options(joinedload(SubRequest.request).joinedload(ServiceRequest.campaign)))
+
+
 def _booked_today(lab_id: int):
     """Parts whose samples are booked to arrive at the lab's counter today and are
     not in yet: the counter confirms each arrival by receiving the samples."""
@@ -72,7 +82,10 @@ def tasks_for(user) -> list[TaskList]:
     if user.role in (Role.sme, Role.citizen):
         wanted = [("answer_return", State.returned), ("accept_quote", State.quoted),
                   ("bring_samples", State.confirmed), ("close", State.issued)]
-        return [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
+        lists = [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
+        if user.role == Role.citizen:  # scales registered for a coming campaign day
+            lists.insert(0, TaskList("campaign_days", _parts(_campaign_parts(user), few=True)))
+        return lists
     if user.role in (Role.lab_staff, Role.lab_manager):
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
         # (the lab is the counter's: found by id, not by scanning the lab's parts)

@@ -147,3 +147,29 @@ def test_the_campaign_page_and_my_scales_run_a_fixed_number_of_queries(
             assert client.get(f"/campaigns/{campaign.id}").status_code == 200
         counts.append((mine.count, page.count))
     assert counts[0] == counts[1]
+
+
+def test_vendors_see_the_coming_days_and_their_own_in_my_tasks(app, client, login, metrology,
+                                                               count_queries):
+    coming = plan(client, login, metrology["manager"])
+    past = plan(client, login, metrology["manager"], market="梅岭菜市场",
+                day=str(local_today() - timedelta(days=1)))
+    client.post("/logout")
+    page = client.get("/campaign-days").get_data(as_text=True)   # public: no sign-in
+    listed = page.split('id="coming-days"')[1]
+    assert "青阳农贸市场" in listed and "梅岭菜市场" not in listed and past.id != coming.id
+    assert f"/scales/verify?campaign={coming.id}" in listed
+    citizen = login(factories.create_user(Role.citizen, phone="13800004444"))
+    counts = []
+    for n in range(3):
+        data = {"where": str(coming.id), "contact_name": "蔡阿姨", "contact_phone": "13800004444",
+                **scale_row(n)}
+        assert client.post("/scales/verify", data=data).status_code == 302
+        if n in (0, 2):
+            with count_queries() as tasks:
+                page = client.get("/tasks").get_data(as_text=True)
+            counts.append(tasks.count)
+    mine = page.split('id="task-campaign_days"')[1].split("</section>")[0]
+    assert mine.count(str(coming.day)) == 3 and "青阳农贸市场" in mine
+    assert counts[0] == counts[1]                  # a fixed number of queries
+    assert citizen.role == Role.citizen
