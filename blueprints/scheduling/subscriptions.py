@@ -37,9 +37,10 @@ def _bookings_follow_the_part(part, event: str, user, **_kwargs) -> None:
     if event == "sample_received":
         slots.finish_drop_off(part.id, user)
     elif event in RELEASE_STEPS:
-        for booking in slots.release(part.id, user):
-            told = [u for u in applicants(part.request) + lab_managers(part.lab_id)
-                    if u is not None and u.id != user.id]
+        released = slots.release(part.id, user)
+        told = [u for u in applicants(part.request) + lab_managers(part.lab_id)
+                if released and u is not None and u.id != user.id]
+        for booking in released:
             for person in told:
                 with in_language(person.locale):  # the step in the reader's words
                     step = str(RELEASE_STEPS[event])

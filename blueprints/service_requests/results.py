@@ -3,9 +3,8 @@
 `parse_entry` is plain Python: raw strings in, a checked entry or an error out,
 so the per-item form and the worklist grid read results the same way. What a result
 may look like, and how each form is judged, is written_results'."""
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from blueprints.audit.models import record_event
 from blueprints.catalogue.kinds import LimitKind
@@ -18,6 +17,7 @@ from blueprints.service_requests.written_results import (
     UnreadableResult,
     WrittenResult,
     judge,
+    read_number,
     read_result,
 )
 from core.i18n import lazy_gettext as _l
@@ -58,26 +58,12 @@ def field_name(item_id: int, parameter_id: int, part: str) -> str:
     return f"r-{item_id}-{parameter_id}-{part}"
 
 
-THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
 def _number(raw: str):
-    raw = (raw or "").strip()
-    if not raw:
-        return None, None
-    if "," in raw:
-        # Only thousands grouping (1,250.5); "1,5" would silently read as 15.
-        if not THOUSANDS.match(raw):
-            return None, _l("“%(raw)s”: write decimals with a point, such as 1.5.", raw=raw)
-        raw = raw.replace(",", "")
+    """An uncertainty or a reference value: (number or None, None), or (None, why not)."""
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return None, _l("“%(raw)s” is not a number.", raw=raw)
-    if not value.is_finite() or value.adjusted() >= 12 or -value.as_tuple().exponent > 6:
-        return None, _l("“%(raw)s” is not a number the desk can keep (at most 6 decimals).",
-                        raw=raw)
-    return value, None
+        return read_number(raw), None
+    except UnreadableResult as refused:
+        return None, refusal(refused)
 
 
 def read_typed(parameter, raw: str) -> WrittenResult | None:

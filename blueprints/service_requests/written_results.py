@@ -141,6 +141,17 @@ def read_result(raw: str, grades: tuple[str, ...] | None = None,
     raise UnreadableResult("not_a_result", raw)
 
 
+def read_number(raw: str) -> Decimal | None:
+    """A plain number (an uncertainty, a reference value), read by the same rules as a
+    result's; None when nothing was typed. Raises UnreadableResult."""
+    text = plain_text(raw)
+    if not text:
+        return None
+    if re.fullmatch(NUMBER, text) or re.fullmatch(r"[+-]?\d+,\d{1,2}", text):
+        return _number(text, raw)
+    raise UnreadableResult("not_a_number", raw)
+
+
 def _number(text: str, raw: str) -> Decimal:
     # A comma is read only as thousands grouping (1,250.5): "1,5" would read as 15.
     if "," in text and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):

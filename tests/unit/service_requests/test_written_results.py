@@ -142,3 +142,14 @@ def test_no_limit_is_not_applicable_and_words_are_the_analysts_to_judge(result):
     assert judge(words, L.max, None, D(5)) == judge(words, L.max, None, D(5))
     assert judge(words, L.max, None, D(5)).why == "needs_judgement"
     assert judge(words, L.max, None, D(5), judged=Verdict.passed).verdict == Verdict.passed
+
+
+def test_uncertainties_and_references_are_read_by_the_same_rules():
+    from blueprints.service_requests.written_results import read_number
+    assert read_number("0.15") == D("0.15") and read_number("１，２５０.5") == D("1250.5")
+    assert read_number(" ") is None
+    for typed, code in (("1,5", "decimal_comma"), ("2oo", "not_a_number"),
+                        ("< 5", "not_a_number"), ("0.0000001", "too_many_digits")):
+        with pytest.raises(UnreadableResult) as refused:
+            read_number(typed)
+        assert refused.value.code == code
