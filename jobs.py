@@ -9,7 +9,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
 from blueprints.certificates.batches import requeue_interrupted, run_next_batch
-from blueprints.metrology.reminders import send_due_reminders
+from blueprints.metrology.reminders import send_campaign_reminders, send_due_reminders
 from blueprints.notifications.mail import deliver_pending
 from blueprints.scheduling.reminders import send_booking_reminders
 from blueprints.service_requests.alerts import send_answer_alerts, send_digests, send_due_alerts
@@ -55,6 +55,12 @@ def booking_reminders() -> str | None:
     return f"{sent} booking(s) reminded" if sent else None
 
 
+def campaign_reminders() -> str | None:
+    """Remind vendors of tomorrow's free verification day (each request once)."""
+    sent = send_campaign_reminders(utcnow())
+    return f"{sent} vendor(s) reminded of tomorrow's campaign day" if sent else None
+
+
 def morning_digest() -> str | None:
     """Each lab manager's digest of the day: new, due today, overdue (once a day)."""
     sent = send_digests(utcnow())
@@ -67,6 +73,7 @@ JOBS = [
     ("outgoing-mail", outgoing_mail, 10),
     ("deadline-alerts", deadline_alerts, 300),
     ("booking-reminders", booking_reminders, 900),
+    ("campaign-reminders", campaign_reminders, 900),
     ("morning-digest", morning_digest, 900),
     ("verification-reminders", verification_reminders, 3600),
 ]

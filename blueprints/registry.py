@@ -11,6 +11,7 @@ from blueprints.certificates import batch_views
 from blueprints.certificates import subscriptions as certificates_subscriptions
 from blueprints.certificates import views as certificates
 from blueprints.enterprises import views as enterprises
+from blueprints.labs import signatory_views
 from blueprints.labs import views as labs
 from blueprints.metrology import subscriptions as metrology_subscriptions
 from blueprints.metrology import views as metrology
@@ -42,7 +43,7 @@ BLUEPRINTS = [
 
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
-SECOND_VIEWS = (batch_views, calendar_views, lab_views)
+SECOND_VIEWS = (batch_views, calendar_views, lab_views, signatory_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,

@@ -17,7 +17,7 @@ from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
-from blueprints.labs.models import Lab
+from blueprints.labs.models import Lab, Signatory
 from blueprints.metrology.models import Campaign, Instrument, InstrumentKind
 from blueprints.scheduling.kinds import ResourceKind
 from blueprints.scheduling.models import Booking, Resource
@@ -250,6 +250,7 @@ def load_demo() -> LoadReport:
             continue
         lab_code = data.pop("lab", None)
         ent_key = data.pop("enterprise", None)
+        signs = data.pop("signatory", None)
         user = User(**data)
         if lab_code:
             user.lab = labs[lab_code]
@@ -257,9 +258,12 @@ def load_demo() -> LoadReport:
             user.enterprise = enterprises[ent_key]
             user.is_enterprise_admin = True
         user.set_password(DEMO_PASSWORD)
-        if user.role == Role.lab_manager:
-            user.signature_png = drawn_signature(user.name)
         db.session.add(user)
+        if signs:  # each demo lab has two authorised signatories (four eyes)
+            user.signature_png = drawn_signature(user.name)
+            db.session.flush()
+            Signatory.name(user.lab_id, user, None, signs["kinds"], signs["scope"],
+                           local_today() - timedelta(days=365))
         report.users += 1
     db.session.flush()
     _demo_resources(labs)

@@ -10,8 +10,9 @@ from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
-from blueprints.labs.models import Lab
+from blueprints.labs.models import Lab, Signatory
 from core.roles import Role
+from core.timeutil import local_today
 from extensions import db
 
 PASSWORD = "factory-pass-1"
@@ -77,7 +78,10 @@ def _default_signature() -> bytes:
     return drawn_signature("签字人")
 
 
-def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSWORD, **kw) -> User:
+def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSWORD,
+                signatory: bool | None = None, **kw) -> User:
+    """A user; a lab manager is by default also an authorised signatory of their lab
+    for every kind of work (`signatory=False` for one who is not), with a signature."""
     n = next(_seq)
     if role == Role.citizen:
         kw.setdefault("phone", f"139{n:08d}")
@@ -94,8 +98,18 @@ def create_user(role: Role = Role.sme, enterprise=None, lab=None, password=PASSW
     else:
         user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    if lab is not None and (signatory if signatory is not None else role == Role.lab_manager):
+        name_signatory(lab, user)
     db.session.commit()
     return user
+
+
+def name_signatory(lab, user, kinds=tuple(ServiceKind), scope: str = ""):
+    """Authorise `user` to sign `kinds` for `lab` (as its manager would)."""
+    sig = Signatory.name(lab.id, user, None, [k.value for k in kinds], scope, local_today())
+    db.session.commit()
+    return sig
 
 
 def create_approved_part(lab, service, applicant, manager, values=("12.5",),

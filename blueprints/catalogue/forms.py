@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.catalogue.grade_scales import GRADE_SCALES
 from blueprints.catalogue.kinds import LimitKind
 from blueprints.catalogue.labels import (
     GRADE_SCALE_LABELS,
@@ -77,6 +78,15 @@ class ParameterForm(Form):
         if kind == LimitKind.text and not (self.limit_text.data or "").strip():
             self.limit_text.errors.append(_l("State the requirement."))
             ok = False
+        scale = GRADE_SCALES.get(self.grade_scale.data or "")
+        for limit in (self.limit_min, self.limit_max) if scale else ():
+            value = limit.data
+            if value is not None and (value != value.to_integral()
+                                      or not 1 <= value <= len(scale.grades)):
+                limit.errors.append(_l("On this scale a limit is one of its grades, from 1 "
+                                       "to %(n)s (%(scale)s).", n=len(scale.grades),
+                                       scale=scale.summary()))
+                ok = False
         return ok
 
 

@@ -32,4 +32,6 @@ LIMIT_LABELS = {
 GRADE_SCALE_LABELS = {
     "": _l("No grades"),
     "grey": _l("Grey scale, grades 1 to 5 with half grades"),
+    "blue_wool": _l("Blue wool (light fastness), grades 1 to 8 with half grades"),
+    "gb18401": _l("GB 18401 safety class: C, B, A (limit 2 = at least B)"),
 }

@@ -5,8 +5,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from blueprints.catalogue.grade_scales import GRADE_SCALES, GradeScale
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from core.models import TimestampMixin, VersionedMixin, enum_column
+from core.numbers import plain
 from core.roles import Role
 from extensions import db
 
@@ -83,10 +85,19 @@ class ServiceParameter(db.Model):
     has_uncertainty: Mapped[bool] = mapped_column(default=False)
     # The method's limit of detection: "not detected" (ND) means below it.
     detection_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
-    # Results read on a grade scale ("grey": grey-scale grades 1, 1-2 ... 5), or "".
+    # Results read on a grade scale (grade_scales.GRADE_SCALES: "grey" ...), or "".
     grade_scale: Mapped[str] = mapped_column(String(20), default="")
 
     service: Mapped[Service] = relationship(back_populates="parameters")
+
+    @property
+    def grades(self) -> GradeScale | None:
+        return GRADE_SCALES.get(self.grade_scale or "")
+
+    def limit_value(self, value: Decimal | None) -> str:
+        """A limit as people read it: a number, or a grade's name on its scale."""
+        grades = self.grades
+        return grades.name_of(value) if grades else plain(value)
 
     __table_args__ = (UniqueConstraint("service_id", "position",
                                        name="uq_service_parameters_position"),)

@@ -29,6 +29,7 @@ from blueprints.certificates.models import (
     CertificateBatchItem,
     CertificateStatus,
 )
+from blueprints.labs.models import team_of
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest, item_loading
 from core.timeutil import utcnow
@@ -51,7 +52,7 @@ def _part_loading():
                                                    joinedload(ServiceRequest.enterprise)))
 
 
-def _in_live_batches():
+def in_live_batches():
     """Parts waiting in a queued or running batch (a SELECT of their ids)."""
     return (select(CertificateBatchItem.sub_request_id).join(CertificateBatchItem.batch)
             .where(CertificateBatch.state.in_([BatchState.queued, BatchState.running]),
@@ -63,7 +64,7 @@ def awaiting_issue(lab_id: int, limit: int = MAX_BATCH) -> list[SubRequest]:
     rows show."""
     return list(db.session.scalars(
         select(SubRequest).where(SubRequest.lab_id == lab_id, SubRequest.state == State.approved,
-                                 SubRequest.id.not_in(_in_live_batches()))
+                                 SubRequest.id.not_in(in_live_batches()))
         .options(joinedload(SubRequest.request).options(joinedload(ServiceRequest.applicant),
                                                         joinedload(ServiceRequest.enterprise)),
                  selectinload(SubRequest.items).selectinload(RequestItem.service))
@@ -73,31 +74,45 @@ def awaiting_issue(lab_id: int, limit: int = MAX_BATCH) -> list[SubRequest]:
 def waiting_count(lab_id: int) -> int:
     return db.session.scalar(select(func.count(SubRequest.id)).where(
         SubRequest.lab_id == lab_id, SubRequest.state == State.approved,
-        SubRequest.id.not_in(_in_live_batches())))
+        SubRequest.id.not_in(in_live_batches())))
 
 
-def create_batch(lab_id: int, user, sub_ids: list[int]) -> CertificateBatch:
-    """A queued batch of the chosen parts that are the lab's, approved, and not already
-    waiting in another batch.
+def signable(parts: list[SubRequest], user) -> dict[int, object]:
+    """For each part, why `user` may not sign it (a four_eyes.Refusal), or None when
+    they may: the same rule as the part page, read for all parts in two queries."""
+    if not parts:
+        return {}
+    team = team_of(parts[0].lab_id)
+    enterers = SubRequest.result_enterers([p.id for p in parts])
+    return {p.id: p.signoff(user, team, enterers.get(p.id, set())).sign for p in parts}
 
-    Raises BatchError("empty") when none is, and issuing.CannotIssue when the user
-    cannot sign."""
-    issuing.check_signatory(user)
+
+def create_batch(lab_id: int, user, sub_ids: list[int]) -> tuple[CertificateBatch, int]:
+    """A queued batch of the chosen parts that are the lab's, approved, not already
+    waiting in another batch, and the user's to sign (four eyes, scope). Returns it
+    and how many chosen parts were left out because the user may not sign them.
+
+    Raises BatchError("empty") when no part is left, BatchError("not_yours") when
+    parts were chosen but the user may sign none of them."""
     ids = sorted(set(sub_ids))[:MAX_BATCH]
-    found = db.session.scalars(select(SubRequest.id).where(
+    found = db.session.scalars(select(SubRequest).where(
         SubRequest.id.in_(ids), SubRequest.lab_id == lab_id,
-        SubRequest.state == State.approved, SubRequest.id.not_in(_in_live_batches()))).all() \
+        SubRequest.state == State.approved, SubRequest.id.not_in(in_live_batches()))
+        .options(selectinload(SubRequest.items).selectinload(RequestItem.service))).all() \
         if ids else []
     if not found:
         raise BatchError("empty")
-    batch = CertificateBatch(lab_id=lab_id, created_by_id=user.id, total=len(found),
-                             items=[CertificateBatchItem(sub_request_id=i) for i in sorted(found)])
+    refusals = signable(found, user)
+    mine = sorted(p.id for p in found if refusals[p.id] is None)
+    if not mine:
+        raise BatchError("not_yours")
+    batch = CertificateBatch(lab_id=lab_id, created_by_id=user.id, total=len(mine),
+                             items=[CertificateBatchItem(sub_request_id=i) for i in mine])
     db.session.add(batch)
     db.session.flush()
     record_event(user, "certificate_batches", batch.id, "batch_created",
-                 after={"total": batch.total})
-    return batch
-
+                 after={"total": batch.total, "left_out": len(found) - len(mine)})
+    return batch, len(found) - len(mine)
 
 
 def die_with_parent() -> None:
@@ -128,11 +143,12 @@ def _render_chunk(jobs, pool):
     return [f.result() for f in futures]
 
 
-def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], pool) -> None:
+def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], pool, team) -> None:
     user = batch.created_by
     subs = {s.id: s for s in db.session.scalars(
         select(SubRequest).where(SubRequest.id.in_([i.sub_request_id for i in items]))
         .options(*_part_loading()))}
+    enterers = SubRequest.result_enterers(list(subs))
     jobs = []
     for item in items:
         sub = subs[item.sub_request_id]
@@ -141,8 +157,13 @@ def _issue_chunk(batch: CertificateBatch, items: list[CertificateBatchItem], poo
             item.certificate = queries.valid_certificates([sub.id]).get(sub.id)
             item.skipped = "" if item.certificate else sub.state.value
             continue
+        refusal = sub.signoff(user, team, enterers.get(sub.id, set())).sign
+        if refusal is not None:
+            # Results changed or the authorisation ended since the batch was queued.
+            item.skipped = refusal.value
+            continue
         sub.take(Action.issue, user)
-        cert, html = issuing.prepare(sub, user)
+        cert, html = issuing.prepare(sub, user, team, enterers.get(sub.id, set()))
         if html is None:
             item.certificate = cert
             continue
@@ -173,8 +194,9 @@ def run_batch(batch_id: int, processes: int | None = None) -> CertificateBatch:
         pending = [i for i in batch.items if i.certificate_id is None and not i.skipped]
         batch.done = batch.total - len(pending)
         step = max(processes, 1)
+        team = team_of(batch.lab_id)
         for start in range(0, len(pending), step):
-            _issue_chunk(batch, pending[start:start + step], pool)
+            _issue_chunk(batch, pending[start:start + step], pool, team)
             db.session.commit()
         _write_outputs(batch)
         batch.state, batch.finished_at = BatchState.done, utcnow()

@@ -9,10 +9,12 @@ from datetime import date, timedelta
 
 import segno
 from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from blueprints.audit.models import record_event
+from blueprints.auth.models import User
 from blueprints.catalogue.kinds import ServiceKind
-from blueprints.certificates.labels import CANNOT_ISSUE
 from blueprints.certificates.models import (
     Certificate,
     CertificateKind,
@@ -20,7 +22,6 @@ from blueprints.certificates.models import (
     new_verification_code,
 )
 from blueprints.certificates.signing import ensure_signing_pair
-from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
 from core.links import public_url
 from core.numbering import next_value
@@ -39,18 +40,6 @@ TITLES = {
 COVERAGE_FACTOR = 2  # expanded uncertainties are entered at k = 2 (about 95 %)
 # DOMAIN.md, 17025 7.8.6: for legal scale verification the rule is prescribed.
 LEGAL_RULE = "法定计量检定：|Ec| ≤ MPE 为合格 (JJG 539-2016, OIML R76-1) · legal verification, pass when |Ec| ≤ MPE"
-
-
-class CannotIssue(StepRefused):
-    """Issuing is refused for a reason the signatory can mend; `code` names it and
-    str() says it to them."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-    def __str__(self) -> str:
-        return str(CANNOT_ISSUE[self.code])
 
 
 def kind_for(sub) -> CertificateKind:
@@ -106,8 +95,8 @@ class ItemBlock:
 def _limit(p) -> str:
     k = p.limit_kind.value
     unit = f" {p.unit}" if p.unit else ""
-    return {"max": f"≤ {plain(p.limit_max)}{unit}", "min": f"≥ {plain(p.limit_min)}{unit}",
-            "range": f"{plain(p.limit_min)} – {plain(p.limit_max)}{unit}",
+    low, high = p.limit_value(p.limit_min), p.limit_value(p.limit_max)
+    return {"max": f"≤ {high}{unit}", "min": f"≥ {low}{unit}", "range": f"{low} – {high}{unit}",
             "text": p.limit_text}.get(k, "—")
 
 
@@ -169,6 +158,31 @@ def _data_uri(png: bytes | None) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode() if png else ""
 
 
+def _person(user, day) -> dict:
+    return {"name": user.name, "title": user.job_title, "day": day.isoformat() if day else "",
+            "signature": _data_uri(user.signature_png)}
+
+
+def signoff_lines(sub, cert: Certificate) -> dict:
+    """编制 / 审核 / 批准: who entered the results (each, in the order they worked, with
+    the day of their last entry), who reviewed them and who authorised the document."""
+    entries = sorted([(r.entered_at, r.entered_by_id) for i in sub.items for r in i.results]
+                     + [(i.scale_verification.verified_at, i.scale_verification.verified_by_id)
+                        for i in sub.items if i.scale_verification is not None])
+    last_entry = {uid: to_local(at).date() for at, uid in entries}
+    ids = set(last_entry) | ({sub.approved_by_id} if sub.approved_by_id else set())
+    people = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_(ids)).options(undefer(User.signature_png)))} if ids else {}
+    reviewer = people.get(sub.approved_by_id)
+    return {
+        "prepared": [_person(people[uid], last_entry[uid]) for uid in dict.fromkeys(
+            uid for _at, uid in entries)],
+        "reviewed": _person(reviewer, to_local(sub.approved_at).date()
+                            if sub.approved_at else None) if reviewer else None,
+        "approved": _person(cert.signed_by, to_local(cert.issued_at).date()),
+    }
+
+
 def build_context(sub, cert: Certificate) -> dict:
     """Everything the document prints, as plain values."""
     req, lab = sub.request, sub.lab
@@ -208,6 +222,7 @@ def build_context(sub, cert: Certificate) -> dict:
                         if cert.kind == CertificateKind.verification_certificate else ""),
         "signatory": {"name": cert.signed_by.name, "title": cert.signed_by.job_title,
                       "signature": _data_uri(cert.signed_by.signature_png)},
+        "signoff": signoff_lines(sub, cert),
         "replaces": ({"number": replaces.number, "reason": cert.amendment_reason}
                      if replaces else None),
         "decision_rule": LEGAL_RULE if any(b.scale for b in blocks) else DECISION_RULE,
@@ -231,16 +246,10 @@ def signing_folder() -> str:
     return folder
 
 
-def check_signatory(user) -> None:
-    """Raises CannotIssue("no_signature") unless the user can sign: 17025 7.8.2.1 o
-    asks for the authorising person's identification, and we print their signature."""
-    if not user.signature_png:
-        raise CannotIssue("no_signature")
-
-
-def prepare(sub, user) -> tuple[Certificate, str | None]:
+def prepare(sub, user, team=None, enterers=None) -> tuple[Certificate, str | None]:
     """The part's certificate to issue and the HTML to render for it, or its valid
-    certificate and None when there is nothing new to issue.
+    certificate and None when there is nothing new to issue. Raises FourEyes unless
+    `user` may sign it (`team` and `enterers` as for SubRequest.signoff).
 
     A part reopened for amendment gets a new number whose certificate names the one it
     replaces; the old one is marked superseded in the same transaction."""
@@ -249,7 +258,7 @@ def prepare(sub, user) -> tuple[Certificate, str | None]:
     if latest is not None and latest.status == CertificateStatus.valid \
             and not sub.amendment_reason:
         return latest, None
-    check_signatory(user)
+    sub.check_signer(user, team, enterers)
     year = local_today().year
     number = f"{sub.lab.code}-{year}-{next_value('cert-' + sub.lab.code, year):05d}"
     cert = Certificate(number=number, kind=kind_for(sub), sub_request_id=sub.id,
@@ -319,7 +328,7 @@ def store(cert: Certificate, pdf: bytes, user, **context) -> None:
 
 def issue(sub, user) -> Certificate:
     """The part's valid certificate, issued now if it has none or is being amended
-    (issuing twice gives the same stored file). Raises CannotIssue."""
+    (issuing twice gives the same stored file). Raises FourEyes."""
     cert, html = prepare(sub, user)
     if html is not None:
         cert.lab = sub.lab

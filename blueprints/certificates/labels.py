@@ -14,9 +14,3 @@ BATCH_STATE_LABELS = {
     BatchState.done: _l("Done"),
     BatchState.failed: _l("Stopped: can be resumed"),
 }
-
-# Why issuing was refused (issuing.CannotIssue codes), for the signatory.
-CANNOT_ISSUE = {
-    "no_signature": _l("Upload your signature on your account page first: it is printed on "
-                       "every certificate you authorise."),
-}

@@ -115,7 +115,10 @@ class CertificateBatch(TimestampMixin, VersionedMixin, db.Model):
         back_populates="batch", order_by="CertificateBatchItem.id")
 
     def allows(self, user, action: str = "view") -> bool:
-        return is_lab_manager_of(user, self.lab_id)
+        """The lab's managers and the signatory who queued it follow and resume it."""
+        return is_lab_manager_of(user, self.lab_id) or (
+            user.is_authenticated and user.id == self.created_by_id
+            and user.lab_id == self.lab_id)
 
     @property
     def is_done(self) -> bool:

@@ -6,7 +6,7 @@ from core.signals import issue_requested, request_page
 @issue_requested.connect
 def _issue_certificate(part, user, **_kwargs) -> None:
     """The part was issued from its page: make, sign and store its certificate (it
-    raises CannotIssue, a StepRefused, when the user cannot sign)."""
+    raises FourEyes, a StepRefused, when the user may not sign it)."""
     issuing.issue(part, user)
 
 

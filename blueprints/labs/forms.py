@@ -1,7 +1,17 @@
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.forms import MoneyField, PositiveIntField, VersionedForm
+from blueprints.catalogue.labels import SERVICE_KIND_LABELS
+from core.forms import MoneyField, PositiveIntField, VersionedForm, enum_choices
 from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
 
@@ -46,4 +56,20 @@ class CapabilityForm(VersionedForm):
                        "certificate numbers and who calibrated them."),
         validators=[Length(max=1000)])
     is_active = BooleanField(_l("Offered now"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class SignatoryForm(VersionedForm):
+    """Naming an authorised signatory, or changing their scope (user_id only when naming)."""
+    user_id = SelectField(_l("Staff member"), coerce=int,
+                          validators=[DataRequired(_l("Choose a member of the lab."))])
+    kinds = SelectMultipleField(
+        _l("Signs for"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        choices=enum_choices(SERVICE_KIND_LABELS),
+        validators=[DataRequired(_l("Choose at least one kind of work they sign."))])
+    scope = TextAreaField(_l("Fields of authorisation"), validators=[Length(max=1000)],
+                          description=_l("As your accreditation lists them, for example: "
+                                         "纺织品 色牢度、纤维含量 (GB/T 3920, FZ/T 01057)."))
+    since = DateField(_l("Authorised since"),
+                      validators=[DataRequired(_l("Enter the date of the authorisation."))])
     submit = SubmitField(_l("Save"))

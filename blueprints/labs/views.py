@@ -11,15 +11,18 @@ from blueprints.audit.models import record_change, snapshot
 from blueprints.auth.models import User
 from blueprints.catalogue.models import Capability, Service
 from blueprints.labs.forms import CapabilityForm, LabForm
+from blueprints.labs.labels import GAP_LABELS, REFUSAL_LABELS
 from blueprints.labs.models import Lab
 from core.forms import render_form, yuan_to_cents
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import LAB_ROLES, Role
+from core.templating import expose
 from extensions import db
 
 bp = Blueprint("labs", __name__)
+expose(bp, REFUSAL_LABELS=REFUSAL_LABELS, GAP_LABELS=GAP_LABELS)
 
 LAB_FIELDS = ["code", "name_zh", "name_en", "cma_number", "cnas_number", "address", "phone",
               "opening_hours", "description_zh", "description_en", "daily_capacity", "is_active"]

@@ -1,14 +1,18 @@
 """On-site verification days: registering vendors' scales, accepting them, the day's
 progress, issuing every certificate at the end, and the summary by market."""
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.certificates import batches
-from blueprints.metrology.models import Campaign, Instrument, ScaleVerification
+from blueprints.labs.four_eyes import gap
+from blueprints.labs.models import team_of
+from blueprints.metrology.models import Campaign, CampaignState, Instrument, ScaleVerification
 from blueprints.metrology.scales import ScaleEntry, request_verification
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
@@ -55,6 +59,36 @@ def by_market(campaign_id: int) -> list[dict]:
              "rate": round(100 * int(p or 0) / n, 1) if n else 0.0} for market, n, p in rows]
 
 
+def may_move(req: ServiceRequest) -> bool:
+    """A vendor may move to another day until a scale of theirs is verified."""
+    live = [s for s in req.sub_requests if not s.is_final]
+    return bool(live) and all(s.is_bookable and all(i.scale_verification is None
+                                                    for i in s.items) for s in live)
+
+
+def other_days(req: ServiceRequest, today) -> list[Campaign]:
+    """The coming days of the same lab and service a vendor's request could move to."""
+    campaign = req.campaign
+    return list(db.session.scalars(select(Campaign).where(
+        Campaign.lab_id == campaign.lab_id, Campaign.service_id == campaign.service_id,
+        Campaign.state == CampaignState.planned, Campaign.day >= today,
+        Campaign.id != campaign.id).order_by(Campaign.day, Campaign.id).limit(20)))
+
+
+def move_to_day(req: ServiceRequest, campaign: Campaign, user, today) -> None:
+    """Move a vendor's registration to another coming day. Raises ValueError("gone")
+    for a day that is not one of other_days, ("verified") once a scale is verified."""
+    if not may_move(req):
+        raise ValueError("verified")
+    if campaign.id not in {c.id for c in other_days(req, today)}:
+        raise ValueError("gone")
+    before = req.campaign
+    req.campaign = campaign
+    record_event(user, "service_requests", req.id, "campaign_day_moved",
+                 before={"campaign_id": before.id, "day": before.day.isoformat()},
+                 after={"campaign_id": campaign.id, "day": campaign.day.isoformat()})
+
+
 def vendor_account(name: str, phone: str) -> User:
     """The citizen with this mobile number, or a new account for them. A new account
     gets a random password: the vendor takes it over with "forgot password"."""
@@ -92,25 +126,60 @@ def accept_registrations(campaign: Campaign, manager) -> int:
     return n
 
 
-def approve_and_batch(campaign: Campaign, manager) -> tuple[object | None, int]:
-    """Approve every verified scale the manager did not verify (four eyes), then queue
-    one batch of all the campaign's approved parts. Returns the batch (None when
-    nothing is ready) and how many parts were left for another manager to approve."""
+@dataclass
+class DayEnd:
+    """What "approve and issue all" did: the batch (None when nothing could be issued),
+    how many scales wait for another signatory, and what the lab lacks when nobody
+    else can take them (a four_eyes.Gap)."""
+    batch: object | None = None
+    left: int = 0
+    gap: object | None = None
+
+
+def approve_and_batch(campaign: Campaign, manager) -> DayEnd:
+    """Approve every verified scale the manager may review, then queue one batch of the
+    campaign's approved parts the manager may sign (the four-eyes rule of the part page:
+    whoever verified a scale neither reviews nor signs it)."""
     in_review = db.session.scalars(parts_of(campaign.id).where(
-        SubRequest.state == State.in_review)).all()
+        SubRequest.state == State.in_review)
+        .options(selectinload(SubRequest.items).selectinload(RequestItem.service))).all()
+    team = team_of(campaign.lab_id)
     enterers = SubRequest.result_enterers([s.id for s in in_review])
-    left = 0
+    end = DayEnd()
     for sub in in_review:
-        if not sub.can_approve(manager, enterers.get(sub.id, set())):
-            left += 1
-            continue
-        sub.approve(manager, enterers.get(sub.id, set()))
+        mine = enterers.get(sub.id, set())
+        check = sub.signoff(manager, team, mine)
+        if check.may_review:
+            sub.approve(manager, team, mine)
+        else:
+            end.gap = end.gap or check.gap
     db.session.flush()
     ready = db.session.scalars(select(SubRequest.id).join(SubRequest.request).where(
-        ServiceRequest.campaign_id == campaign.id, SubRequest.state == State.approved)).all()
-    if not ready:
-        return None, left
-    batch = batches.create_batch(campaign.lab_id, manager, list(ready))
-    record_event(manager, "campaigns", campaign.id, "campaign_batch",
-                 after={"batch": batch.id, "parts": len(ready), "left": left})
-    return batch, left
+        ServiceRequest.campaign_id == campaign.id, SubRequest.state == State.approved,
+        SubRequest.id.not_in(batches.in_live_batches()))).all()
+    left_out = 0
+    if ready:
+        try:
+            end.batch, left_out = batches.create_batch(campaign.lab_id, manager, list(ready))
+        except batches.BatchError:
+            left_out = len(ready)
+    end.left = len(in_review) - sum(1 for s in in_review if s.state == State.approved) + left_out
+    if end.left and end.gap is None:
+        end.gap = _gap_of_approved(campaign, team)
+    if end.batch is not None:
+        record_event(manager, "campaigns", campaign.id, "campaign_batch",
+                     after={"batch": end.batch.id, "parts": end.batch.total, "left": end.left})
+    return end
+
+
+def _gap_of_approved(campaign: Campaign, team):
+    """What the lab lacks to sign the day's approved scales nobody has issued (or None)."""
+    approved = db.session.scalars(parts_of(campaign.id).where(
+        SubRequest.state == State.approved)
+        .options(selectinload(SubRequest.items).selectinload(RequestItem.service))).all()
+    enterers = SubRequest.result_enterers([s.id for s in approved])
+    for sub in approved:
+        missing = gap(team, enterers.get(sub.id, set()), sub.kinds, reviewed=True)
+        if missing is not None:
+            return missing
+    return None

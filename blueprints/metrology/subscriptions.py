@@ -1,8 +1,8 @@
 """What the metrology area adds to the others' work (core/signals.py)."""
+from blueprints.metrology import campaigns
 from blueprints.metrology.documents import scale_block
-from blueprints.metrology.models import Campaign
 from core.signals import certificate_item, request_page
-from extensions import db
+from core.timeutil import local_today
 
 
 @certificate_item.connect
@@ -14,8 +14,13 @@ def _scale_on_certificate(item, **_kwargs) -> dict | None:
 
 
 @request_page.connect
-def _campaign_on_page(_sender, parts, **_kwargs) -> dict:
+def _campaign_on_page(_sender, parts, audience: str = "", **_kwargs) -> dict:
     """A scale registered for a campaign day is verified at the market, on that day:
-    the request's pages say where and when (and offer no drop-off at the institute)."""
-    campaign_id = parts[0].request.campaign_id if parts else None
-    return {"campaign": db.session.get(Campaign, campaign_id) if campaign_id else None}
+    the request's pages say where and when (and offer no drop-off at the institute).
+    The vendor may move to another coming day until a scale is verified."""
+    req = parts[0].request if parts else None
+    if req is None or req.campaign_id is None:
+        return {"campaign": None}
+    movable = audience != "lab" and campaigns.may_move(req)
+    return {"campaign": req.campaign,
+            "other_campaign_days": campaigns.other_days(req, local_today()) if movable else []}

@@ -7,8 +7,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from blueprints.audit.models import record_event
-from blueprints.certificates import issuing
 from blueprints.certificates import queries as certificate_queries
+from blueprints.labs.labels import GAP_LABELS
+from blueprints.labs.models import team_of
 from blueprints.metrology import campaigns as campaigns_ops
 from blueprints.metrology import readings, scales, verifying
 from blueprints.metrology import scale_verification as sv
@@ -28,6 +29,7 @@ from blueprints.service_requests.routing import NoCapableLab
 from blueprints.service_requests.submission import NotReadyToSubmit
 from core.forms import Form, VersionedForm, render_form
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
 from core.i18n import localized, safe_next
 from core.numbers import plain
 from core.pagination import paginate
@@ -37,6 +39,11 @@ from core.templating import expose
 from core.timeutil import local_today
 from core.validators import normalise_mobile
 from extensions import db
+
+MOVE_REFUSED = {
+    "gone": _l("That day is no longer open; choose one of the days listed."),
+    "verified": _l("Your scale is verified already, so its day can no longer change."),
+}
 
 bp = Blueprint("metrology", __name__)
 expose(bp, INSTRUMENT_KIND_LABELS=INSTRUMENT_KIND_LABELS,
@@ -351,13 +358,19 @@ def campaign(campaign_id: int):
     campaign = get_allowed_or_404(Campaign, campaign_id, "view")
     if current_user.role != Role.admin and current_user.lab_id != campaign.lab_id:
         abort(404)
+    return _campaign_page(campaign, OnSiteForm(formdata=None, prefix="onsite"))
+
+
+def _campaign_page(campaign: Campaign, onsite: OnSiteForm, status: int = 200):
     page, show = _queue(campaign.id)
     return render_template(
         "metrology/campaign.html", campaign=campaign, page=page, show=show,
         progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
-        onsite=OnSiteForm(formdata=None, prefix="onsite"), action_form=Form(),
+        onsite=onsite, action_form=Form(),
         may_work=campaign.allows(current_user, "work"),
-        may_run=campaign.allows(current_user, "run"))
+        may_run=campaign.allows(current_user, "run"),
+        may_sign=campaign.allows(current_user, "work")
+        and current_user.id in team_of(campaign.lab_id).signatories), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/register", methods=["POST"])
@@ -378,12 +391,32 @@ def register_on_site(campaign_id: int):
             db.session.commit()
             flash(_("Registered: %(number)s.", number=req.number), "success")
             return redirect(url_for("metrology.campaign", campaign_id=campaign.id, show="waiting"))
-    page, show = _queue(campaign.id)
-    return render_template(
-        "metrology/campaign.html", campaign=campaign, page=page, show=show,
-        progress=campaigns_ops.progress(campaign.id), markets=campaigns_ops.by_market(campaign.id),
-        onsite=form, action_form=Form(), may_work=True, editable=verifying.EDITABLE,
-        may_run=campaign.allows(current_user, "run")), 400
+    return _campaign_page(campaign, form, 400)
+
+
+@bp.route("/requests/<int:request_id>/campaign-day", methods=["POST"])
+@roles_required(Role.citizen, Role.sme)
+def move_campaign_day(request_id: int):
+    """A vendor who cannot come moves their registration to another coming day."""
+    req = get_allowed_or_404(ServiceRequest, request_id, "view")
+    if not req.is_applicant(current_user) or req.campaign_id is None:
+        abort(404)
+    if not Form().validate_on_submit():
+        abort(400)
+    raw = request.form.get("campaign_id", "")
+    campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    try:
+        if campaign is None:
+            raise ValueError("gone")
+        campaigns_ops.move_to_day(req, campaign, current_user, local_today())
+    except ValueError as err:
+        db.session.rollback()  # the day closed, or a scale was verified, meanwhile
+        return render_template("errors/error.html", code=409, title=_("The day was not changed"),
+                               message=MOVE_REFUSED[str(err)]), 409
+    db.session.commit()
+    flash(_("Moved: your scale is verified on %(day)s at %(market)s.", day=campaign.day,
+            market=campaign.market), "success")
+    return redirect(url_for("service_requests.detail", request_id=req.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/accept", methods=["POST"])
@@ -398,24 +431,25 @@ def accept_registrations(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/issue", methods=["POST"])
-@roles_required(Role.lab_manager)
+@roles_required(*LAB_ROLES)
 def issue_campaign(campaign_id: int):
-    """Approve the day's verified scales and issue every certificate in one batch."""
-    campaign = get_allowed_or_404(Campaign, campaign_id, "run")
+    """Approve the day's verified scales and issue every certificate in one batch: for
+    the lab's managers and signatories, under the four-eyes rule."""
+    campaign = get_allowed_or_404(Campaign, campaign_id, "work")
     if not Form().validate_on_submit():
         abort(400)
-    try:
-        batch, left = campaigns_ops.approve_and_batch(campaign, current_user)
-    except issuing.CannotIssue as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+    end = campaigns_ops.approve_and_batch(campaign, current_user)
     db.session.commit()
-    if left:
-        flash(_("%(n)s scales you verified yourself wait for another manager's approval.",
-                n=left), "error")
-    if batch is None:
-        flash(_("No verified scale is waiting for its certificate."), "error")
+    if end.left:
+        # One message: what waits for whom, and what the lab must set up if nobody can.
+        waiting = _("%(n)s verified scales wait for another signatory: you verified them "
+                    "yourself, or they are outside your authorisation.", n=end.left)
+        flash(f"{waiting} {GAP_LABELS[end.gap]}" if end.gap else waiting,
+              "error" if end.batch is None else "warning")
+    if end.batch is None:
+        if not end.left:
+            flash(_("No verified scale is waiting for its certificate."), "error")
         return redirect(url_for("metrology.campaign", campaign_id=campaign.id))
+    batch = end.batch
     flash(_("The batch is queued; this page follows its progress."), "success")
     return redirect(url_for("certificates.batch_detail", batch_id=batch.id))

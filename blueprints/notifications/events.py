@@ -20,6 +20,11 @@ APPLICANT_EVENTS = {
     "approved": "results_approved",
     "issued": "certificate_issued",
 }
+# The same steps told to a vendor about their scale (verification and certificates,
+# not samples and reports).
+SCALE_EVENTS = {**APPLICANT_EVENTS, "accepted": "scale_accepted",
+                "sample_received": "scale_received", "approved": "scale_verified",
+                "issued": "scale_certificate_issued"}
 
 
 def applicants(request) -> list[User]:
@@ -50,7 +55,7 @@ def tell(users, kind: str, link: str = "", **params) -> None:
 
 def on_lifecycle(sub, event: str) -> None:
     """After each lifecycle step of a part (the part_stepped signal)."""
-    kind = APPLICANT_EVENTS.get(event)
+    kind = (SCALE_EVENTS if sub.request.is_about_scales else APPLICANT_EVENTS).get(event)
     if kind is None:
         return
     link = public_url("service_requests.detail", request_id=sub.request_id)

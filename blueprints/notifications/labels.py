@@ -10,6 +10,11 @@ MESSAGES = {
     "sample_received": _l("%(number)s: the lab received your samples."),
     "results_approved": _l("%(number)s: the results are approved and can be read now."),
     "certificate_issued": _l("%(number)s: the report is issued and can be downloaded."),
+    "scale_accepted": _l("%(number)s: the verification of your scale is accepted; it is free."),
+    "scale_received": _l("%(number)s: the lab received your scale."),
+    "scale_verified": _l("%(number)s: your scale is verified; the certificate follows."),
+    "scale_certificate_issued": _l("%(number)s: the verification certificate of your scale is "
+                                   "issued and can be downloaded."),
     "password_reset": _l("A link to choose a new password was requested for your account. "
                          "It works once, for one hour: %(link)s — if you did not ask for it, "
                          "ignore this mail."),
@@ -19,6 +24,9 @@ MESSAGES = {
     "booking_reminder": _l("%(number)s: your drop-off at %(place)s is tomorrow, %(when)s. "
                            "Bring the samples to the counter."),
     "visit_booked": _l("%(number)s: the lab's team will come on %(when)s."),
+    "campaign_reminder": _l("%(number)s: the free verification day for your scale is "
+                            "tomorrow, %(day)s, at %(market)s (%(address)s). Bring the scale "
+                            "switched on and clean; the certificate is free."),
     "booking_released": _l("%(number)s: the booking on %(when)s at %(place)s is released "
                            "(the request was %(step)s); its place is free again."),
     "acceptance_due_soon": _l("%(number)s waits to be accepted or returned by %(deadline)s."),
@@ -53,9 +61,14 @@ MAIL_KINDS = {
     "results_approved": _l("Your results are approved"),
     "certificate_issued": _l("Your report is issued"),
     "verification_due": _l("A scale is due for verification"),
+    "scale_accepted": _l("Your scale's verification is accepted"),
+    "scale_received": _l("Your scale is received"),
+    "scale_verified": _l("Your scale is verified"),
+    "scale_certificate_issued": _l("Your scale's certificate is issued"),
     "booking_moved": _l("Your drop-off was moved"),
     "booking_reminder": _l("Your drop-off is tomorrow"),
     "visit_booked": _l("An on-site visit is booked"),
+    "campaign_reminder": _l("Your scale's verification day is tomorrow"),
     "booking_released": _l("A booking is released"),
     "acceptance_due_soon": _l("A request waits to be accepted"),
     "acceptance_overdue": _l("A request was not answered in time"),

@@ -23,7 +23,7 @@ from blueprints.service_requests.forms import (
     ReceiveForm,
     VersionedActionForm,
 )
-from blueprints.service_requests.labels import understood
+from blueprints.service_requests.labels import STEP_DONE, understood
 from blueprints.service_requests.lifecycle import (
     LAB_STATES,
     NEEDS_REASON,
@@ -133,7 +133,8 @@ def _page(sub: SubRequest, status: int = 200, **forms):
         note_form=forms.pop("note_form", None) or NoteForm(formdata=None, obj=sub),
         assign_form=assign, quote_form=quote, receive_form=receive,
         results_errors=forms.pop("results_errors", {}), posted=forms.pop("posted", {}),
-        field_name=results.field_name, may_approve=sub.can_approve(current_user),
+        field_name=results.field_name,
+        signoff=sub.signoff(current_user) if sub.awaits_signoff else None,
         reason_actions=NEEDS_REASON, left=times_left([sub]),
         # The part's booking and certificates, from the areas that keep them.
         **collect(request_page, parts=[sub], user=current_user, audience="lab")), status
@@ -192,10 +193,11 @@ def lab_action(sub_id: int, action: str):
         sub.step(act, current_user, reason=form.reason.data if act in NEEDS_REASON else "")
         if act == Action.approve and request.form.get("and_issue"):
             sub.issue(current_user)  # "approve and issue": the signatory does both at once
+            act = Action.issue
     except (TransitionError, StepRefused) as err:
         return _refused(sub, err)
     db.session.commit()
-    flash(_("Done."), "success")
+    flash(STEP_DONE.get(act, _("Done.")), "success")
     return redirect(url_for("service_requests.lab_detail", sub_id=sub.id))
 
 

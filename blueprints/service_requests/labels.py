@@ -22,6 +22,16 @@ STATE_LABELS = {
     State.closed: _l("Closed"),
 }
 
+# The same steps as a vendor reads them about their scale.
+SCALE_STATE_LABELS = {**STATE_LABELS,
+                      State.submitted: _l("Registered, awaiting the metrology lab"),
+                      State.confirmed: _l("Accepted: waiting for the scale"),
+                      State.sample_received: _l("Scale received"),
+                      State.in_progress: _l("Being verified"),
+                      State.in_review: _l("Verification being checked"),
+                      State.approved: _l("Verified: certificate to follow"),
+                      State.issued: _l("Certificate issued")}
+
 # Shorter words for the lab's own queue.
 LAB_STATE_LABELS = {**STATE_LABELS,
                     State.submitted: _l("New: to review"),
@@ -46,6 +56,9 @@ ACTION_LABELS = {
     Action.close: _l("Close"),
     Action.amend: _l("Reopen to amend the report"),
 }
+
+# A vendor's own steps, in the words of their scale.
+SCALE_ACTION_LABELS = {**ACTION_LABELS, Action.cancel: _l("Cancel this scale's verification")}
 
 EVENT_LABELS = {
     "draft_saved": _l("Draft saved"),
@@ -112,7 +125,8 @@ def understood(written, judgement, unit: str = "", detection_limit=None) -> str:
         read = _l("between %(low)s and %(high)s%(unit)s", low=n(written.low),
                   high=n(written.high), unit=u)
     elif written.form == F.grade:
-        read = (_l("grade %(grade)s", grade=written.written) if written.low == written.high
+        read = (_l("class %(grade)s", grade=written.written) if not written.written[:1].isdigit()
+                else _l("grade %(grade)s", grade=written.written) if written.low == written.high
                 else _l("between grades %(low)s and %(high)s", low=n(written.low),
                         high=n(written.high)))
     else:
@@ -125,3 +139,17 @@ def understood(written, judgement, unit: str = "", detection_limit=None) -> str:
     else:
         verdict = VERDICT_LABELS[judgement.verdict]
     return str(_l("%(read)s; verdict: %(verdict)s", read=read, verdict=verdict))
+
+# What the lab is told after taking a step from the part page.
+STEP_DONE = {
+    Action.accept_free: _l("Accepted. The applicant is told to bring the item."),
+    Action.return_for_info: _l("Returned to the applicant with your question."),
+    Action.reject: _l("Declined; the applicant reads your reason."),
+    Action.start: _l("Work started: results can be entered."),
+    Action.submit_results: _l("Results submitted for review."),
+    Action.send_back: _l("Sent back for the results to be corrected."),
+    Action.approve: _l("Results approved (审核). A signatory issues the report, here or in a batch."),
+    Action.issue: _l("The report is issued and signed; the applicant can download it."),
+    Action.close: _l("Closed."),
+    Action.amend: _l("Reopened for amendment: correct the results, then review and issue again."),
+}

@@ -74,8 +74,10 @@ TRANSITIONS: dict[tuple[State, Action], Step] = {
     (S.sample_received, A.start): Step(S.in_progress, LAB, "work_started"),
     (S.in_progress, A.submit_results): Step(S.in_review, LAB, "results_submitted"),
     (S.in_review, A.send_back): Step(S.in_progress, MANAGER, "sent_back"),
-    (S.in_review, A.approve): Step(S.approved, MANAGER, "approved"),
-    (S.approved, A.issue): Step(S.issued, MANAGER, "issued"),
+    # Reviewing and signing are for the lab's managers and authorised signatories, who
+    # may be staff; SubRequest.approve and the certificate's signer check say who.
+    (S.in_review, A.approve): Step(S.approved, LAB, "approved"),
+    (S.approved, A.issue): Step(S.issued, LAB, "issued"),
     (S.issued, A.close): Step(S.closed, MANAGER | APPLICANT, "closed"),
     # 17025 7.8.8: a correction goes through results and review again, then is issued
     # as a new certificate that names the one it replaces.
@@ -106,8 +108,10 @@ TAKES_READINGS = TAKES_RESULTS | {S.confirmed}
 SAMPLES_HELD = frozenset({S.sample_received, S.in_progress, S.in_review, S.approved, S.issued})
 # The applicant is told the work is on, results to follow after approval.
 WORK_UNDER_WAY = frozenset({S.sample_received, S.in_progress, S.in_review})
-# From review on, a manager needs a signature on file to approve, issue or amend.
+# From review on, a signatory needs a signature image on file to sign.
 NEEDS_SIGNATORY = frozenset({S.in_review, S.approved, S.issued, S.closed})
+# Waiting for its review (审核) or its signature (批准): the four-eyes rule decides who.
+AWAITS_SIGNOFF = frozenset({S.in_review, S.approved})
 # The lab's message to the applicant stands while the part is returned or rejected.
 SHOWS_LAB_MESSAGE = frozenset({S.returned, S.rejected})
 # Every state but the draft: a lab never sees a draft.
@@ -164,7 +168,11 @@ class StepRefused(Exception):
 
 
 class FourEyes(StepRefused):
-    """Whoever entered or changed a result may not approve it."""
+    """Refused by the four-eyes rule (labs/four_eyes.py): `code` is its Refusal."""
+
+    def __init__(self, message, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 class QuoteRefused(StepRefused):

@@ -21,8 +21,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from blueprints.audit.models import AuditEvent, record_event
 from blueprints.catalogue.models import Capability, Service
+from blueprints.labs.four_eyes import Signoff, Team, signoff
+from blueprints.labs.labels import REFUSAL_LABELS
+from blueprints.labs.models import team_of
 from blueprints.service_requests.clock import follow_lifecycle
 from blueprints.service_requests.lifecycle import (
+    AWAITS_SIGNOFF,
     BOOKABLE,
     FINAL_STATES,
     NEEDS_REASON,
@@ -171,6 +175,13 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
     def is_draft(self) -> bool:
         return self.state == State.draft
 
+    @property
+    def is_about_scales(self) -> bool:
+        """Every item is the verification of a registered instrument (a vendor's scales):
+        its pages and messages speak of scales, verification and certificates, not of
+        samples, reports and 委托."""
+        return bool(self.items) and all(i.instrument_id is not None for i in self.items)
+
 
 class RequestItem(db.Model):
     """One catalogue service on one sample."""
@@ -296,6 +307,10 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     @property
     def needs_signatory(self) -> bool:
         return self.state in NEEDS_SIGNATORY
+
+    @property
+    def awaits_signoff(self) -> bool:
+        return self.state in AWAITS_SIGNOFF
 
     @property
     def awaits_quote_acceptance(self) -> bool:
@@ -448,18 +463,35 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
             enterers.setdefault(sub_id, set()).add(actor_id)
         return enterers
 
-    def can_approve(self, user, enterers: set[int] | None = None) -> bool:
-        """Four eyes, decided here only (part page, worklist, campaign days): whoever
-        entered or changed a result of the part does not approve it. `enterers` saves
-        the query when the caller read them for many parts."""
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds of service in the part: a signatory's scope must cover them all."""
+        return {item.service.kind.value for item in self.items}
+
+    def signoff(self, user, team: Team | None = None,
+                enterers: set[int] | None = None) -> Signoff:
+        """The four-eyes rule for this user on this part (labs/four_eyes.py), decided
+        here only: part page, campaign days and batches all ask. `team` and
+        `enterers` save the queries when the caller read them for many parts."""
+        if team is None:
+            team = team_of(self.lab_id)
         if enterers is None:
             enterers = self.result_enterers([self.id]).get(self.id, set())
-        return user.id not in enterers
+        return signoff(team, user.id, enterers, self.kinds,
+                       reviewed=self.state != State.in_review)
 
-    def approve(self, user, enterers: set[int] | None = None) -> None:
-        if not self.can_approve(user, enterers):
-            raise FourEyes(_l("You entered results of this request, so another manager "
-                              "must approve them."))
+    def check_signer(self, user, team: Team | None = None,
+                     enterers: set[int] | None = None) -> None:
+        """Raises FourEyes unless the user may sign this part's report now."""
+        refusal = self.signoff(user, team, enterers).sign
+        if refusal is not None:
+            raise FourEyes(REFUSAL_LABELS[refusal], refusal)
+
+    def approve(self, user, team: Team | None = None, enterers: set[int] | None = None) -> None:
+        """The review (审核): by a manager or signatory who entered none of the results."""
+        refusal = self.signoff(user, team, enterers).review
+        if refusal is not None:
+            raise FourEyes(REFUSAL_LABELS[refusal], refusal)
         self.take(Action.approve, user)
         self.approved_by_id, self.approved_at = user.id, utcnow()
 

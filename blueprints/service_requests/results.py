@@ -47,7 +47,7 @@ UNREADABLE = {
     "too_many_digits": _l("“%(raw)s” is not a number the desk can keep (at most 6 "
                           "decimals)."),
     "empty_interval": _l("“%(raw)s”: an interval is written low to high, such as 3.2-4.1."),
-    "off_the_scale": _l("“%(raw)s” is not a grade of this scale (1, 1-2, 2 … 4-5, 5)."),
+    "off_the_scale": _l("“%(raw)s” is not a grade of this scale (%(scale)s)."),
     "not_a_result": _l("“%(raw)s” is not a result the desk can read: write a number (12.5), "
                        "< or > a number (<0.01), ND for not detected, or an interval "
                        "(3.2-4.1)."),
@@ -79,7 +79,7 @@ def judged(parameter, written: WrittenResult, by_analyst: Verdict | None = None)
 
 
 def refusal(refused: UnreadableResult) -> str:
-    return UNREADABLE[refused.code] % {"raw": refused.raw.strip()}
+    return UNREADABLE[refused.code] % {"raw": refused.raw.strip(), "scale": refused.scale}
 
 
 def parse_entry(parameter, raw_value: str, raw_uncertainty: str = "", raw_text: str = "",

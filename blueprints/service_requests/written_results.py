@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from blueprints.catalogue.grade_scales import GRADE_SCALES, GREY_SCALE, GradeScale  # noqa: F401  (re-exported)
 from blueprints.catalogue.kinds import LimitKind
 from blueprints.service_requests.verdicts import Verdict
 
@@ -60,25 +61,19 @@ class WrittenResult:
 
 
 class UnreadableResult(ValueError):
-    """What was typed is not a result; `code` says why and `raw` is what was typed."""
+    """What was typed is not a result; `code` says why, `raw` is what was typed and
+    `scale` the grades it should have been one of."""
 
-    def __init__(self, code: str, raw: str):
+    def __init__(self, code: str, raw: str, scale: str = ""):
         super().__init__(f"{code}: {raw!r}")
-        self.code, self.raw = code, raw
+        self.code, self.raw, self.scale = code, raw, scale
 
-
-# Grey scale for colour fastness (GB/T 250, GB/T 251; ISO 105-A02, -A03): whole and
-# half grades from 1 to 5.
-GREY_SCALE = tuple(f"{n}" for n in range(1, 6)) + tuple(f"{n}-{n + 1}" for n in range(1, 5))
-# A parameter's grade_scale names one of these.
-GRADE_SCALES = {"grey": GREY_SCALE}
 
 NOT_DETECTED = re.compile(r"^(n\.?\s*d\.?|not\s+detected|未检出|未检测到|<\s*lod)$",
                           re.IGNORECASE)
 NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
 CENSORED = re.compile(rf"^([<>])\s*({NUMBER})$")
 BETWEEN = re.compile(rf"^({NUMBER})\s*(?:-|~|至|到)\s*({NUMBER})$")
-GRADE = re.compile(r"^([1-5])(?:\s*[-/]\s*([1-5]))?$")
 # Dashes and tildes people type between two numbers, and signs in their CJK forms.
 SIGNS = str.maketrans({"－": "-", "—": "-", "–": "-", "−": "-", "～": "~", "〜": "~",
                        "＜": "<", "＞": ">", "／": "/", "，": ",", "。": "."})
@@ -101,12 +96,12 @@ def _decimal(text: str, raw: str) -> Decimal:
     return value
 
 
-def read_result(raw: str, grades: tuple[str, ...] | None = None,
+def read_result(raw: str, grades: GradeScale | None = None,
                 words: bool = False) -> WrittenResult | None:
     """What a lab typed, read into its form; None when nothing was typed.
 
     `grades` is the parameter's grade scale (GREY_SCALE): "3-4" and "4/5" are then
-    half grades, and a grade off the scale is refused. `words` accepts free text
+    half grades, "B类" a class, and a grade off the scale is refused. `words` accepts free text
     (a parameter judged by the analyst). Raises UnreadableResult with a code:
     "decimal_comma" (1,5 for 1.5), "not_a_number", "too_many_digits",
     "empty_interval" (its low end above its high end), "off_the_scale", "not_a_result".
@@ -115,12 +110,10 @@ def read_result(raw: str, grades: tuple[str, ...] | None = None,
     if not text:
         return None
     if grades is not None:  # a grade from the scale, and nothing else
-        m = GRADE.match(text)
-        grade = (m.group(1) if not m.group(2) else f"{m.group(1)}-{m.group(2)}") if m else ""
-        if grade not in grades:
-            raise UnreadableResult("off_the_scale", raw)
-        return WrittenResult(ResultForm.grade, Decimal(m.group(1)),
-                             Decimal(m.group(2) or m.group(1)), grade)
+        graded = grades.read(text)
+        if graded is None:
+            raise UnreadableResult("off_the_scale", raw, grades.summary())
+        return WrittenResult(ResultForm.grade, *graded)
     if NOT_DETECTED.match(text):
         return WrittenResult(ResultForm.not_detected, written="ND")
     if m := CENSORED.match(text):

@@ -79,13 +79,16 @@ def _bad_reviews(lab_id: int):
 
 def tasks_for(user) -> list[TaskList]:
     """The lists of things waiting on this user, in the order they should be done."""
-    if user.role in (Role.sme, Role.citizen):
+    if user.role == Role.citizen:  # a vendor's scales: free, so no quotes
+        return [TaskList("campaign_days", _parts(_campaign_parts(user), few=True)),
+                TaskList("answer_return", _parts(_applicant_parts(user, State.returned))),
+                TaskList("bring_scale", _parts(_applicant_parts(user, State.confirmed).where(
+                    ServiceRequest.campaign_id.is_(None)))),
+                TaskList("certificates", _parts(_applicant_parts(user, State.issued)))]
+    if user.role == Role.sme:
         wanted = [("answer_return", State.returned), ("accept_quote", State.quoted),
                   ("bring_samples", State.confirmed), ("close", State.issued)]
-        lists = [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
-        if user.role == Role.citizen:  # scales registered for a coming campaign day
-            lists.insert(0, TaskList("campaign_days", _parts(_campaign_parts(user), few=True)))
-        return lists
+        return [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
     if user.role in (Role.lab_staff, Role.lab_manager):
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
         # (the lab is the counter's: found by id, not by scanning the lab's parts)

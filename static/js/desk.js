@@ -9,9 +9,29 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  // A confirmation for steps that cannot be undone: on the form, or on one of its buttons.
+  document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { ev.preventDefault(); }
+      var by = ev.submitter && ev.submitter.getAttribute("data-confirm") ? ev.submitter : form;
+      var question = by.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) { ev.preventDefault(); }
+    });
+  });
+  // Slow steps (signing a report) say they are under way and cannot be sent twice. The
+  // buttons are disabled after the browser has read the one pressed.
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (ev.defaultPrevented) { return; }
+      if (form.getAttribute("aria-busy") === "true") { ev.preventDefault(); return; }
+      form.setAttribute("aria-busy", "true");
+      var note = document.createElement("p");
+      note.className = "busy small";
+      note.setAttribute("role", "status");
+      note.textContent = form.getAttribute("data-busy");
+      form.appendChild(note);
+      setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
     });
   });
   document.querySelectorAll("[data-copy]").forEach(function (btn) {

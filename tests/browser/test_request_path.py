@@ -147,13 +147,14 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
         assert current(SubRequest, part["id"]).state == State.in_progress
 
         page.get_by_role("button", name="提交结果审核").click()
-        expect(page.locator(".notice.success")).to_contain_text("操作成功")
+        expect(page.locator(".notice.success")).to_contain_text("结果已提交审核")
         expect(page.locator("h1 + p .badge")).to_have_text("结果审核中")
         assert current(SubRequest, part["id"]).state == State.in_review
         if code == "FTC9":
             # Four eyes: whoever entered the results sees no approve button.
             expect(page.get_by_role("button", name="批准结果")).to_have_count(0)
-            expect(page.get_by_text("本委托的检测结果由您录入，须由其他负责人批准。")).to_be_visible()
+            expect(page.get_by_text("此委托的结果由您录入或修改过，须由他人审核和签发（四眼原则）。")
+                   ).to_be_visible()
             screenshot(page, "13-four-eyes")
 
     # A manager who entered nothing approves each part: NTC9's issues its report at
@@ -164,8 +165,10 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
         part = parts[code]
         sign_in(page, live_server, approver)
         open_in_queue(page, part["number"])
+        page.once("dialog", lambda dialog: dialog.accept())  # issuing asks first
         page.get_by_role("button", name=button).click()
-        expect(page.locator(".notice.success")).to_contain_text("操作成功")
+        expect(page.locator(".notice.success")).to_contain_text(
+            "报告已签发" if state == State.issued else "结果已审核通过")
         expect(page.locator("h1 + p .badge")).to_have_text(
             "报告已签发" if state == State.issued else "结果已批准")
         sub = current(SubRequest, part["id"])

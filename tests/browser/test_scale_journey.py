@@ -230,8 +230,10 @@ def test_a_vendor_gets_her_scale_verified_on_a_campaign_day(
         page.goto(f"{live_server}/lab/requests/{sub_id}")
         expect(page.locator("h1")).to_contain_text(sub_number)
         expect(page.locator(".badge.state-in_review")).to_have_text("结果审核中")
+        page.once("dialog", lambda dialog: dialog.accept())  # "issue the report now?"
         page.get_by_role("button", name="批准并签发报告", exact=True).click()
-        expect(page.locator(".notice.success")).to_have_text("操作成功。")
+        expect(page.locator(".notice.success")).to_have_text(
+            "报告已签发并加盖电子签名，申请人可以下载。")
         assert current(SubRequest, sub_id).state == State.issued
         cert = db.session.scalars(db.select(Certificate)).one()
         cert_number = cert.number
@@ -241,8 +243,8 @@ def test_a_vendor_gets_her_scale_verified_on_a_campaign_day(
 
         # -- The vendor, on her phone, downloads the certificate.
         phone.goto(request_url)
-        expect(phone.locator(f".badge.state-{State.issued.value}")).to_have_text("报告已签发")
-        link = phone.get_by_role("link", name="下载报告（PDF）", exact=True)
+        expect(phone.locator(f".badge.state-{State.issued.value}")).to_have_text("检定证书已签发")
+        link = phone.get_by_role("link", name="下载检定证书（PDF）", exact=True)
         expect(link).to_be_visible()
         expect(phone.locator("section.part")).to_contain_text(cert_number)
         assert_fits_the_screen(phone, PHONE_SIZE["width"])

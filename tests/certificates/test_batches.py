@@ -135,7 +135,8 @@ def test_a_part_issued_meanwhile_is_taken_as_it_is(app, client, login, metrology
     assert all(item.certificate_id for item in batch.items)
 
 
-def test_batches_are_the_labs_managers_only(app, client, login, metrology, two_labs):
+def test_a_batch_is_its_labs_managers_and_its_signatorys_only(app, client, login, metrology,
+                                                               two_labs):
     subs = approved_parts(metrology, 1)
     batch = start_batch(client, login, metrology["manager"], subs)
     urls = [f"/lab/batches/{batch.id}", f"/lab/batches/{batch.id}/progress",
@@ -147,8 +148,11 @@ def test_batches_are_the_labs_managers_only(app, client, login, metrology, two_l
     resp = client.post("/lab/batches/new", data={"sub_id": [str(subs[0].id)]})
     assert resp.status_code == 400
     assert client.post("/lab/batches/new", data={"sub_id": ["x1"]}).status_code == 400
+    # A colleague who did not queue it does not see it; a lab manager does.
     login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
-    assert all(client.get(u).status_code == 403 for u in urls)
+    assert all(client.get(u).status_code == 404 for u in urls[:2])
+    login(factories.create_user(Role.lab_manager, lab=metrology["lab"]))
+    assert all(client.get(u).status_code == 200 for u in urls[:2])
 
 
 def test_the_batch_pages_run_a_fixed_number_of_queries(app, client, login, metrology,
@@ -219,3 +223,31 @@ def test_parts_already_waiting_in_a_batch_are_not_batched_again(app, client, log
                        data={"sub_id": [str(s.id) for s in subs]}).status_code == 400
     assert all(s.number not in client.get("/lab/batches/new").get_data(as_text=True)
                for s in subs)
+
+
+def test_a_batch_leaves_out_the_parts_its_signatory_may_not_sign(app, client, login, metrology):
+    """Four eyes holds in batches too: a part whose results the manager entered is left
+    out (and shown why on the choosing page); a batch whose part's results changed
+    hands meanwhile skips it with the reason."""
+    from blueprints.audit.models import record_event
+    manager = metrology["manager"]
+    mine, theirs, later = approved_parts(metrology, 3)
+    record_event(manager, "request_items", mine.items[0].id, "results_entered")
+    db.session.commit()
+    login(manager)
+    page = client.get("/lab/batches/new").get_data(as_text=True)
+    assert f'value="{theirs.id}"' in page and f'value="{mine.id}"' not in page
+    batch = start_batch(client, login, manager, [mine, theirs, later])
+    assert batch.total == 2 and {i.sub_request_id for i in batch.items} == {theirs.id, later.id}
+    record_event(manager, "request_items", later.items[0].id, "results_entered")
+    db.session.commit()
+    batch = batches.run_batch(batch.id, processes=1)
+    assert batch.state == BatchState.done
+    skipped = {i.sub_request_id: i.skipped for i in batch.items}
+    assert skipped == {theirs.id: "", later.id: "entered_results"}
+    for sub in (mine, later):
+        db.session.refresh(sub)
+        assert sub.state == State.approved
+    assert f'value="{mine.id}"' not in client.get("/lab/batches/new").get_data(as_text=True)
+    other = factories.create_user(Role.lab_manager, lab=metrology["lab"])
+    assert start_batch(client, login, other, [mine, later]).total == 2

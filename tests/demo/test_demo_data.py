@@ -54,6 +54,18 @@ def test_every_demo_user_signs_in_and_lands_on_their_page(app, runner):
         assert client.get(resp.headers["Location"], follow_redirects=True).status_code == 200
 
 
+def test_every_demo_lab_has_two_signatories_who_can_sign(app, runner):
+    """Four eyes: whoever entered results neither reviews nor signs them, so each lab
+    needs two authorised signatories with their signature images."""
+    from blueprints.labs.models import Lab, Signatory
+    runner.invoke(args=["demo", "load"])
+    for lab in db.session.scalars(db.select(Lab)):
+        signers = db.session.scalars(db.select(Signatory).filter_by(lab_id=lab.id)).all()
+        assert len([s for s in signers if s.is_active and s.user.signature_png]) >= 2, lab.code
+        kinds = {c.service.kind.value for c in lab.capabilities} - {"standards"}
+        assert all(sum(k in s.kind_set for s in signers) >= 2 for k in kinds), lab.code
+
+
 def test_demo_requests_wait_in_the_labs_queues(app, runner):
     from blueprints.service_requests.models import ServiceRequest
     runner.invoke(args=["demo", "load"])

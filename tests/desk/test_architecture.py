@@ -123,9 +123,9 @@ def test_an_area_package_defines_nothing():
 PURE = ["blueprints.service_requests.routing", "blueprints.service_requests.lifecycle",
         "blueprints.service_requests.deadlines", "blueprints.service_requests.verdicts",
         "blueprints.service_requests.satisfaction", "blueprints.service_requests.written_results",
-        "blueprints.metrology.scale_verification",
+        "blueprints.metrology.scale_verification", "blueprints.labs.four_eyes",
         "blueprints.metrology.readings", "blueprints.enterprises.uscc",
-        "blueprints.catalogue.kinds", "blueprints.scheduling.allocation",
+        "blueprints.catalogue.kinds", "blueprints.catalogue.grade_scales", "blueprints.scheduling.allocation",
         "blueprints.scheduling.kinds", "core.workdays", "core.roles"]
 # Plain Python too, but over a library of some size (icalendar): no bound on the count.
 PURE_OVER_A_LIBRARY = ["blueprints.scheduling.ical"]

@@ -173,3 +173,61 @@ def test_vendors_see_the_coming_days_and_their_own_in_my_tasks(app, client, logi
     assert mine.count(str(coming.day)) == 3 and "青阳农贸市场" in mine
     assert counts[0] == counts[1]                  # a fixed number of queries
     assert citizen.role == Role.citizen
+
+
+def test_a_manager_who_verified_the_scales_is_told_once_what_to_set_up(
+        app, client, login, metrology):
+    """The lab's one signatory verified the day's scales: "approve and issue" issues
+    nothing and says, in one message, who must sign; after the manager names the
+    metrologist a signatory, the metrologist approves and issues the day."""
+    manager = metrology["manager"]
+    campaign = plan(client, login, manager)
+    for n in range(3):
+        data = {"onsite-vendor_name": f"摊主{n}", "onsite-vendor_phone": f"139{n:08d}",
+                **{k.replace(f"scales-{n}-", "onsite-scale-"): v
+                   for k, v in scale_row(n).items()}}
+        assert client.post(f"/campaigns/{campaign.id}/register", data=data).status_code == 302
+    subs = db.session.scalars(db.select(SubRequest).order_by(SubRequest.id)).all()
+    for sub in subs:   # the manager verifies them all
+        db.session.refresh(sub)
+        assert client.post(f"/lab/requests/{sub.id}/scale",
+                           data={**READINGS_PASS, "version": str(sub.version)}).status_code == 302
+    client.get(f"/campaigns/{campaign.id}")  # read the flashed registrations
+    client.get("/lang/en")
+    resp = client.post(f"/campaigns/{campaign.id}/issue", follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert page.count('class="notice error"') == 1 and 'class="notice success"' not in page
+    assert "3 verified scales wait for another signatory" in page
+    assert "Nobody else in this lab can review these results" in page
+    assert {s.state for s in db.session.scalars(db.select(SubRequest))} == {State.in_review}
+
+    metrologist = factories.create_user(Role.lab_staff, lab=metrology["lab"], name="吴国栋",
+                                        signature_png=factories._default_signature())
+    login(manager)
+    assert client.post("/lab/signatories", data={
+        "user_id": str(metrologist.id), "kinds": ["verification"],
+        "since": str(local_today())}).status_code == 302
+    login(metrologist)
+    assert f'action="/campaigns/{campaign.id}/issue"' in client.get(
+        f"/campaigns/{campaign.id}").get_data(as_text=True)
+    resp = client.post(f"/campaigns/{campaign.id}/issue")
+    batch_id = int(re.search(r"/lab/batches/(\d+)", resp.headers["Location"]).group(1))
+    assert client.get(f"/lab/batches/{batch_id}").status_code == 200  # follows its progress
+    batch = batches.run_batch(batch_id, processes=1)
+    assert batch.state == BatchState.done and batch.done == 3
+    certs = db.session.scalars(db.select(Certificate)).all()
+    assert len(certs) == 3 and {c.signed_by_id for c in certs} == {metrologist.id}
+    assert {s.approved_by_id for s in db.session.scalars(db.select(SubRequest))} == {
+        metrologist.id}
+
+
+def test_a_vendor_registered_on_the_spot_with_a_bad_number_is_refused_saying_why(
+        app, client, login, metrology):
+    campaign = plan(client, login, metrology["manager"])
+    data = {"onsite-vendor_name": "摊主", "onsite-vendor_phone": "12345",
+            **{k.replace("scales-0-", "onsite-scale-"): v for k, v in scale_row(0).items()}}
+    resp = client.post(f"/campaigns/{campaign.id}/register", data=data)
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert 'id="onsite-vendor_phone-error"' in page and 'value="摊主"' in page
+    assert db.session.scalar(db.select(db.func.count(ServiceRequest.id))) == 0

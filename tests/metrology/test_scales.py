@@ -268,3 +268,36 @@ def test_a_pending_enterprise_is_told_not_shown_an_error(app, client, login, met
     resp = ask(client, scale_row(0))
     assert resp.status_code == 400 and "尚未" in resp.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(ServiceRequest.id))) == 0
+
+
+def test_every_visible_input_of_the_scale_form_is_stored_or_refused(app, client, login,
+                                                                     citizen, metrology):
+    """Each field the metrologist's form shows is kept in the verification record as
+    typed, and a field typed wrong is refused by name, storing nothing."""
+    import re
+    ask(client, scale_row(0))
+    sub = db.session.scalars(db.select(SubRequest)).one()
+    login(metrology["manager"])
+    client.post(f"/lab/requests/{sub.id}/do/accept_free", data={"version": str(sub.version)})
+    login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    page = client.get(f"/lab/requests/{sub.id}/scale").get_data(as_text=True)
+    shown = set(re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"', page)) - {
+        "csrf_token", "version"}
+    typed = dict(READINGS_PASS)
+    for name in sorted(shown - typed.keys()):  # weighing rows beyond the five filled
+        row, part = name.rsplit("-", 1)
+        typed[name] = {"load": "7500", "ind": "7500", "add": "2.5"}[part]
+    assert shown == typed.keys(), shown ^ typed.keys()
+    db.session.refresh(sub)
+    for name in sorted(n for n in shown if n != "vtype"):   # each one refused by name
+        resp = client.post(f"/lab/requests/{sub.id}/scale",
+                           data={**typed, name: "十二", "version": str(sub.version)})
+        assert resp.status_code == 400, name
+        error = re.search(rf'data-error-for="{re.escape(name)}"[^>]*>([^<]+)<',
+                          resp.get_data(as_text=True))
+        assert error and error.group(1).strip(), name
+        assert db.session.scalar(db.select(db.func.count(ScaleVerification.id))) == 0
+    resp = client.post(f"/lab/requests/{sub.id}/scale", data={**typed, "version": str(sub.version)})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    record = db.session.scalars(db.select(ScaleVerification)).one()
+    assert record.readings == typed

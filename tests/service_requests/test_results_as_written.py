@@ -184,3 +184,31 @@ def test_every_visible_input_is_stored_or_refused(app, client, login, metrology,
                     "judged": result.verdict.value}[part]
             expected = Decimal(raw) if part in ("unc", "ref") else raw
             assert kept == expected, (name, raw, kept)
+
+
+def test_a_safety_class_is_typed_judged_and_printed_with_its_name(app, client, login,
+                                                                  metrology):
+    """GB 18401: "at least class B" is the limit ≥ 2 on the class scale; the analyst
+    types "a类", the report prints "A类" against "≥ B类"."""
+    service = factories.create_service(labs=[metrology["lab"]], parameters=[
+        ServiceParameter(position=1, name_zh="安全技术类别", name_en="Safety class",
+                         limit_kind=LimitKind.min, limit_min=Decimal(2),
+                         grade_scale="gb18401")])
+    sub = factories.create_approved_part(metrology["lab"], service,
+                                         factories.create_user(Role.sme),
+                                         metrology["manager"], values=(), state="in_progress")
+    item, param = sub.items[0], service.parameters[0]
+    analyst = login(factories.create_user(Role.lab_staff, lab=metrology["lab"]))
+    url = f"/lab/requests/{sub.id}/items/{item.id}/results"
+    page = client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)
+    assert "≥ B类" in page
+    refused = client.post(url, data={"version": str(sub.version),
+                                     f"r-{item.id}-{param.id}-value": "D类"})
+    assert refused.status_code == 400 and "C类, B类, A类" in refused.get_data(as_text=True)
+    assert client.post(url, data={"version": str(sub.version),
+                                  f"r-{item.id}-{param.id}-value": "a类"}).status_code == 302
+    result = stored(sub)[1]
+    assert (result.as_written, result.value, result.verdict) == ("A类", Decimal(3),
+                                                                 Verdict.passed)
+    text = issue(client, login, metrology, sub, analyst)
+    assert "A类" in text and "≥ B类" in text

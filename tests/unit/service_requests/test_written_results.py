@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from blueprints.catalogue.grade_scales import BLUE_WOOL, TEXTILE_SAFETY_CLASS
 from blueprints.catalogue.kinds import LimitKind as L
 from blueprints.service_requests.verdicts import Verdict
 from blueprints.service_requests.written_results import (
@@ -153,3 +154,42 @@ def test_uncertainties_and_references_are_read_by_the_same_rules():
         with pytest.raises(UnreadableResult) as refused:
             read_number(typed)
         assert refused.value.code == code
+
+
+@pytest.mark.parametrize("scale, typed, low, high, written", [
+    (BLUE_WOOL, "7", D(7), D(7), "7"), (BLUE_WOOL, "6-7", D(6), D(7), "6-7"),
+    (BLUE_WOOL, "７／８", D(7), D(8), "7-8"),
+    (TEXTILE_SAFETY_CLASS, "B", D(2), D(2), "B类"), (TEXTILE_SAFETY_CLASS, "a类", D(3), D(3), "A类"),
+    (TEXTILE_SAFETY_CLASS, "Ｃ 类", D(1), D(1), "C类"),
+])
+def test_other_scales_read_their_grades_and_classes(scale, typed, low, high, written):
+    assert read_result(typed, grades=scale) == WrittenResult(F.grade, low, high, written)
+
+
+@pytest.mark.parametrize("scale, typed", [
+    (BLUE_WOOL, "9"), (BLUE_WOOL, "6-8"), (TEXTILE_SAFETY_CLASS, "D"),
+    (TEXTILE_SAFETY_CLASS, "A-B"), (TEXTILE_SAFETY_CLASS, "2"), (GREY_SCALE, "B"),
+])
+def test_a_grade_off_its_scale_is_refused_naming_the_scale(scale, typed):
+    with pytest.raises(UnreadableResult) as refused:
+        read_result(typed, grades=scale)
+    assert refused.value.code == "off_the_scale" and refused.value.scale == scale.summary()
+
+
+@pytest.mark.parametrize("typed, limit_kind, limit_min, limit_max, expected", [
+    ("A", L.min, D(2), None, PASS),     # class A meets "at least class B"
+    ("B", L.min, D(2), None, PASS),     # the limit itself conforms
+    ("C", L.min, D(2), None, FAIL),
+    ("B", L.max, None, D(2), PASS),
+    ("A", L.range, D(1), D(2), FAIL),
+])
+def test_classes_are_judged_on_their_order(typed, limit_kind, limit_min, limit_max, expected):
+    written = read_result(typed, grades=TEXTILE_SAFETY_CLASS)
+    assert judge(written, limit_kind, limit_min, limit_max).verdict == expected
+
+
+def test_a_scale_names_its_limits_and_sums_itself_up():
+    assert TEXTILE_SAFETY_CLASS.name_of(D(2)) == "B类" and GREY_SCALE.name_of(D(3)) == "3"
+    assert GREY_SCALE.summary() == "1, 1-2 … 4-5, 5"
+    assert BLUE_WOOL.summary() == "1, 1-2 … 7-8, 8"
+    assert TEXTILE_SAFETY_CLASS.summary() == "C类, B类, A类"
