@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from core.i18n import lazy_gettext as _l
 from core.numbers import plain
+from core.typed import folded
 
 
 def _strip_text(value):
@@ -100,7 +101,7 @@ class FiniteDecimalField(DecimalField):
     places_message = _l("Use at most %(places)s decimal places.")
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        super().process_formdata([folded(v) for v in valuelist])
         value = self.data
         if value is None:
             return
@@ -136,6 +137,9 @@ class MeasureField(FiniteDecimalField):
 
 
 class PositiveIntField(IntegerField):
+    def process_formdata(self, valuelist):
+        super().process_formdata([folded(v) for v in valuelist])
+
     def __init__(self, label, maximum: int = 10000, **kwargs):
         kwargs.setdefault("validators", [])
         kwargs["validators"] = [DataRequired(_l("Enter a whole number.")),

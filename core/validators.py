@@ -4,13 +4,16 @@ import re
 from wtforms.validators import ValidationError
 
 from core.i18n import lazy_gettext as _l
+from core.typed import folded
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHONE_RE = re.compile(r"^\+?[\d\- ()]{7,20}$")
 
 
 def normalise_mobile(raw: str | None) -> str:
-    digits = re.sub(r"[\s\-]", "", raw or "")
+    """11 digits from what was typed: spaces and dashes out, full-width digits folded,
+    a leading +86 dropped."""
+    digits = re.sub(r"[\s\-]", "", folded(raw))
     return digits[3:] if digits.startswith("+86") else digits
 
 
@@ -22,7 +25,7 @@ def mobile_number(form, field):
 
 
 def phone_number(form, field):
-    field.data = (field.data or "").strip()
+    field.data = folded(field.data)
     if not PHONE_RE.match(field.data):
         raise ValidationError(_l("Enter a phone number using digits, for example 0595-85661234."))
 

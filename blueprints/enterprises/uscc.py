@@ -4,6 +4,8 @@ A code is 18 characters: position 1 the registration authority, 2 the
 organisation type, 3-8 the administrative division (GB/T 2260), 9-17 the
 organisation code (GB 11714) and 18 a mod-31 check character.
 """
+from core.typed import folded
+
 # GB 32100-2015 4.1: the code alphabet, valued 0-30 in this order. I, O, Z, S
 # and V are left out so they cannot be mistaken for 1, 0, 2, 5 and U.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -30,8 +32,9 @@ class UsccError(ValueError):
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and hyphens and upper-case, as people type codes in groups."""
-    return "".join(ch for ch in (raw or "") if ch not in " -\u3000\t").upper()
+    """Strip spaces and hyphens and upper-case, as people type codes in groups (DOMAIN.md),
+    after folding full-width letters and digits from a Chinese input method."""
+    return "".join(ch for ch in folded(raw) if ch not in " -\t").upper()
 
 
 def check_character(first17: str) -> str:

@@ -17,6 +17,7 @@ from blueprints.metrology.labels import INSTRUMENT_KIND_LABELS
 from blueprints.metrology.models import SCALE_KINDS
 from core.forms import EnumSelectField, FiniteDecimalField, Form, PositiveIntField
 from core.i18n import lazy_gettext as _l
+from core.typed import folded
 from core.validators import mobile_number
 
 
@@ -34,7 +35,7 @@ class ScaleForm(Form):
     kind = EnumSelectField(_l("Type"), {k: v for k, v in INSTRUMENT_KIND_LABELS.items() if k in SCALE_KINDS})
     make = StringField(_l("Make"), validators=[Length(max=100)])
     model = StringField(_l("Model"), validators=[Length(max=100)])
-    serial = StringField(_l("Serial number"),
+    serial = StringField(_l("Serial number"), filters=[folded],  # as on the plate, in ASCII
                          validators=[DataRequired(_l("Enter the serial number on the scale's "
                                                      "plate.")), Length(max=60)])
     max_kg = MassField(_l("Max (kg)"), validators=[DataRequired(_l("Enter the scale's Max."))],

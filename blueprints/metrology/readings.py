@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from blueprints.metrology import scale_verification as sv
+from core.typed import folded
 
 MAX_WEIGHING_ROWS = 8
 ECCENTRICITY_POSITIONS = ("centre", "front_left", "front_right", "back_left", "back_right")
@@ -45,7 +46,7 @@ class Assessment:
 
 
 def _number(raw: Mapping[str, str], name: str, errors: dict) -> Decimal | None:
-    text = (raw.get(name) or "").strip().replace(",", ".")
+    text = folded(raw.get(name)).replace(",", ".")  # a tablet's full-width digits too
     if not text:
         return None
     try:

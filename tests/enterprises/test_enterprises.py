@@ -222,3 +222,13 @@ def test_audit_events_cannot_be_changed(app, users, client, login):
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_registration_typed_with_a_chinese_input_method_is_accepted(client):
+    """Full-width letters, digits and dashes, as a Chinese IME types them."""
+    wide = GOOD_CODE.translate({ord(c): ord(c) + 0xFEE0 for c in GOOD_CODE})
+    resp = client.post("/enterprises/register", data=registration(
+        uscc=wide, contact_phone="０５９５－８５６６１２３４"))
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    ent = db.session.scalars(db.select(Enterprise)).one()
+    assert (ent.uscc, ent.contact_phone) == (GOOD_CODE, "0595-85661234")
