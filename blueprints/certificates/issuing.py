@@ -5,7 +5,6 @@ import hashlib
 import os
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
 
 import segno
 from flask import current_app, render_template
@@ -22,7 +21,8 @@ from blueprints.certificates.models import (
     new_verification_code,
 )
 from blueprints.certificates.signing import ensure_signing_pair
-from blueprints.service_requests.verdicts import DECISION_RULE, Verdict
+from blueprints.certificates.terms import valid_until
+from blueprints.service_requests.verdicts import DECISION_RULE, Verdict, conclusion
 from core.links import public_url
 from core.numbering import next_value
 from core.numbers import plain
@@ -53,16 +53,6 @@ def kind_for(sub) -> CertificateKind:
         return (CertificateKind.verification_failure if failed
                 else CertificateKind.verification_certificate)
     return CertificateKind.test_report
-
-
-def valid_until(issued: date) -> date:
-    """Trade scales are verified yearly (JJG 539): valid to the day before the
-    anniversary of issue (an issue on 29 February runs to 28 February)."""
-    try:
-        anniversary = issued.replace(year=issued.year + 1)
-    except ValueError:
-        anniversary = date(issued.year + 1, 3, 1)
-    return anniversary - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -183,6 +173,16 @@ def signoff_lines(sub, cert: Certificate) -> dict:
     }
 
 
+def _place_of_work(req) -> str:
+    """17025 7.8.2.1 c: where the work was done. A campaign day's scales are verified at
+    the market; everything else at the lab."""
+    campaign = req.campaign
+    if campaign is not None:
+        where = f"{campaign.market}（{campaign.address}）" if campaign.address else campaign.market
+        return f"现场检定：{where} On site at the market, {campaign.day.isoformat()}"
+    return "本机构实验室 At the laboratory's premises"
+
+
 def build_context(sub, cert: Certificate) -> dict:
     """Everything the document prints, as plain values."""
     req, lab = sub.request, sub.lab
@@ -213,6 +213,10 @@ def build_context(sub, cert: Certificate) -> dict:
                      "contact": f"{req.contact_name} " + (
                          req.contact_phone if req.enterprise else mask_phone(req.contact_phone))},
         "request_number": sub.number, "blocks": [asdict(b) for b in blocks],
+        "place": _place_of_work(req),
+        # 17025 7.8.6: a test report of several items states its overall conformity.
+        "conclusion": (conclusion(r.verdict for i in sub.items for r in i.results).value
+                       if cert.kind == CertificateKind.test_report else ""),
         "conditions": sub.work_conditions,
         "failed": _failed(blocks),
         "tested_from": tested[0].isoformat() if tested else "",

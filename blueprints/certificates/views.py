@@ -5,9 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from blueprints.audit.models import record_event
-from blueprints.certificates import issuing
+from blueprints.certificates import issuing, queries
 from blueprints.certificates.issuing import certificate_folder, signing_folder
-from blueprints.certificates.labels import BATCH_STATE_LABELS, CERTIFICATE_STATUS_LABELS
+from blueprints.certificates.labels import (
+    BATCH_STATE_LABELS,
+    CERTIFICATE_STATUS_LABELS,
+    CONCLUSION_LABELS,
+    STATUS_SENTENCES,
+)
 from blueprints.certificates.models import Certificate, CertificateStatus
 from blueprints.certificates.signing import signature_status
 from core.forms import Form, ReasonForm
@@ -19,7 +24,8 @@ from extensions import db, limiter
 
 bp = Blueprint("certificates", __name__)
 expose(bp, CERTIFICATE_STATUS_LABELS=CERTIFICATE_STATUS_LABELS,
-       BATCH_STATE_LABELS=BATCH_STATE_LABELS)
+       BATCH_STATE_LABELS=BATCH_STATE_LABELS, CONCLUSION_LABELS=CONCLUSION_LABELS,
+       STATUS_SENTENCES=STATUS_SENTENCES)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -47,7 +53,8 @@ def verify():
         supersedes_id=cert.id))
     return render_template("certificates/verify.html", cert=cert, number=number, code=code,
                            match=match, signature=signature, form=form,
-                           replaced_by=replaced_by), status
+                           replaced_by=replaced_by,
+                           facts=queries.public_facts(cert) if cert else None), status
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")

@@ -47,3 +47,24 @@ def verdict(limit_kind: LimitKind, value: Decimal | None, limit_min: Decimal | N
     else:
         ok = limit_min <= value <= limit_max
     return Verdict.passed if ok else Verdict.failed
+
+
+class Conclusion(StrEnum):
+    """A report's overall statement of conformity, from its results' verdicts."""
+    conforms = "conforms"              # every judged result passed
+    does_not_conform = "fails"         # at least one result failed
+    undetermined = "undetermined"      # none failed, but some could not be judged
+    not_judged = "not_judged"          # no result was judged against a limit
+
+
+def conclusion(verdicts) -> Conclusion:
+    """17025 7.8.6: one failed result makes the item (and the report) not conform; a
+    result that cannot be judged leaves the conclusion open unless another failed."""
+    verdicts = [v for v in verdicts if v is not None]
+    if Verdict.failed in verdicts:
+        return Conclusion.does_not_conform
+    if Verdict.inconclusive in verdicts:
+        return Conclusion.undetermined
+    if Verdict.passed in verdicts:
+        return Conclusion.conforms
+    return Conclusion.not_judged

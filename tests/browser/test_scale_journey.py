@@ -261,6 +261,23 @@ def test_a_vendor_gets_her_scale_verified_on_a_campaign_day(
         for expected in ("检定证书", SERIAL, "15 kg / e = 5 g", label):
             assert expected in text, expected
         assert PHONE not in text  # the document travels: her number is masked
+
+        # -- Anyone holding the certificate scans its QR code on a phone: the page
+        # answers what they ask (genuine? passed? until when? which scale? who signed?).
+        cert = db.session.scalars(db.select(Certificate)).one()
+        phone.goto(f"{live_server}/verify?number={cert.number}&code={cert.verification_code}")
+        expect(phone.locator("#cert-status")).to_have_text("有效")
+        expect(phone.locator("#cert-outcome")).to_have_text("合格")
+        expect(phone.locator("#cert-valid-until")).to_have_text(
+            (local_today().replace(year=local_today().year + 1) - timedelta(days=1)).isoformat())
+        expect(phone.locator("#cert-items")).to_contain_text(f"S/N {SERIAL}")
+        expect(phone.locator("#cert-items")).to_contain_text("上海友声")
+        expect(phone.locator("#cert-signatory")).to_have_text(manager.name)
+        assert_fits_the_screen(phone, PHONE_SIZE["width"])
+        phone.locator("details summary").click()
+        assert_fits_the_screen(phone, PHONE_SIZE["width"])  # the hash wraps
+        screenshot(phone, "34-verify-on-a-phone")
+        db.session.rollback()
     finally:
         tablet_context.close()
         phone_context.close()

@@ -82,6 +82,11 @@ def test_public_verification_shows_status_not_the_customer(app, client, users, l
     assert hashlib.sha256(stored_bytes(app, cert)).hexdigest() in text  # the hash shown
     assert two_labs["food_lab"].name_zh in text
     assert req.enterprise.name not in text and req.contact_phone not in text
+    # What the holder checks first: genuine and valid, the result, what it covers, who signed.
+    assert 'id="cert-outcome"' in text and "合格" in text.split('id="cert-outcome"')[1][:200]
+    assert sub.items[0].sample_description in text.split('id="cert-items"')[1][:300]
+    assert cert.signed_by.name in text.split('id="cert-signatory"')[1][:200]
+    assert text.index('id="cert-status"') < text.index(cert.sha256)  # the hash comes last
     wrong = client.get(f"/verify?number={cert.number}&code=WRONGCODE1")
     assert wrong.status_code == 404
 
@@ -147,3 +152,39 @@ def test_only_the_applicant_and_the_lab_download_it(app, client, users, login, t
         assert client.get(url).status_code == 404
     client.post("/logout")
     assert client.get(url).status_code == 404
+
+
+def test_a_one_item_report_signs_on_its_one_page(app, client, users, login, two_labs):
+    """The 编制 / 审核 / 批准 table stays with the results; nothing spills onto a page
+    of its own."""
+    req, sub, cert = issued(client, login, users, two_labs)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(stored_bytes(app, cert))).pages]
+    assert len(pages) == 1, [p[-200:] for p in pages]
+    assert "Prepared by" in pages[0] and "End of report" in pages[0]
+    assert "本机构实验室 At the laboratory's premises" in pages[0]
+
+
+def test_a_report_of_several_items_states_its_overall_conclusion(app, metrology):
+    """17025 7.8.6: one failed item makes the whole report say so, on its first page."""
+    from decimal import Decimal
+
+    from blueprints.certificates.issuing import issue
+    from blueprints.service_requests.models import RequestItem, Result
+    from blueprints.service_requests.verdicts import Verdict
+    lab, manager = metrology["lab"], metrology["manager"]
+    service = factories.create_service(labs=[lab])
+    sub = factories.create_approved_part(lab, service, factories.create_user(Role.sme),
+                                         manager, values=("12.5",))
+    param, analyst_id = service.parameters[0], sub.items[0].results[0].entered_by_id
+    with db.session.no_autoflush:
+        second = RequestItem(request=sub.request, sub_request=sub, service=service,
+                             sample_description="第二件样品", price_cents=0)
+        db.session.add(second)
+        second.results.append(Result(parameter=param, value=Decimal(180),
+                                     verdict=Verdict.failed, entered_by_id=analyst_id))
+    db.session.commit()
+    db.session.refresh(sub)
+    with app.test_request_context():
+        cert = issue(sub, factories.create_user(Role.lab_manager, lab=lab))
+    first_page = PdfReader(io.BytesIO(stored_bytes(app, cert))).pages[0].extract_text()
+    assert "Conclusion: some results do not conform" in " ".join(first_page.split())

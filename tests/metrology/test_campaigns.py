@@ -12,6 +12,7 @@ from core.roles import Role
 from core.timeutil import local_today
 from extensions import db
 from tests import factories
+from tests.certificates.test_documents import pdf_text
 from tests.documents import qr_codes, stored_bytes, verification_link
 from tests.metrology.test_scales import READINGS_PASS, scale_row
 
@@ -217,6 +218,8 @@ def test_a_manager_who_verified_the_scales_is_told_once_what_to_set_up(
     assert batch.state == BatchState.done and batch.done == 3
     certs = db.session.scalars(db.select(Certificate)).all()
     assert len(certs) == 3 and {c.signed_by_id for c in certs} == {metrologist.id}
+    text = pdf_text(app, certs[0])[0]   # 17025 7.8.2.1 c: where the work was done
+    assert f"现场检定：青阳农贸市场（晋江市青阳街道） On site at the market, {campaign.day}" in text
     assert {s.approved_by_id for s in db.session.scalars(db.select(SubRequest))} == {
         metrologist.id}
 

@@ -4,7 +4,13 @@ from decimal import Decimal as D
 import pytest
 
 from blueprints.catalogue.kinds import LimitKind as L
-from blueprints.service_requests.verdicts import Verdict, VerdictError, verdict
+from blueprints.service_requests.verdicts import (
+    Conclusion,
+    Verdict,
+    VerdictError,
+    conclusion,
+    verdict,
+)
 
 P, F, NA = Verdict.passed, Verdict.failed, Verdict.not_applicable
 
@@ -40,3 +46,15 @@ def test_text_limit_takes_the_analysts_judgement():
 def test_numeric_limit_without_a_value_is_an_error():
     with pytest.raises(VerdictError):
         verdict(L.max, None, limit_max=D("1"))
+
+
+@pytest.mark.parametrize("verdicts, expected", [
+    ([Verdict.passed, Verdict.passed], Conclusion.conforms),
+    ([Verdict.passed, Verdict.not_applicable], Conclusion.conforms),
+    ([Verdict.passed, Verdict.failed, Verdict.inconclusive], Conclusion.does_not_conform),
+    ([Verdict.passed, Verdict.inconclusive], Conclusion.undetermined),
+    ([Verdict.not_applicable, None], Conclusion.not_judged),
+    ([], Conclusion.not_judged),
+])
+def test_a_report_concludes_from_all_its_verdicts(verdicts, expected):
+    assert conclusion(verdicts) == expected
