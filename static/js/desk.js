@@ -192,3 +192,27 @@ document.querySelectorAll("[data-check-all]").forEach(function (all) {
     if (field.value && fields.length <= 20) { ask(); }  // a full grid asks as it is typed in
   });
 })();
+
+// The worklist grid, as in a spreadsheet: Enter moves down the column (Shift+Enter up)
+// rather than sending the form; after the last row it goes to the save button.
+(function () {
+  "use strict";
+  document.querySelectorAll("table.result-grid").forEach(function (table) {
+    table.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" || ev.target.tagName !== "INPUT") { return; }
+      ev.preventDefault();
+      var cell = ev.target.closest("td");
+      var row = cell.parentElement;
+      var column = Array.prototype.indexOf.call(row.children, cell);
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var target = rows[rows.indexOf(row) + (ev.shiftKey ? -1 : 1)];
+      var next = target && target.children[column] && target.children[column].querySelector("input");
+      if (next) {
+        next.focus();
+        next.select();
+      } else if (!ev.shiftKey) {
+        table.closest("form").querySelector("button[type=submit]").focus();
+      }
+    });
+  });
+})();
