@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,18 @@ from core.templating import expose
 from extensions import db
 
 bp = Blueprint("labs", __name__)
-expose(bp, REFUSAL_LABELS=REFUSAL_LABELS, GAP_LABELS=GAP_LABELS)
+
+
+def lab_name(code: str) -> str:
+    """A lab's name in the reader's language, from its code (the routing record keeps
+    codes): people read names, not codes. All labs are read once per request."""
+    if "lab_names" not in g:
+        g.lab_names = {lab.code: lab for lab in db.session.scalars(db.select(Lab))}
+    lab = g.lab_names.get(code)
+    return localized(lab, "name") if lab else code
+
+
+expose(bp, REFUSAL_LABELS=REFUSAL_LABELS, GAP_LABELS=GAP_LABELS, lab_name=lab_name)
 
 LAB_FIELDS = ["code", "name_zh", "name_en", "cma_number", "cnas_number", "address", "phone",
               "opening_hours", "description_zh", "description_en", "daily_capacity", "is_active"]

@@ -2,6 +2,7 @@
 the part reaches the lab, the turnaround clock stops while the part waits on the
 applicant and restarts with the days it had left. The look-ups happen here; the
 arithmetic is deadlines.py's."""
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from flask import current_app, has_app_context
@@ -18,6 +19,7 @@ from blueprints.service_requests.lifecycle import (
     AWAITING_ANSWER,
     CLOCK_PAUSED,
     CLOCK_RUNNING,
+    PAUSED_FOR,
     State,
 )
 from core.timeutil import to_local, utcnow
@@ -125,7 +127,8 @@ def part_time_left(sub, calendar: WorkCalendar, now: datetime | None = None) -> 
         return None
     now = to_local(now or utcnow())
     deadline = to_local(sub.answer_by) if clock == Clock.answer else sub.due_date
-    return time_left(calendar, now, clock, deadline, sub.clock_paused_on)
+    left = time_left(calendar, now, clock, deadline, sub.clock_paused_on)
+    return replace(left, waiting_for=PAUSED_FOR[sub.state]) if clock == Clock.paused else left
 
 
 def times_left(subs, now: datetime | None = None) -> dict[int, TimeLeft]:

@@ -90,6 +90,7 @@ class TimeLeft:
     deadline: date | datetime
     working_days: int = 0
     minutes: int = 0
+    waiting_for: str = ""   # a paused clock's reason: "answer", "quote" or "samples"
 
     @property
     def overdue(self) -> bool:

@@ -153,3 +153,12 @@ STEP_DONE = {
     Action.close: _l("Closed."),
     Action.amend: _l("Reopened for amendment: correct the results, then review and issue again."),
 }
+
+# What the applicant is told after their own steps.
+APPLICANT_STEP_DONE = {
+    Action.confirm: _l("Quote accepted. The lab now waits for your samples: bring them in, "
+                       "booking a drop-off time on this page where the lab offers one."),
+    Action.cancel: _l("Cancelled. Nothing more happens to this part."),
+    Action.resubmit: _l("Sent back to the lab with your answer; it reviews the request again."),
+    Action.close: _l("Closed. You can now rate the lab's work below."),
+}

@@ -92,6 +92,8 @@ FINAL_STATES = frozenset({S.rejected, S.cancelled, S.closed})
 # The turnaround clock stops while the part waits on the applicant: returned for
 # information, quote not yet accepted, samples not yet delivered.
 CLOCK_PAUSED = frozenset({S.returned, S.quoted, S.confirmed})
+# ... and what it waits for in each, as the pages say it.
+PAUSED_FOR = {S.returned: "answer", S.quoted: "quote", S.confirmed: "samples"}
 # The lab owes an answer (accept, quote, return or reject) by the response deadline.
 AWAITING_ANSWER = frozenset({S.submitted})
 # The lab's clock runs towards the due date.

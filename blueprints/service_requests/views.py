@@ -23,6 +23,7 @@ from blueprints.service_requests.forms import (
 )
 from blueprints.service_requests.labels import (
     ACTION_LABELS,
+    APPLICANT_STEP_DONE,
     EVENT_LABELS,
     LAB_STATE_LABELS,
     LEVEL_LABELS,
@@ -152,7 +153,7 @@ def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
                            events=timeline(req, True),
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),
                            rating_form=rating_form or RatingForm(formdata=None),
-                           part_names={s.id: s.lab.code for s in req.sub_requests},
+                           part_names={s.id: s.number for s in req.sub_requests},
                            services_by_id={i.service_id: i.service for i in req.items},
                            # Bookings and certificates, from the areas that keep them.
                            **collect(request_page, parts=req.sub_requests, user=current_user,
@@ -250,7 +251,7 @@ def part_action(request_id: int, sub_id: int, action: str):
         _refuse(err)
         return _detail_page(load_request(request_id), 400)
     db.session.commit()
-    flash(_("Done."), "success")
+    flash(APPLICANT_STEP_DONE[APPLICANT_ACTIONS[action]], "success")
     return redirect(url_for("service_requests.detail", request_id=req.id))
 
 

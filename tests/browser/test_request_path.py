@@ -63,10 +63,10 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
     expect(page.locator(".notice.success")).to_contain_text("草稿已保存")
     req_id = db.session.scalar(db.select(ServiceRequest.id).order_by(ServiceRequest.id.desc()))
     assert current(ServiceRequest, req_id).state == State.draft
-    for sample, code, price in (("针织面料 A 批", "NTC9", "¥300.00"),
-                                ("包装膜 B 批", "FTC9", "¥200.00")):
+    for sample, lab_name, price in (("针织面料 A 批", "纺织检测中心", "¥300.00"),
+                                    ("包装膜 B 批", "食品检测中心", "¥200.00")):
         row = page.locator("tr", has_text=sample)
-        expect(row).to_contain_text(code)
+        expect(row).to_contain_text(lab_name)    # the lab by its name, not its code
         expect(row).to_contain_text(price)
         expect(row).to_contain_text(DATE)
     screenshot(page, "10-request-draft")

@@ -274,3 +274,20 @@ def test_two_runs_at_once_alert_once(app, client, users, login, two_labs):
     assert errors == [] and sorted(sent) in ([0, 2], [1, 1])
     for manager in ("ntc_manager", "ntc_manager2", "ftc_manager", "ftc_manager2"):
         assert len(notes(two_labs[manager], "acceptance_overdue")) == 1
+
+
+def test_a_paused_clock_names_what_it_waits_for(client, users, login, two_labs):
+    """Quoted: the applicant's acceptance; accepted: the samples. Each step says what
+    happened and what comes next."""
+    req, parts = submitted(client, login, users, two_labs)
+    sub = parts["NTC1"]
+    assert quote(client, login, two_labs["ntc_manager"], sub).status_code == 302
+    login(users[Role.sme])
+    assert "计时暂停：等待您确认报价" in client.get(f"/requests/{req.id}").get_data(as_text=True)
+    db.session.refresh(sub)
+    resp = client.post(f"/requests/{req.id}/parts/{sub.id}/confirm",
+                       data={"version": str(sub.version)}, follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert "已接受报价。实验室现在等待您的样品" in page and "计时暂停：等待您送样" in page
+    login(two_labs["ntc_manager"])
+    assert "计时暂停：等待样品送达" in client.get(f"/lab/requests/{sub.id}").get_data(as_text=True)

@@ -27,7 +27,7 @@ def test_draft_shows_price_and_date_then_submission_splits_per_lab(client, users
     req = make_draft(client, two_labs["fabric"], two_labs["food"])
     assert req.state == State.draft and len(req.items) == 2
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
-    assert "NTC1" in page and "FTC1" in page
+    assert "纺织中心" in page and "食品中心" in page  # the labs, by name
     assert "¥300.00" in page and "¥400.00" in page  # 2 samples each at catalogue prices
     resp = client.post(f"/requests/{req.id}/submit", data={"version": str(req.version)})
     assert resp.status_code == 302
@@ -540,3 +540,15 @@ def test_a_draft_with_fifty_items_can_still_be_edited(client, users, login, two_
     req = make_draft(client, *([two_labs["fabric"]] * 50))
     assert len(req.items) == 50
     assert client.get(f"/requests/{req.id}/edit").status_code == 200
+
+
+def test_applicants_read_lab_names_not_codes(client, users, login, two_labs):
+    login(users[Role.sme])
+    req = make_draft(client, two_labs["fabric"], two_labs["food"])
+    draft = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "纺织中心" in draft and "食品中心" in draft
+    assert "NTC1" not in draft and "FTC1" not in draft
+    client.post(f"/requests/{req.id}/submit", data={"version": str(req.version)})
+    for url in (f"/requests/{req.id}", "/requests"):
+        page = client.get(url).get_data(as_text=True)
+        assert "纺织中心" in page and "NTC1" not in page and "FTC1" not in page, url
