@@ -21,53 +21,53 @@ from extensions import db
 log = logging.getLogger("qidesk.worker")
 
 
-def certificate_batches() -> str | None:
+def certificate_batches() -> dict | None:
     """Issue queued certificate batches, oldest first, until none is left."""
     done = []
     while (batch_id := run_next_batch()) is not None:
         done.append(batch_id)
-    return f"batches {done}" if done else None
+    return {"batches": len(done)} if done else None
 
 
-def verification_reminders() -> str:
+def verification_reminders() -> dict:
     """Remind owners of instruments falling due within 30 days (each due date once)."""
-    return f"{send_due_reminders(local_today())} instrument(s) reminded"
+    return {"instruments": send_due_reminders(local_today())}
 
 
-def outgoing_mail() -> str | None:
+def outgoing_mail() -> dict | None:
     """Deliver the outbox over SMTP (retries wait; the last failure stays listed)."""
-
-
     sent, failed = deliver_pending(current_app.config)
-    return f"{sent} sent, {failed} failed" if sent or failed else None
+    return {"sent": sent, "failed": failed} if sent or failed else None
 
 
-def deadline_alerts() -> str | None:
+def deadline_alerts() -> dict | None:
     """Warn lab managers of answers and due dates coming up, and of those missed."""
     now = utcnow()
     answers, due = send_answer_alerts(now), send_due_alerts(now)
-    return f"{answers} answer alert(s), {due} due-date alert(s)" if answers or due else None
+    return {"answer_alerts": answers, "due_alerts": due} if answers or due else None
 
 
-def booking_reminders() -> str | None:
+def booking_reminders() -> dict | None:
     """Remind applicants of tomorrow's drop-offs (each booking once)."""
     sent = send_booking_reminders(utcnow())
-    return f"{sent} booking(s) reminded" if sent else None
+    return {"bookings": sent} if sent else None
 
 
-def campaign_reminders() -> str | None:
+def campaign_reminders() -> dict | None:
     """Remind vendors of tomorrow's free verification day (each request once)."""
     sent = send_campaign_reminders(utcnow())
-    return f"{sent} vendor(s) reminded of tomorrow's campaign day" if sent else None
+    return {"vendors": sent} if sent else None
 
 
-def morning_digest() -> str | None:
+def morning_digest() -> dict | None:
     """Each lab manager's digest of the day: new, due today, overdue (once a day)."""
     sent = send_digests(utcnow())
-    return f"{sent} digest(s)" if sent else None
+    return {"digests": sent} if sent else None
 
 
-# (id, function, every so many seconds; JOB_INTERVALS in the config overrides)
+# (id, function, every so many seconds; JOB_INTERVALS in the config overrides). Each
+# returns its counts ({"sent": 3, ...}) or None; the jobs page words them
+# (admin/labels.py), in the reader's language.
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
     ("outgoing-mail", outgoing_mail, 10),

@@ -1,4 +1,5 @@
 """What each background job last did, for the administrators' jobs page."""
+import json
 import os
 import socket
 import traceback
@@ -46,5 +47,8 @@ def run_recorded(job: str, every: int, function) -> None:
     state = db.session.get(JobState, job)
     state.runs += 1
     state.last_finished, state.last_ok = utcnow(), ok
-    state.last_result, state.last_error = ("" if result is None else str(result))[:500], error
+    # Counts are kept as JSON, so the jobs page can word them in the reader's language.
+    kept = json.dumps(result, sort_keys=True) if isinstance(result, dict) else (
+        "" if result is None else str(result))
+    state.last_result, state.last_error = kept[:500], error
     db.session.commit()

@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from blueprints.admin.forms import StaffAccountForm
+from blueprints.admin.labels import JOB_NAMES, job_summary, mail_problem
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
 from blueprints.catalogue.models import Service
@@ -18,10 +19,12 @@ from core.job_state import JobState
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
+from core.templating import expose
 from core.timeutil import utcnow
 from extensions import db
 
 bp = Blueprint("admin", __name__)
+expose(bp, JOB_NAMES=JOB_NAMES, job_summary=job_summary, mail_problem=mail_problem)
 
 USER_FIELDS = ["name", "email", "role", "lab_id", "job_title", "active"]
 

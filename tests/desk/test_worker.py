@@ -90,7 +90,7 @@ def test_a_standby_worker_takes_over_when_the_leader_dies(app, database_uri, tmp
 def test_admins_see_the_jobs_and_their_last_runs(app, client, login):
     from core.job_state import run_recorded
 
-    run_recorded("verification-reminders", 3600, lambda: "2 instrument(s) reminded")
+    run_recorded("verification-reminders", 3600, lambda: {"instruments": 2})
 
     def broken():
         raise RuntimeError("mail server down")
@@ -98,7 +98,8 @@ def test_admins_see_the_jobs_and_their_last_runs(app, client, login):
     login(factories.create_user(Role.admin))
     page = client.get("/admin/jobs").get_data(as_text=True)
     table = page.split('id="jobs"')[1]
-    assert "verification-reminders" in table and "2 instrument(s) reminded" in table
+    # In the reader's language: the job's name and its counts, not a log line.
+    assert "检定到期提醒" in table and "已提醒器具 2" in table
     assert "mail server down" in table and "badge-off" in table
     login(factories.create_user(Role.lab_manager))
     assert client.get("/admin/jobs").status_code == 403

@@ -89,6 +89,7 @@ def test_a_mail_server_that_is_down_breaks_nothing(app, client, users, login, tw
     login(factories.create_user(Role.admin))
     page = client.get("/admin/mail").get_data(as_text=True)
     assert users[Role.sme].email in page and "mail server" in page
+    assert "邮件服务器拒绝连接" in page   # in plain words, the technical text beside it
     client.post(f"/admin/mail/{failed[0].id}/retry")
     assert outbox(id=failed[0].id)[0].state == MailState.pending
 
