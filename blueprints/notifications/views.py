@@ -23,7 +23,14 @@ expose(bp, notification_message=notification_message)
 def index():
     page = paginate(select(Notification).where(Notification.user_id == current_user.id)
                     .order_by(Notification.id.desc()))
-    return render_template("notifications/index.html", page=page, form=Form())
+    html = render_template("notifications/index.html", page=page, form=Form())
+    # Seen now: shown as new this once, then read (the bell counts only the unseen).
+    unseen = [n.id for n in page.items if n.read_at is None]
+    if unseen:
+        db.session.execute(update(Notification).where(Notification.id.in_(unseen))
+                           .values(read_at=utcnow()))
+        db.session.commit()
+    return html
 
 
 @bp.route("/notifications/read", methods=["POST"])

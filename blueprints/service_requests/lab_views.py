@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from wtforms import SelectChoice
 
 from blueprints.auth.models import User
+from blueprints.catalogue.kinds import ServiceKind
 from blueprints.catalogue.models import Capability, Service, ServiceParameter
 from blueprints.enterprises.models import Enterprise
 from blueprints.service_requests import results
@@ -98,10 +99,13 @@ def queue():
         stmt = stmt.where(SubRequest.assignee_id == assignee_id)
     sort = args.get("sort", "due") if args.get("sort") in SORTS else "due"
     page = paginate(stmt.order_by(*SORTS[sort]))
+    services = _lab_services(lab_id)
     return render_template("service_requests/lab_queue.html", page=page, today=today,
                            left=times_left(page.items),
                            state=state, due=due, service_id=service_id, assignee=assignee,
-                           sort=sort, services=_lab_services(lab_id), staff=_lab_staff(lab_id),
+                           sort=sort, services=services, staff=_lab_staff(lab_id),
+                           # Campaign days are a metrology lab's: others are not offered them.
+                           verifies=any(s.kind == ServiceKind.verification for s in services),
                            open_states=OPEN_STATES, lab_states=LAB_STATES)
 
 
@@ -109,7 +113,7 @@ def _lab_services(lab_id: int):
     return db.session.scalars(
         select(Service).join(Capability, Capability.service_id == Service.id)
         .where(Capability.lab_id == lab_id).order_by(Service.code)
-        .options(load_only(Service.code, Service.name_zh, Service.name_en))).all()
+        .options(load_only(Service.code, Service.name_zh, Service.name_en, Service.kind))).all()
 
 
 def _lab_staff(lab_id: int):

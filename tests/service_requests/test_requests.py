@@ -552,3 +552,10 @@ def test_applicants_read_lab_names_not_codes(client, users, login, two_labs):
     for url in (f"/requests/{req.id}", "/requests"):
         page = client.get(url).get_data(as_text=True)
         assert "纺织中心" in page and "NTC1" not in page and "FTC1" not in page, url
+
+
+def test_only_a_metrology_lab_is_offered_campaign_days(client, login, two_labs, metrology):
+    login(two_labs["ntc_manager"])
+    assert "/campaigns" not in client.get("/lab/queue").get_data(as_text=True)
+    login(metrology["manager"])
+    assert "/campaigns" in client.get("/lab/queue").get_data(as_text=True)
