@@ -68,6 +68,10 @@
     eventDurationEditable: false,
     eventTimeFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
     slotLabelFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
+    // The toolbar's arrow icons are decoration: their buttons carry the words.
+    datesSet: function () {
+      el.querySelectorAll(".fc-icon").forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
+    },
     events: {
       url: data.eventsUrl,
       extraParams: function () { return {resource: chosen("resource"), analyst: chosen("analyst")}; },

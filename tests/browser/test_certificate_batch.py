@@ -153,8 +153,11 @@ def test_a_batch_fills_its_progress_bar_and_the_public_verifies_a_certificate(
     page.get_by_label("验证码").fill(cert["code"])
     page.get_by_role("button", name="查验", exact=True).click()
     expect(page.locator("#cert-status")).to_have_text("有效")
-    expect(page.locator(".card h2")).to_contain_text(cert["number"])
-    expect(page.locator(".card")).to_contain_text(cert["sha256"])
+    expect(page.locator(".verify-status")).to_contain_text("真实有效")
+    expect(page.locator(".verify-facts")).to_contain_text(cert["number"])
+    expect(page.locator("#cert-outcome")).to_have_text("合格")
+    page.get_by_text("技术信息").click()       # the hash, folded away below
+    expect(page.locator("code.hash")).to_have_text(cert["sha256"])
 
     # ...and compares the PDF they were sent with the original.
     with open(os.path.join(app.config["CERTIFICATE_FOLDER"], cert["stored_name"]), "rb") as fh:

@@ -1,6 +1,8 @@
 """Every person's pages at phone (390 px), tablet (1024 px) and desktop (1366 px) sizes:
-none is wider than the screen (wide tables scroll in their own box, long codes wrap).
-A screenshot of each is written under test-artifacts/screenshots/pages/."""
+none is wider than the screen (wide tables scroll in their own box, long codes wrap),
+and axe-core finds no serious or critical accessibility violation on any. A screenshot
+of each is written under test-artifacts/screenshots/pages/."""
+import collections
 import os
 from datetime import timedelta
 
@@ -14,12 +16,16 @@ from core.timeutil import local_today
 from extensions import db
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import ROOT
 from tests.journeys import closed_part, submitted
 from tests.metrology.test_scales import scale_row
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "tablet": (1024, 768), "desktop": (1366, 900)}
 FOLDER = os.path.join(SCREENSHOTS, "pages")
+AXE = os.path.join(ROOT, "static", "vendor", "axe-core-4.14.1", "axe.min.js")
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))"""
 
 
 def _pages(client, login, users, two_labs, metrology):
@@ -89,7 +95,7 @@ def test_every_page_of_every_role_fits_every_screen(app, client, login, users, t
     states = {who: _signed_in(browser, live_server, user) for user, who, _urls in pages}
     db.session.rollback()
     os.makedirs(FOLDER, exist_ok=True)
-    too_wide, failed = [], []
+    too_wide, failed, by_impact, serious = [], [], collections.Counter(), []
     for user, who, urls in pages:
         for size, (width, height) in SIZES.items():
             context = browser.new_context(viewport={"width": width, "height": height},
@@ -107,9 +113,18 @@ def test_every_page_of_every_role_fits_every_screen(app, client, login, users, t
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:
                     too_wide.append((size, who, url, scroll))
+                if size == "desktop":  # accessibility does not change with the width
+                    page.add_script_tag(path=AXE)
+                    for v in page.evaluate(AXE_RUN):
+                        by_impact[v["impact"]] += len(v["nodes"])
+                        if v["impact"] in ("serious", "critical"):
+                            serious.append((who, url, v["id"], v["nodes"][:3]))
                 name = url.strip("/").replace("/", "-").split("?")[0] or "home"
                 page.screenshot(path=os.path.join(FOLDER, f"{who}-{name}-{size}.png"),
                                 full_page=True)
             context.close()
+    print(f"axe-core violations by impact on {sum(len(u) for *_x, u in pages)} pages: "
+          f"{dict(by_impact) or 'none'}")
     assert failed == []
     assert too_wide == [], too_wide
+    assert serious == [], serious
