@@ -1,5 +1,7 @@
 """Filters and globals every template may use."""
+from babel.dates import format_skeleton
 from flask import request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from core.i18n import current_language, localized
@@ -14,6 +16,11 @@ from core.validators import mask_phone
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     local = to_local(value)
     return local.strftime(fmt) if local else ""
+
+
+def day_name(value) -> str:
+    """A day as people say it, with its weekday: 12月5日周六, or Sat, Dec 5."""
+    return format_skeleton("MMMEd", value, locale=str(get_locale() or "zh"))
 
 
 def url_with(**changes) -> str:
@@ -38,7 +45,6 @@ def home_endpoint(user) -> str:
     }[user.role]
 
 
-
 def expose(bp, **values) -> None:
     """Make an area's words and helpers available to every template. Each area's
     views module calls this for its own labels, so core names no area."""
@@ -47,7 +53,7 @@ def expose(bp, **values) -> None:
 
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, localtime=localtime, number=plain,
-                                 mask_phone=mask_phone)
+                                 mask_phone=mask_phone, day_name=day_name)
     app.jinja_env.globals.update(
         localized=localized, current_language=current_language, url_with=url_with,
         home_endpoint=home_endpoint, Role=Role, ROLE_LABELS=ROLE_LABELS, public_url=public_url)

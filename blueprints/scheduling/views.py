@@ -143,6 +143,9 @@ def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back
                 db.session.commit()
                 flash(_("The booking is cancelled."), "success")
             return redirect(back)
+        elif not request.form.get("slot_id"):
+            flash(_("Choose a day, then a time."), "error")
+            status = 400
         else:
             raw = request.form.get("slot_id", "")
             slot = db.session.get(Slot, int(raw)) if raw.isdigit() and int(raw) <= MAX_ID \
@@ -170,9 +173,12 @@ def _booking_page(sub: SubRequest, kind: ResourceKind, bookable: frozenset, back
     db.session.commit()  # slots made for the days shown
     slots.sort(key=lambda s: s.starts_at)
     current = live_booking(sub.id)
+    days: dict = {}
+    for slot in slots:
+        days.setdefault(to_local(slot.starts_at).date(), []).append(slot)
     return render_template("scheduling/booking.html", sub=sub, current=current,
                            other=current is not None and current.slot.resource.kind != kind,
-                           slots=slots, form=form, bookable=sub.state in bookable, back=back,
+                           slots=slots, days=days, form=form, bookable=sub.state in bookable, back=back,
                            onsite=kind == ResourceKind.onsite_team), status
 
 

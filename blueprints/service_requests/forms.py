@@ -27,11 +27,14 @@ from core.validators import phone_number
 
 
 class ItemForm(Form):
-    """One row: a service on a sample. A row with no service is ignored."""
+    """One row: a service on a sample. A row left wholly empty is ignored; a row with
+    a sample or requirements but no service is refused, never dropped."""
     class Meta:
         csrf = False
 
-    service_id = SelectField(_l("Service"), coerce=int, validate_choice=True)
+    # The searchable picker sends "" for a row it has cleared: the same as "—".
+    service_id = SelectField(_l("Service"), coerce=lambda v: int(v) if v not in ("", None)
+                             else 0, validate_choice=True)
     sample_description = StringField(_l("Sample"), validators=[Length(max=300)])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
         Optional(), NumberRange(min=1, max=1000, message=_l("From 1 to 1000."))])
@@ -41,10 +44,18 @@ class ItemForm(Form):
     def is_blank(self) -> bool:
         return not self.service_id.data
 
+    @property
+    def is_empty(self) -> bool:
+        return self.is_blank and not (self.sample_description.data or self.requirements.data)
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not self.is_blank and not self.sample_description.data:
             self.sample_description.errors.append(_l("Describe the sample."))
+            ok = False
+        if self.is_blank and not self.is_empty:
+            self.service_id.errors.append(_l("Choose the service for this sample, or clear "
+                                             "the row."))
             ok = False
         return ok
 
@@ -62,7 +73,7 @@ class RequestForm(VersionedForm):
     save = SubmitField(_l("Save draft"))
 
     def validate_items(self, field):
-        if all(row.form.is_blank for row in field):
+        if all(row.form.is_empty for row in field):
             field.errors.append(_l("Add at least one service."))
 
 

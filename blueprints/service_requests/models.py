@@ -220,6 +220,16 @@ class RequestItem(db.Model):
     def line_cents(self) -> int:
         return self.price_cents * self.quantity
 
+    @property
+    def routed_cents(self) -> int | None:
+        """The unit price the applicant was shown when the item was routed (the lab's
+        catalogue price then); the quote may change it, with a reason."""
+        return self.sub_request.routed_prices.get(self.id) if self.sub_request else None
+
+    @property
+    def price_changed(self) -> bool:
+        return self.routed_cents is not None and self.routed_cents != self.price_cents
+
     def missing_results(self) -> list:
         """Parameters that still have no result. A scale's results are its
         verification record (the metrologist's readings), not parameter rows."""
@@ -344,6 +354,17 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     @property
     def total_cents(self) -> int:
         return sum(i.line_cents for i in self.items)
+
+    @property
+    def routed_prices(self) -> dict[int, int]:
+        """Each item's unit price as routed, by item id (from the routing record)."""
+        return {r["item"]: r["chosen"]["price_cents"] for r in self.routing_reason or []
+                if "item" in r}
+
+    @property
+    def routed_total_cents(self) -> int:
+        routed = self.routed_prices
+        return sum(routed.get(i.id, i.price_cents) * i.quantity for i in self.items)
 
     def allows(self, user, action: str = "view") -> bool:
         """Its lab works it (managers decide, staff enter); the applicant follows

@@ -98,3 +98,28 @@ def route(needs: Sequence[Need], offers: dict[int, Sequence[Offer]], today: date
         load[(chosen.lab_id, need.service_id)] = load.get((chosen.lab_id, need.service_id), 0) + 1
         placements.append(Placement(need.key, need.service_id, chosen, tuple(candidates[1:])))
     return placements
+
+
+@dataclass(frozen=True)
+class PartEstimate:
+    """What one lab's part of a draft is expected to cost and when it is back."""
+    lab_code: str
+    items: int
+    cents: int
+    ready_by: date
+
+
+def estimate(placements: Sequence[Placement], quantities: Mapping[int, int]
+             ) -> list[PartEstimate]:
+    """Per lab, in the order the labs first appear: the items placed there, their
+    price at the offered unit prices times `quantities` (by need key), and the
+    latest ready-by date among them."""
+    parts: dict[str, PartEstimate] = {}
+    for p in placements:
+        seen = parts.get(p.chosen.lab_code)
+        cents = p.chosen.price_cents * quantities.get(p.key, 1)
+        parts[p.chosen.lab_code] = PartEstimate(
+            p.chosen.lab_code, (seen.items if seen else 0) + 1,
+            (seen.cents if seen else 0) + cents,
+            max(p.chosen.ready_by, seen.ready_by) if seen else p.chosen.ready_by)
+    return list(parts.values())

@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from blueprints.catalogue.labels import SERVICE_KIND_LABELS
 from blueprints.catalogue.models import Service
 from blueprints.service_requests.attachments import (
     MAX_UPLOAD,
@@ -17,6 +18,7 @@ from blueprints.service_requests.attachments import (
 from blueprints.service_requests.clock import times_left
 from blueprints.service_requests.forms import (
     AttachmentForm,
+    ItemForm,
     RatingForm,
     RequestForm,
     VersionedActionForm,
@@ -41,7 +43,7 @@ from blueprints.service_requests.models import (
     load_whole,
 )
 from blueprints.service_requests.queries import timeline
-from blueprints.service_requests.routing import NoCapableLab
+from blueprints.service_requests.routing import NoCapableLab, estimate
 from blueprints.service_requests.satisfaction import Level
 from blueprints.service_requests.submission import NotReadyToSubmit, preview, submit
 from core.forms import render_form
@@ -62,15 +64,26 @@ expose(bp, STATE_LABELS=STATE_LABELS, LAB_STATE_LABELS=LAB_STATE_LABELS,
        LEVEL_LABELS=LEVEL_LABELS)
 
 APPLICANTS = (Role.sme, Role.citizen)
+NEW_ROW = "__index__"  # placeholder index of the form's template row
 
 
 def _service_choices():
+    """The active services grouped by kind; each option carries its catalogue price and
+    turnaround, which the form adds up as the applicant types."""
     services = db.session.scalars(db.select(Service).where(Service.is_active)
                                   .order_by(Service.kind, Service.code)).all()
-    return [SelectChoice(0, "—")] + [
+    return [SelectChoice(0, _("Choose a service"))] + [
         SelectChoice(s.id, f"{localized(s, 'name')} · {s.method_standard}",
-                     render_kw={"data-price": s.price_cents, "data-days": s.turnaround_days})
+                     render_kw={"data-price": s.price_cents, "data-days": s.turnaround_days},
+                     optgroup=str(SERVICE_KIND_LABELS[s.kind]))
         for s in services]
+
+
+def _blank_item_row(choices) -> ItemForm:
+    """The row the form's "add a service" button copies (its index filled in then)."""
+    row = ItemForm(prefix=f"items-{NEW_ROW}-", formdata=None)
+    row.service_id.choices = choices
+    return row
 
 
 def _own_requests():
@@ -127,7 +140,8 @@ def edit(request_id: int | None = None):
         flash(_("Draft saved. Check the expected price and dates below, then submit."),
               "success")
         return redirect(url_for("service_requests.detail", request_id=req.id))
-    return render_form("service_requests/edit.html", form, req=req)
+    return render_form("service_requests/edit.html", form, req=req,
+                       new_row=_blank_item_row(choices), new_row_index=NEW_ROW)
 
 
 def load_request(request_id: int, action: str = "view") -> ServiceRequest:
@@ -142,13 +156,17 @@ def detail(request_id: int):
 
 def _detail_page(req: ServiceRequest, status: int = 200, rating_form=None):
     """The request page; refused actions render it again with a 4xx status."""
-    placements, routing_error = None, None
+    placements, routing_error, parts = None, None, []
     if req.is_draft:
         try:
-            placements = {p.key: p for p in preview(req)}
+            placed = preview(req)
         except NoCapableLab as err:
             routing_error = err
+        else:
+            placements = {p.key: p for p in placed}
+            parts = estimate(placed, {i.id: i.quantity for i in req.items})
     return render_template("service_requests/detail.html", req=req, placements=placements,
+                           expected_parts=parts,
                            left=times_left(req.sub_requests), routing_error=routing_error,
                            events=timeline(req, True),
                            action_form=VersionedActionForm(), attachment_form=AttachmentForm(),

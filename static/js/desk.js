@@ -45,31 +45,6 @@
   if (invalid) { invalid.focus(); }
 })();
 
-// The request form: the catalogue price of each row and the expected total, as typed.
-(function () {
-  "use strict";
-  var table = document.getElementById("items");
-  var total = document.getElementById("estimate-total");
-  if (!table || !total) { return; }
-  function yuan(cents) { return "¥" + (cents / 100).toFixed(2); }
-  function update() {
-    var sum = 0;
-    table.querySelectorAll("tbody tr").forEach(function (row) {
-      var select = row.querySelector("select");
-      var qty = parseInt((row.querySelector("input[name$=quantity]") || {}).value, 10) || 1;
-      var option = select && select.options[select.selectedIndex];
-      var price = option && option.dataset.price ? parseInt(option.dataset.price, 10) : null;
-      var cell = row.querySelector(".line-price");
-      if (cell) { cell.textContent = price === null ? "" : yuan(price * qty); }
-      if (price !== null) { sum += price * qty; }
-    });
-    total.textContent = yuan(sum);
-  }
-  table.addEventListener("change", update);
-  table.addEventListener("input", update);
-  update();
-})();
-
 // A certificate batch: follow its progress, and reload once it ends to show the downloads.
 (function () {
   "use strict";
@@ -214,5 +189,33 @@ document.querySelectorAll("[data-check-all]").forEach(function (all) {
         table.closest("form").querySelector("button[type=submit]").focus();
       }
     });
+  });
+})();
+
+// Booking: choose a day first, then one of its times (without JavaScript every day's
+// times are listed under the day). No time is chosen for the visitor.
+(function () {
+  "use strict";
+  var form = document.getElementById("slot-picker");
+  if (!form) { return; }
+  var days = form.querySelector(".day-picker");
+  var times = form.querySelectorAll(".time-picker");
+  days.hidden = false;
+  form.querySelectorAll(".step-word").forEach(function (s) { s.hidden = false; });
+  function show(day) {
+    times.forEach(function (set) {
+      var shown = set.getAttribute("data-day") === day;
+      set.hidden = !shown;
+      if (!shown) { set.querySelectorAll("input").forEach(function (i) { i.checked = false; }); }
+    });
+  }
+  var chosen = days.querySelector("input:checked");
+  show(chosen ? chosen.value : null);
+  days.addEventListener("change", function (ev) {
+    if (ev.target.name === "day") {
+      show(ev.target.value);
+      var first = form.querySelector(".time-picker:not([hidden]) input");
+      if (first) { first.focus(); }
+    }
   });
 })();

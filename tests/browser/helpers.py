@@ -25,3 +25,14 @@ def current(model, ident):
     """The row as it is now in the database, not as this session last saw it."""
     db.session.rollback()
     return db.session.get(model, ident)
+
+
+def pick_service(page, typed: str, choose: str):
+    """On the request form: type into the last row's service picker as a person
+    searches, and click the match named `choose`."""
+    row = page.locator("#items tbody tr").last
+    picker = row.locator("select").get_attribute("id")
+    row.locator(".ts-control").click()
+    page.keyboard.type(typed)
+    page.locator(f"#{picker}-ts-dropdown .option", has_text=choose).first.click()
+    return row

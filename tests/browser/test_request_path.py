@@ -11,7 +11,7 @@ from blueprints.service_requests.models import Result, ServiceRequest, SubReques
 from core.roles import Role
 from extensions import db
 from tests import factories
-from tests.browser.helpers import current, sign_in
+from tests.browser.helpers import current, pick_service, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,11 +53,12 @@ def test_a_two_lab_request_from_draft_to_approved_results(app, live_server, page
     page.get_by_label("委托事项").fill("春季童装面料及包装送检")
     page.get_by_label("联系人").fill("许雅婷")
     page.get_by_label("联系电话").fill("0595-85123456")
-    page.locator("select[name='items-0-service_id']").select_option(str(fabric.id))
-    page.locator("input[name='items-0-sample_description']").fill("针织面料 A 批")
-    page.locator("input[name='items-0-quantity']").fill("2")
-    page.locator("select[name='items-1-service_id']").select_option(str(food.id))
-    page.locator("input[name='items-1-sample_description']").fill("包装膜 B 批")
+    row = pick_service(page, "面料甲醛", "童装面料甲醛含量")
+    row.locator("input[name$='sample_description']").fill("针织面料 A 批")
+    row.locator("input[name$='quantity']").fill("2")
+    page.get_by_role("button", name="再添加一项服务").click()
+    row = pick_service(page, "包装", "食品包装甲醛迁移量")
+    row.locator("input[name$='sample_description']").fill("包装膜 B 批")
     expect(page.locator("#estimate-total")).to_have_text("¥500.00")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.locator(".notice.success")).to_contain_text("草稿已保存")
