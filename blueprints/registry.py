@@ -3,8 +3,8 @@ of the modules that connect each area's signal receivers. Only create_app import
 it, and only this module imports views: importing an area's models or rules never
 loads its routes (docs/architecture.md). It is not blueprints/__init__.py, which
 every import of an area would run."""
+from blueprints.admin import audit_views
 from blueprints.admin import views as admin
-from blueprints.audit import views as audit
 from blueprints.auth import views as auth
 from blueprints.catalogue import views as catalogue
 from blueprints.certificates import batch_views
@@ -37,13 +37,12 @@ BLUEPRINTS = [
     (notifications.bp, None),
     (scheduling.bp, None),
     (tasks.bp, None),
-    (audit.bp, None),
     (admin.bp, "/admin"),
 ]
 
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
-SECOND_VIEWS = (batch_views, calendar_views, lab_views, signatory_views)
+SECOND_VIEWS = (audit_views, batch_views, calendar_views, lab_views, signatory_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,

@@ -111,6 +111,7 @@ class CertificateBatch(TimestampMixin, VersionedMixin, db.Model):
     merged_name: Mapped[str] = mapped_column(String(80), default="")
 
     created_by: Mapped["User"] = relationship()  # noqa: F821
+    lab: Mapped["Lab"] = relationship()  # noqa: F821
     items: Mapped[list["CertificateBatchItem"]] = relationship(
         back_populates="batch", order_by="CertificateBatchItem.id")
 

@@ -69,6 +69,7 @@ class Signatory(TimestampMixin, VersionedMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+    lab: Mapped["Lab"] = relationship()
 
     @property
     def kind_set(self) -> frozenset[str]:
