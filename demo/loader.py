@@ -26,6 +26,8 @@ from blueprints.service_requests.models import RequestItem, ServiceRequest, SubR
 from blueprints.service_requests.submission import submit
 from core.roles import Role
 from core.timeutil import local_today, utcnow
+from core.uploads import store
+from demo.licence import licence_picture
 from extensions import db
 
 
@@ -238,6 +240,8 @@ def load_demo() -> LoadReport:
             ent = Enterprise(**data)
             if ent.status == EnterpriseStatus.verified:
                 ent.verified_at = utcnow()
+            ent.take_licence(store(licence_picture(ent.name, ent.uscc, ent.legal_representative,
+                                                   ent.address)), "营业执照.png", by_admin=True)
             db.session.add(ent)
             report.enterprises += 1
         enterprises[key] = ent

@@ -1,8 +1,10 @@
 """create_x factories with sensible defaults; every call makes a distinct row."""
 import functools
+import io
 import itertools
 from decimal import Decimal  # noqa: F401  (re-exported for tests)
 
+from PIL import Image
 from werkzeug.security import generate_password_hash
 
 from blueprints.auth.models import User
@@ -13,6 +15,7 @@ from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Lab, Signatory
 from core.roles import Role
 from core.timeutil import local_today
+from core.uploads import store
 from extensions import db
 
 PASSWORD = "factory-pass-1"
@@ -55,13 +58,25 @@ def create_service(labs=(), chains=(IndustryChain.textiles_footwear,), parameter
     return service
 
 
-def create_enterprise(status=EnterpriseStatus.verified, **kw) -> Enterprise:
+@functools.cache
+def licence_png() -> bytes:
+    """A small picture standing in for a photographed business licence."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def create_enterprise(status=EnterpriseStatus.verified, licence: bool = True,
+                      **kw) -> Enterprise:
+    """An enterprise; with its business licence on file unless `licence=False`."""
     n = next(_seq)
     ent = Enterprise(**{"uscc": valid_uscc(n), "name": f"晋江测试鞋业有限公司{n}",
                         "legal_representative": "张三", "address": "福建省晋江市陈埭镇",
                         "industry_chain": IndustryChain.textiles_footwear,
                         "size": EnterpriseSize.small, "contact_phone": "0595-85661234",
                         "status": status, **kw})
+    if licence:
+        ent.take_licence(store(licence_png()), "营业执照.png", by_admin=True)
     db.session.add(ent)
     db.session.commit()
     return ent

@@ -25,7 +25,10 @@ class AuditEvent(db.Model):
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
 
-    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id", "id"),)
+    # The log page filters by record, by person and by what happened, newest first.
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id", "id"),
+                      Index("ix_audit_events_actor", "actor_id", "id"),
+                      Index("ix_audit_events_action", "action", "id"))
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -1,4 +1,5 @@
-from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from blueprints.auth.forms import NewPasswordMixin
@@ -59,7 +60,16 @@ class EnterpriseFields(Form):
         render_kw={"autocomplete": "tel", "inputmode": "tel"})
 
 
-class EnterpriseRegistrationForm(NewPasswordMixin, EnterpriseFields):
+class LicenceFields(Form):
+    """The business licence, as a photo or a scan (blueprints/enterprises/licence.py)."""
+    licence = FileField(_l("Business licence"), description=_l(
+        "A photo or scan of the business licence (营业执照): JPEG, PNG or PDF, up to 10 MB. "
+        "The desk compares it with the name and code before verifying."),
+        render_kw={"accept": "image/jpeg,image/png,application/pdf"})
+    licence_kept = HiddenField()
+
+
+class EnterpriseRegistrationForm(NewPasswordMixin, LicenceFields, EnterpriseFields):
     uscc = UsccField(_l("Unified Social Credit Code"), validators=[valid_uscc],
                      description=_l("18 characters, printed on the business licence."),
                      render_kw={"autocomplete": "off", "spellcheck": "false",
@@ -73,7 +83,7 @@ class EnterpriseRegistrationForm(NewPasswordMixin, EnterpriseFields):
     submit = SubmitField(_l("Register the enterprise"))
 
 
-class AdminEnterpriseForm(EnterpriseFields):
+class AdminEnterpriseForm(LicenceFields, EnterpriseFields):
     """An admin registers an enterprise, possibly one whose pilot-era code fails
     the checksum (DOMAIN.md: by explicit override, recorded in the audit log)."""
     uscc = UsccField(_l("Unified Social Credit Code"), validators=[valid_uscc])
@@ -89,7 +99,7 @@ class AdminEnterpriseForm(EnterpriseFields):
             raise ValidationError(_l("Say why a code that fails the check is accepted."))
 
 
-class EnterpriseEditForm(VersionedForm, EnterpriseFields):
+class EnterpriseEditForm(VersionedForm, LicenceFields, EnterpriseFields):
     submit = SubmitField(_l("Save"))
 
 

@@ -13,3 +13,16 @@ ENTERPRISE_SIZE_LABELS = {
     EnterpriseSize.medium: _l("Medium (100–999 staff)"),
     EnterpriseSize.large: _l("Large (1000 staff or more)"),
 }
+
+# GB 32100-2015 Annex A: who registered the organisation and what kind it is, by the
+# code's first two characters (the common ones; the rest are shown as their code).
+AUTHORITY_TYPE_LABELS = {
+    "11": _l("Government body (organisation establishment authority)"),
+    "12": _l("Public institution (organisation establishment authority)"),
+    "51": _l("Social organisation (civil affairs)"),
+    "52": _l("Private non-enterprise unit (civil affairs)"),
+    "53": _l("Foundation (civil affairs)"),
+    "91": _l("Enterprise (market regulation)"),
+    "92": _l("Individual business (market regulation)"),
+    "93": _l("Farmers' cooperative (market regulation)"),
+}

@@ -52,6 +52,13 @@ class Enterprise(TimestampMixin, VersionedMixin, db.Model):
                                                    default=EnterpriseStatus.pending, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The business licence (营业执照) the desk checks before verifying, stored by
+    # content under a random name (core/uploads.py); "" while none was sent.
+    licence_stored: Mapped[str] = mapped_column(String(64), default="")
+    licence_type: Mapped[str] = mapped_column(String(40), default="")
+    licence_name: Mapped[str] = mapped_column(String(200), default="")
+    licence_sha256: Mapped[str] = mapped_column(String(64), default="")
+    licence_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     members: Mapped[list["User"]] = relationship(  # noqa: F821
         back_populates="enterprise", foreign_keys="User.enterprise_id",
@@ -96,10 +103,35 @@ class Enterprise(TimestampMixin, VersionedMixin, db.Model):
             return True
         return False
 
-    def verify(self) -> None:
-        """Mark the enterprise verified (who did it is in the audit log)."""
+    @property
+    def has_licence(self) -> bool:
+        return bool(self.licence_stored)
+
+    @property
+    def licence_is_image(self) -> bool:
+        return self.licence_type.startswith("image/")
+
+    def take_licence(self, stored, filename: str, by_admin: bool) -> bool:
+        """Keep a newly uploaded licence (a core.uploads.StoredFile). A verified
+        enterprise that sends another one is checked again, as when its name changes.
+        Returns True then."""
+        self.licence_stored, self.licence_type = stored.stored_name, stored.content_type
+        self.licence_name, self.licence_sha256 = filename, stored.sha256
+        self.licence_uploaded_at = utcnow()
+        if self.status == EnterpriseStatus.verified and not by_admin:
+            self.status = EnterpriseStatus.pending
+            self.verified_at = None
+            return True
+        return False
+
+    def verify(self, papers_seen: bool = False) -> None:
+        """Mark the enterprise verified (who did it is in the audit log): only with its
+        business licence on file, unless the administrator registering it has seen the
+        papers (`papers_seen`)."""
         if self.status == EnterpriseStatus.verified:
             raise EnterpriseStateError("already verified")
+        if not self.has_licence and not papers_seen:
+            raise EnterpriseStateError("no licence")
         self.status = EnterpriseStatus.verified
         self.status_reason = ""
         self.verified_at = utcnow()

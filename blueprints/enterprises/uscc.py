@@ -67,3 +67,20 @@ def validate(raw: str) -> str:
     if check_character(code[:17]) != code[17]:
         raise UsccError("checksum", code[17])
     return code
+
+
+def parts(code: str) -> dict[str, str]:
+    """The code's parts as GB 32100 reads them, for the one who checks it against the
+    national enterprise credit information system."""
+    return {"authority_type": code[:2], "division": code[2:8], "organisation": code[8:17],
+            "check": code[17:18]}
+
+
+def problem(code: str) -> UsccError | None:
+    """What is wrong with a stored code (one accepted by override fails its check
+    character), or None."""
+    try:
+        validate(code)
+    except UsccError as err:
+        return err
+    return None

@@ -1,25 +1,34 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import os
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
+from blueprints.enterprises import uscc
 from blueprints.enterprises.forms import (
     AcceptInvitationForm,
     AdminEnterpriseForm,
     EnterpriseEditForm,
     EnterpriseRegistrationForm,
     InviteForm,
+    uscc_message,
 )
-from blueprints.enterprises.labels import ENTERPRISE_SIZE_LABELS, ENTERPRISE_STATUS_LABELS
+from blueprints.enterprises.labels import (
+    AUTHORITY_TYPE_LABELS,
+    ENTERPRISE_SIZE_LABELS,
+    ENTERPRISE_STATUS_LABELS,
+)
+from blueprints.enterprises.licence import kept_name, received
 from blueprints.enterprises.models import (
     Enterprise,
     EnterpriseStateError,
     EnterpriseStatus,
     Invitation,
 )
-from core.forms import ConfirmForm, ReasonForm, render_form
+from core.forms import ConfirmForm, ReasonForm, VersionedForm, render_form
 from core.i18n import gettext as _
 from core.links import public_url
 from core.pagination import paginate
@@ -27,11 +36,12 @@ from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
 from core.templating import expose
 from core.timeutil import utcnow
+from core.uploads import upload_folder
 from extensions import db
 
 bp = Blueprint("enterprises", __name__)
 expose(bp, ENTERPRISE_STATUS_LABELS=ENTERPRISE_STATUS_LABELS,
-       ENTERPRISE_SIZE_LABELS=ENTERPRISE_SIZE_LABELS)
+       ENTERPRISE_SIZE_LABELS=ENTERPRISE_SIZE_LABELS, kept_licence=kept_name)
 
 PROFILE_FIELDS = ["name", "legal_representative", "address", "industry_chain", "size",
                   "contact_phone"]
@@ -53,7 +63,11 @@ def register():
         flash(_("You are already signed in. Sign out first to register another enterprise."), "info")
         return redirect(url_for("public.home"))
     form = EnterpriseRegistrationForm()
-    if form.validate_on_submit():
+    ok = form.validate_on_submit()
+    licence = received(form) if form.is_submitted() else None
+    if form.is_submitted() and licence is None and not form.licence.errors:
+        form.licence.errors.append(_("Upload a photo or scan of the business licence."))
+    if ok and licence is not None:
         if _code_taken(form.uscc.data):
             form.uscc.errors.append(DUPLICATE_CODE())
         elif _email_taken(form.email.data):
@@ -62,6 +76,7 @@ def register():
             ent = Enterprise(uscc=form.uscc.data, status=EnterpriseStatus.pending)
             for f in PROFILE_FIELDS:
                 setattr(ent, f, getattr(form, f).data)
+            ent.take_licence(*licence, by_admin=False)
             user = User(name=form.contact_name.data.strip(), email=form.email.data.lower(),
                         role=Role.sme, enterprise=ent, is_enterprise_admin=True)
             user.set_password(form.password.data)
@@ -73,7 +88,7 @@ def register():
                 form.uscc.errors.append(DUPLICATE_CODE())
                 return render_template("enterprises/register.html", form=form), 409
             record_event(user, "enterprises", ent.id, "registered",
-                         after=snapshot(ent, ["uscc", "status"] + PROFILE_FIELDS))
+                         after=snapshot(ent, ["uscc", "status", "licence_name"] + PROFILE_FIELDS))
             db.session.commit()
             login_user(user)
             flash(_("Your enterprise is registered. The desk will verify it, usually within one "
@@ -94,8 +109,26 @@ def mine():
 @login_required
 def detail(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id)
+    problem = uscc.problem(ent.uscc)
     return render_template("enterprises/detail.html", ent=ent, confirm=ConfirmForm(),
-                           reason_form=ReasonForm())
+                           reason_form=ReasonForm(), code_parts=uscc.parts(ent.uscc),
+                           code_problem=uscc_message(problem) if problem else None,
+                           authority=AUTHORITY_TYPE_LABELS.get(ent.uscc[:2]))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/licence")
+@login_required
+def licence(enterprise_id: int):
+    """The licence as sent, to the enterprise's members and the desk's administrators;
+    shown in the page (an image) or opened (a PDF), never run as anything else."""
+    ent = get_allowed_or_404(Enterprise, enterprise_id)
+    if not ent.has_licence:
+        abort(404)
+    resp = send_file(os.path.join(upload_folder(), ent.licence_stored), mimetype=ent.licence_type,
+                     download_name=ent.licence_name, conditional=True)
+    resp.headers["Content-Security-Policy"] = "sandbox"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
 
 
 @bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
@@ -103,11 +136,17 @@ def detail(enterprise_id: int):
 def edit(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id, "edit")
     form = EnterpriseEditForm(obj=ent)
-    if form.validate_on_submit() and form.check_version(ent):
-        before = snapshot(ent, PROFILE_FIELDS + ["status"])
+    ok = form.validate_on_submit()
+    licence = received(form) if form.is_submitted() else None
+    if ok and not form.licence.errors and form.check_version(ent):
+        before = snapshot(ent, PROFILE_FIELDS + ["status", "licence_name"])
+        by_admin = current_user.role == Role.admin
         requeued = ent.update_profile({f: getattr(form, f).data for f in PROFILE_FIELDS},
-                                      by_admin=current_user.role == Role.admin)
-        record_change(current_user, ent, "profile_edited", PROFILE_FIELDS + ["status"], before)
+                                      by_admin=by_admin)
+        if licence is not None:
+            requeued = ent.take_licence(*licence, by_admin=by_admin) or requeued
+        record_change(current_user, ent, "profile_edited",
+                      PROFILE_FIELDS + ["status", "licence_name"], before)
         db.session.commit()
         if requeued:
             flash(_("Saved. The desk will verify the changed registration again; until then "
@@ -210,24 +249,39 @@ def queue():
     counts = dict(db.session.execute(
         db.select(Enterprise.status, func.count()).group_by(Enterprise.status)).all())
     return render_template("enterprises/queue.html", page=page, status=status, q=q,
-                           counts=counts, confirm=ConfirmForm())
+                           counts=counts)
 
 
 def _decide(enterprise_id: int, action: str):
+    """Verify or reject a registration, from the enterprise's page: the verify form
+    carries the version the administrator looked at (its licence, its code), and a
+    registration changed since is not verified unseen."""
     ent = get_allowed_or_404(Enterprise, enterprise_id, "verify")
-    form = ReasonForm() if action == "rejected" else ConfirmForm()
+    back = redirect(url_for("enterprises.detail", enterprise_id=ent.id))
+    form = ReasonForm() if action == "rejected" else VersionedForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for rejecting the registration."), "error")
-        return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
+        return back
+    if action == "verified" and not form.version.data:
+        flash(_("Open the enterprise's page, compare its licence with its name and code, "
+                "then verify it there."), "error")
+        return back
+    if action == "verified" and not form.check_version(ent):
+        flash(_("The registration changed while you were looking at it. Check it again, "
+                "then verify."), "error")
+        return back
     before = snapshot(ent, ["status"])
     try:
         if action == "verified":
             ent.verify()
         else:
             ent.reject(form.reason.data.strip())
-    except EnterpriseStateError:
-        flash(_("This enterprise is already: %(status)s.", status=ENTERPRISE_STATUS_LABELS[ent.status]), "error")
-        return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
+    except EnterpriseStateError as err:
+        flash(_("No business licence is on file. Ask the enterprise to upload it on its "
+                "profile page, then verify.") if str(err) == "no licence" else
+              _("This enterprise is already: %(status)s.",
+                status=ENTERPRISE_STATUS_LABELS[ent.status]), "error")
+        return back
     record_change(current_user, ent, action, ["status"], before,
                   reason=getattr(form, "reason", None) and form.reason.data or "")
     db.session.commit()
@@ -252,7 +306,9 @@ def reject(enterprise_id: int):
 def admin_register():
     form = AdminEnterpriseForm()
     link = None
-    if form.validate_on_submit():
+    ok = form.validate_on_submit()
+    licence = received(form) if form.is_submitted() else None
+    if ok and not form.licence.errors:
         if _code_taken(form.uscc.data):
             form.uscc.errors.append(DUPLICATE_CODE())
         elif _email_taken(form.first_user_email.data):
@@ -262,7 +318,9 @@ def admin_register():
                              uscc_override=getattr(form.uscc, "fails_checksum", False))
             for f in PROFILE_FIELDS:
                 setattr(ent, f, getattr(form, f).data)
-            ent.verify()
+            if licence is not None:
+                ent.take_licence(*licence, by_admin=True)
+            ent.verify(papers_seen=True)  # the administrator registers it from the papers
             inv, token = Invitation.issue(ent, form.first_user_email.data, current_user)
             db.session.add_all([ent, inv])
             db.session.flush()

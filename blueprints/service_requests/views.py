@@ -9,12 +9,7 @@ from wtforms import SelectChoice
 
 from blueprints.catalogue.labels import SERVICE_KIND_LABELS
 from blueprints.catalogue.models import Service
-from blueprints.service_requests.attachments import (
-    MAX_UPLOAD,
-    AttachmentRefused,
-    attach,
-    upload_folder,
-)
+from blueprints.service_requests.attachments import AttachmentRefused, attach
 from blueprints.service_requests.clock import times_left
 from blueprints.service_requests.forms import (
     AttachmentForm,
@@ -55,6 +50,7 @@ from core.roles import Role
 from core.signals import collect, request_page
 from core.templating import expose
 from core.timeutil import local_today
+from core.uploads import read_upload, refusal, upload_folder
 from extensions import db
 
 bp = Blueprint("service_requests", __name__)
@@ -282,11 +278,9 @@ def upload(request_id: int):
         flash(_("Choose a file to attach."), "error")
         return _detail_page(load_request(req.id), 400)
     try:
-        attach(req, current_user, form.file.data.filename, form.file.data.read(MAX_UPLOAD + 1))
+        attach(req, current_user, form.file.data.filename, read_upload(form.file.data))
     except AttachmentRefused as err:
-        flash(_("The file is larger than 10 MB.") if err.code == "too_large" else
-              _("Only PDF, JPEG and PNG files can be attached (the file's content was "
-                "checked, not its name)."), "error")
+        flash(refusal(err), "error")
     else:
         db.session.commit()
         flash(_("File attached."), "success")

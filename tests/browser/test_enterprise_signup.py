@@ -35,10 +35,15 @@ def test_enterprise_signs_up_admin_verifies_and_language_switches(app, live_serv
     page.get_by_label("您的电子邮箱（用于登录）").fill("xu@honghu.example")
     page.get_by_label("密码", exact=True).fill("honghu-2026")
     page.get_by_label("确认密码").fill("honghu-2026")
+    page.get_by_label("营业执照").set_input_files(
+        files=[{"name": "营业执照.png", "mimeType": "image/png",
+                "buffer": factories.licence_png()}])
     page.get_by_role("button", name="提交注册").click()
     error = page.locator("#uscc-error")
     assert "校验" in error.inner_text()
     assert page.get_by_label("企业名称").input_value() == "晋江市鸿鹄鞋服有限公司"
+    # The licence sent with the refused form is kept: not chosen a second time.
+    assert "已收到：营业执照.png" in page.locator("#licence-hint").inner_text()
     screenshot(page, "02-register-error-zh")
 
     page.get_by_label("统一社会信用代码").fill(code[:8] + " " + code[8:].lower())
@@ -59,7 +64,13 @@ def test_enterprise_signs_up_admin_verifies_and_language_switches(app, live_serv
     page.get_by_role("link", name="企业审核").first.click()
     row = page.locator("tr", has_text="晋江市鸿鹄鞋服有限公司")
     screenshot(page, "04-admin-queue-zh")
-    row.get_by_role("button", name="审核通过").click()
+    assert row.get_by_role("button").count() == 0        # no verifying from the list
+    row.get_by_role("link", name="审核").click()
+    review = page.locator("#review")
+    assert review.locator("img.licence").evaluate("img => img.naturalWidth") == 120
+    assert "通过 GB 32100 校验" in review.locator("#code-check").inner_text()
+    screenshot(page, "04b-admin-review-zh")
+    review.get_by_role("button", name="营业执照核对无误：审核通过").click()
     assert "已认证" in page.locator(".notice").first.inner_text()
     db.session.expire_all()
     assert db.session.get(Enterprise, ent.id).status == EnterpriseStatus.verified

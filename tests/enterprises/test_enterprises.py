@@ -1,4 +1,5 @@
 """Enterprise registration, the admin's verification queue and invitations."""
+import io
 import re
 
 import pytest
@@ -14,11 +15,16 @@ from tests.conftest import PUBLIC_URL
 GOOD_CODE = "91512081MA62K0260E"
 
 
-def registration(**changes):
+def registration(licence=True, **changes):
+    """The registration form as posted; with a photographed licence unless told not."""
     data = {"uscc": GOOD_CODE, "name": "晋江市新锐鞋业有限公司", "legal_representative": "丁志强",
             "address": "福建省晋江市陈埭镇江头村", "industry_chain": "textiles_footwear",
             "size": "small", "contact_phone": "0595-85661234", "contact_name": "丁小姐",
             "email": "ding@xinrui.example", "password": "shoes-2026", "confirm": "shoes-2026"}
+    if licence is True:
+        data["licence"] = (io.BytesIO(factories.licence_png()), "营业执照.png")
+    elif licence:
+        data["licence"] = licence
     data.update(changes)
     return data
 
@@ -82,7 +88,15 @@ def test_admin_queue_lists_pending_oldest_first_and_verifies(client, users, logi
     page = client.get("/admin/enterprises").get_data(as_text=True)
     assert page.index("甲公司") < page.index("乙公司")
     assert users[Role.sme].enterprise.name not in page  # verified ones are not in the queue
-    resp = client.post(f"/admin/enterprises/{first.id}/verify")
+    assert f"/admin/enterprises/{first.id}/verify" not in page    # no verifying unseen
+    # A verification that does not come from the enterprise's page is refused.
+    client.post(f"/admin/enterprises/{first.id}/verify")
+    db.session.refresh(first)
+    assert first.status == EnterpriseStatus.pending
+    detail = client.get(f"/enterprises/{first.id}").get_data(as_text=True)
+    assert f"/admin/enterprises/{first.id}/verify" in detail
+    resp = client.post(f"/admin/enterprises/{first.id}/verify",
+                       data={"version": str(first.version)})
     assert resp.status_code == 302
     db.session.refresh(first)
     assert first.status == EnterpriseStatus.verified and first.verified_at is not None
@@ -232,3 +246,70 @@ def test_a_registration_typed_with_a_chinese_input_method_is_accepted(client):
     assert resp.status_code == 302, resp.get_data(as_text=True)
     ent = db.session.scalars(db.select(Enterprise)).one()
     assert (ent.uscc, ent.contact_phone) == (GOOD_CODE, "0595-85661234")
+
+
+def test_the_review_shows_the_licence_and_the_code_check(client, users, login):
+    ent = factories.create_enterprise(status=EnterpriseStatus.pending, name="丙公司")
+    login(users[Role.admin])
+    page = client.get(f"/enterprises/{ent.id}").get_data(as_text=True)
+    assert f'<img class="licence" src="/enterprises/{ent.id}/licence"' in page
+    assert "营业执照.png" in page
+    assert "校验位与前 17 位相符" in page and "企业（市场监管部门登记）" in page
+    picture = client.get(f"/enterprises/{ent.id}/licence")
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    assert picture.data == factories.licence_png()
+    assert picture.headers["Content-Security-Policy"] == "sandbox"
+    picture.close()
+    # Its own members see it; nobody else learns it exists.
+    member = factories.create_user(Role.sme, enterprise=ent)
+    login(member)
+    with client.get(f"/enterprises/{ent.id}/licence") as picture:
+        assert picture.status_code == 200
+    for stranger in (users[Role.sme], users[Role.lab_manager], users[Role.citizen]):
+        login(stranger)
+        assert client.get(f"/enterprises/{ent.id}/licence").status_code == 404
+    client.post("/logout")
+    assert client.get(f"/enterprises/{ent.id}/licence").status_code in (302, 401)
+
+
+def test_no_verification_without_a_licence_or_of_a_changed_registration(client, users, login):
+    bare = factories.create_enterprise(status=EnterpriseStatus.pending, licence=False)
+    login(users[Role.admin])
+    page = client.get(f"/enterprises/{bare.id}").get_data(as_text=True)
+    assert "没有营业执照" in page
+    client.post(f"/admin/enterprises/{bare.id}/verify", data={"version": str(bare.version)})
+    db.session.refresh(bare)
+    assert bare.status == EnterpriseStatus.pending
+    # The enterprise changes its name while the administrator looks at the old one.
+    ent = factories.create_enterprise(status=EnterpriseStatus.pending)
+    seen = ent.version
+    ent.name = "另一个名字有限公司"
+    db.session.commit()
+    client.post(f"/admin/enterprises/{ent.id}/verify", data={"version": str(seen)})
+    db.session.refresh(ent)
+    assert ent.status == EnterpriseStatus.pending
+
+
+def test_registration_needs_a_licence_and_keeps_it_through_corrections(client):
+    resp = client.post("/enterprises/register", data=registration(licence=False))
+    assert resp.status_code == 400 and "请上传营业执照的照片或扫描件" in resp.get_data(as_text=True)
+    assert count(Enterprise) == 0
+    # A file that is not a picture or PDF is refused, whatever its name says.
+    resp = client.post("/enterprises/register", data=registration(
+        licence=(io.BytesIO(b"MZ\x90\x00 not a licence"), "licence.png")))
+    assert resp.status_code == 400 and "仅可上传 PDF、JPEG 和 PNG 文件" in resp.get_data(as_text=True)
+    # A good licence with a mistyped e-mail: the licence is kept, not asked for again.
+    resp = client.post("/enterprises/register", data=registration(email="not-an-email"))
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "已收到：营业执照.png" in page
+    kept = re.search(r'name="licence_kept" type="hidden" value="([^"]+)"', page).group(1)
+    resp = client.post("/enterprises/register", data=registration(licence=False,
+                                                                  licence_kept=kept))
+    assert resp.status_code == 302
+    ent = db.session.scalars(db.select(Enterprise)).one()
+    assert ent.has_licence and ent.licence_name == "营业执照.png"
+    # A forged token is not a licence.
+    client.post("/logout")
+    resp = client.post("/enterprises/register", data=registration(
+        licence=False, licence_kept="forged", uscc=factories.valid_uscc(), email="x@y.example"))
+    assert resp.status_code == 400 and count(Enterprise) == 1

@@ -1,0 +1,79 @@
+"""Files people upload (a request's attachments, an enterprise's business licence):
+taken by their content, never by their name, stored outside static/ under a random
+name, with their size and SHA-256."""
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+
+from core.i18n import gettext as _
+
+# What a file must begin with to be taken, and the type it is then stored as.
+UPLOAD_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+                b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class UploadRefused(Exception):
+    """The file is not taken; `code` says why ("too_large", "wrong_type", "empty")."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the file's first bytes show, or None for one we do not take."""
+    return next((kind for magic, kind in UPLOAD_TYPES.items() if head.startswith(magic)), None)
+
+
+def upload_folder() -> str:
+    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path,
+                                                                     "uploads")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def read_upload(file_storage) -> bytes:
+    """The upload's bytes, up to one past MAX_UPLOAD, so a larger file is told from one
+    just at the limit."""
+    return file_storage.read(MAX_UPLOAD + 1)
+
+
+def store(data: bytes, allowed: frozenset[str] | None = None) -> StoredFile:
+    """Check the file by its content and size and write it. Raises UploadRefused;
+    nothing is written then."""
+    if not data:
+        raise UploadRefused("empty")
+    if len(data) > MAX_UPLOAD:
+        raise UploadRefused("too_large")
+    kind = sniff(data[:16])
+    if kind is None or (allowed is not None and kind not in allowed):
+        raise UploadRefused("wrong_type")
+    stored = uuid.uuid4().hex
+    with open(os.path.join(upload_folder(), stored), "wb") as fh:
+        fh.write(data)
+    return StoredFile(stored, kind, len(data), hashlib.sha256(data).hexdigest())
+
+
+def refusal(err: UploadRefused) -> str:
+    """Why a file was refused, in the reader's words."""
+    return {"too_large": _("The file is larger than 10 MB."),
+            "empty": _("The file is empty."),
+            }.get(err.code) or _("Only PDF, JPEG and PNG files can be attached (the file's "
+                                 "content was checked, not its name).")
+
+
+def safe_filename(name: str | None) -> str:
+    """The name a person's file is shown by: its last part, at most 200 characters."""
+    return os.path.basename((name or "").replace("\\", "/"))[:200] or "file"
