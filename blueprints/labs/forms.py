@@ -69,7 +69,7 @@ class SignatoryForm(VersionedForm):
         validators=[DataRequired(_l("Choose at least one kind of work they sign."))])
     scope = TextAreaField(_l("Fields of authorisation"), validators=[Length(max=1000)],
                           description=_l("As your accreditation lists them, for example: "
-                                         "纺织品 色牢度、纤维含量 (GB/T 3920, FZ/T 01057)."))
+                                         "textiles: colour fastness, fibre content (GB/T 3920, FZ/T 01057)."))
     since = DateField(_l("Authorised since"),
                       validators=[DataRequired(_l("Enter the date of the authorisation."))])
     submit = SubmitField(_l("Save"))

@@ -51,6 +51,23 @@ def mass(grams: Decimal | None) -> str:
     return f"{plain(grams)} g"
 
 
+def accuracy(accuracy_class: str) -> str:
+    """"class III" / "III 级"."""
+    return str(_l("class %(cls)s", cls=accuracy_class))
+
+
+def instrument_line(instrument) -> str:
+    """An instrument on a page, in the reader's language: kind, make, model, serial and,
+    for a scale, Max, e and accuracy class. (Documents print describe(): both
+    languages.)"""
+    parts = [str(INSTRUMENT_KIND_LABELS[instrument.kind]), instrument.make, instrument.model,
+             f"S/N {instrument.serial}"]
+    if instrument.max_capacity is not None:
+        parts.append(f"Max {mass(instrument.max_capacity)}, e = {mass(instrument.e)}, "
+                     f"{accuracy(instrument.accuracy_class)}")
+    return " ".join(p for p in parts if p)
+
+
 INPUT_ERRORS = {
     "not_a_number": _l("Enter a number such as 12.5."),
     "out_of_range": _l("This number is too large."),

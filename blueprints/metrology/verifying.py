@@ -10,6 +10,7 @@ from blueprints.metrology.readings import Assessment
 from blueprints.metrology.scales import describe
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import Sample
+from core.i18n import gettext as _
 from core.numbering import next_value
 from core.timeutil import local_today, utcnow
 from extensions import db
@@ -52,7 +53,8 @@ def record(sub, item, user, vtype: sv.VerificationType, raw: dict[str, str],
     item.scale_verification = record_
     if item.sample is None:  # the scale itself is the item; on a campaign day, at the stall
         item.sample = Sample(code=sub.sample_code(1), received_by_id=user.id,
-                             condition="现场检定 verified on site" if on_site else "完好 intact")
+                             # in the metrologist's words, as a receipt form records them
+                             condition=_("Verified on site") if on_site else _("Intact"))
     db.session.flush()
     # Logged as the item's results, so four eyes applies as to any other results.
     record_event(user, "request_items", item.id, "results_entered", before=before,

@@ -17,7 +17,9 @@ from blueprints.metrology.forms import CampaignForm, OnSiteForm, ScaleRequestFor
 from blueprints.metrology.labels import (
     INSTRUMENT_KIND_LABELS,
     VERIFICATION_TYPE_LABELS,
+    accuracy,
     input_error_message,
+    instrument_line,
     mass,
 )
 from blueprints.metrology.models import Campaign, CampaignState, Instrument, ScaleVerification
@@ -47,7 +49,8 @@ MOVE_REFUSED = {
 
 bp = Blueprint("metrology", __name__)
 expose(bp, INSTRUMENT_KIND_LABELS=INSTRUMENT_KIND_LABELS,
-       VERIFICATION_TYPE_LABELS=VERIFICATION_TYPE_LABELS, mass=mass)
+       VERIFICATION_TYPE_LABELS=VERIFICATION_TYPE_LABELS, mass=mass, accuracy=accuracy,
+       instrument_line=instrument_line)
 
 OWNERS = (Role.citizen, Role.sme)
 

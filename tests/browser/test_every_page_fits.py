@@ -4,21 +4,14 @@ and axe-core finds no serious or critical accessibility violation on any. A scre
 of each is written under test-artifacts/screenshots/pages/."""
 import collections
 import os
-from datetime import timedelta
 
 import pytest
 
-from blueprints.certificates.models import Certificate
-from blueprints.metrology.models import Campaign
-from blueprints.service_requests.models import ServiceRequest
-from core.roles import Role
-from core.timeutil import local_today
 from extensions import db
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import ROOT
-from tests.journeys import closed_part, submitted
-from tests.metrology.test_scales import scale_row
+from tests.every_page import every_persons_pages
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "tablet": (1024, 768), "desktop": (1366, 900)}
@@ -26,50 +19,6 @@ FOLDER = os.path.join(SCREENSHOTS, "pages")
 AXE = os.path.join(ROOT, "static", "vendor", "axe-core-4.14.1", "axe.min.js")
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
     .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))"""
-
-
-def _pages(client, login, users, two_labs, metrology):
-    """The pages each person opens, with the objects they open filled in."""
-    req, parts = submitted(client, login, users, two_labs)
-    _closed, done = closed_part(client, login, users, two_labs)
-    cert = db.session.scalar(db.select(Certificate).filter_by(sub_request_id=done.id))
-    lab = metrology["lab"]
-    campaign = Campaign(lab_id=lab.id, service_id=metrology["verification"].id,
-                        market="青阳农贸市场", address="晋江市青阳街道 88 号",
-                        day=local_today() + timedelta(days=5), created_by_id=metrology["manager"].id)
-    db.session.add(campaign)
-    factories.create_resource(two_labs["fabric_lab"].id)
-    citizen = login(factories.create_user(Role.citizen, phone="13800009999"))
-    db.session.flush()
-    client.post("/scales/verify", data={"where": str(campaign.id),
-                                        "contact_name": "蔡阿姨", "contact_phone": "13800009999",
-                                        **scale_row(0)})
-    db.session.commit()
-    scale_req = db.session.scalars(db.select(ServiceRequest).filter_by(
-        applicant_id=citizen.id)).first()
-    ntc = parts["NTC1"]
-    analyst = two_labs["ntc_analyst"]
-    verify = f"/verify?number={cert.number}&code={cert.verification_code}"
-    # (who, as the screenshots name them, and the pages they open)
-    return [
-        (None, "public", ["/", "/services", "/labs", f"/labs/{two_labs['fabric_lab'].code}", "/verify",
-               verify, "/campaign-days", "/login", "/enterprises/register"]),
-        (users[Role.sme], "sme", ["/requests", "/requests/new", f"/requests/{req.id}",
-                          f"/requests/{req.id}/parts/{ntc.id}/booking", "/enterprises/mine",
-                          "/tasks", "/notifications", "/account"]),
-        (citizen, "vendor", ["/scales", "/scales/verify", "/requests",
-                  f"/requests/{scale_req.id}", "/tasks"]),
-        (analyst, "analyst", ["/lab/queue", f"/lab/requests/{ntc.id}", "/lab/worklist", "/lab/calendar",
-                  "/lab", "/lab/signatories"]),
-        (two_labs["ntc_manager"], "lab-manager", ["/lab/queue", f"/lab/requests/{ntc.id}", "/lab/batches",
-                                  "/lab/batches/new", "/lab/resources", "/lab/ratings",
-                                  "/lab/signatories", "/tasks"]),
-        (metrology["manager"], "metrology-manager", ["/campaigns", f"/campaigns/{campaign.id}",
-                                                     "/lab/queue"]),
-        (users[Role.admin], "admin", ["/admin/", "/admin/enterprises", "/admin/users",
-                                      "/admin/labs", "/admin/jobs", "/admin/mail", "/admin/audit",
-                                      "/tasks"]),
-    ]
 
 
 def _signed_in(browser, base, user) -> dict:
@@ -91,7 +40,7 @@ def _signed_in(browser, base, user) -> dict:
 
 def test_every_page_of_every_role_fits_every_screen(app, client, login, users, two_labs,
                                                     metrology, live_server, browser):
-    pages = _pages(client, login, users, two_labs, metrology)
+    pages = every_persons_pages(client, login, users, two_labs, metrology)
     states = {who: _signed_in(browser, live_server, user) for user, who, _urls in pages}
     db.session.rollback()
     os.makedirs(FOLDER, exist_ok=True)

@@ -301,3 +301,19 @@ def test_every_visible_input_of_the_scale_form_is_stored_or_refused(app, client,
     assert resp.status_code == 302, resp.get_data(as_text=True)
     record = db.session.scalars(db.select(ScaleVerification)).one()
     assert record.readings == typed
+
+
+def test_a_scale_reads_in_the_readers_language(app, client, citizen, metrology):
+    ask(client, scale_row(0))
+    req = db.session.scalars(db.select(ServiceRequest)).one()
+    instrument = db.session.scalars(db.select(Instrument)).one()
+    for lang, says, never in (
+            ("zh", ["电子计价秤 上海友声 ACS-15 S/N YS20260000", "III 级"],
+             ["Price-computing", "class III"]),
+            ("en", ["Price-computing scale 上海友声 ACS-15 S/N YS20260000", "class III"],
+             ["电子计价秤", "级"])):
+        client.get(f"/lang/{lang}")
+        for url in (f"/requests/{req.id}", "/scales", f"/scales/{instrument.id}"):
+            page = client.get(url).get_data(as_text=True)
+            assert any(s in page for s in says), (lang, url)
+            assert not any(n in page for n in never), (lang, url)
