@@ -22,6 +22,7 @@ from blueprints.scheduling import calendar_views
 from blueprints.scheduling import subscriptions as scheduling_subscriptions
 from blueprints.scheduling import views as scheduling
 from blueprints.service_requests import lab_views
+from blueprints.service_requests import subscriptions as requests_subscriptions
 from blueprints.service_requests import views as service_requests
 from blueprints.tasks import views as tasks
 
@@ -46,4 +47,5 @@ SECOND_VIEWS = (audit_views, batch_views, calendar_views, lab_views, signatory_v
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,
-                 notifications_subscriptions, scheduling_subscriptions)
+                 notifications_subscriptions, requests_subscriptions,
+                 scheduling_subscriptions)

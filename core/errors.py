@@ -1,11 +1,12 @@
 """Friendly error pages (and JSON under /api), never a bare traceback."""
-from flask import abort, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from core.i18n import lazy_gettext as _l
+from core.request_guards import Refused, check_request
 from extensions import db
 
 MESSAGES = {
@@ -28,18 +29,12 @@ def _render(code: int, message=None):
                            message=message or default), code
 
 
-def _refuse_nul_bytes():
-    """No text anyone types contains a NUL byte, and PostgreSQL refuses to store or
-    even compare one: answer 400 before any query sees it."""
-    values = [request.path, *request.args.values()]
-    if request.method in ("POST", "PUT", "PATCH"):
-        values.extend(request.form.values())
-    if any("\x00" in v for v in values):
-        abort(400)
-
-
 def register(app) -> None:
-    app.before_request(_refuse_nul_bytes)
+    app.before_request(check_request)
+
+    @app.errorhandler(Refused)
+    def refused(exc: Refused):
+        return _render(400, exc.message)
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return _render(exc.code or 500)

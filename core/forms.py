@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from flask import render_template
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -22,6 +23,10 @@ from core.typed import folded
 
 
 def _strip_text(value):
+    """Text as text: stripped, "" for missing, and a field's translated default
+    (a lazy string) made a plain string before anything stores it."""
+    if isinstance(value, LazyString):
+        value = str(value)
     return value.strip() if isinstance(value, str) else ("" if value is None else value)
 
 

@@ -48,6 +48,13 @@ return a dict of extra values for the block (a scale's verification) or None.
 """)
 
 
+parameters_in_use = _signals.signal("parameters-in-use", doc="""
+An administrator edits a service's parameters. Keyword argument: `parameter_ids`.
+Receivers return {"in_use": set of those ids that recorded results were read and judged
+by}; such a parameter keeps its unit, limits and scale.
+""")
+
+
 def collect(signal, sender=None, **kwargs) -> dict:
     """Send `signal` and merge the dicts its receivers return (None is skipped)."""
     merged: dict = {}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from core.i18n import gettext as _
+from core.request_guards import clean_filename
 
 # What a file must begin with to be taken, and the type it is then stored as.
 UPLOAD_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
@@ -75,5 +76,5 @@ def refusal(err: UploadRefused) -> str:
 
 
 def safe_filename(name: str | None) -> str:
-    """The name a person's file is shown by: its last part, at most 200 characters."""
-    return os.path.basename((name or "").replace("\\", "/"))[:200] or "file"
+    """The name a person's file is shown by (core.request_guards.clean_filename)."""
+    return clean_filename(name)

@@ -17,6 +17,7 @@ from blueprints.certificates.models import Certificate
 from blueprints.scheduling.models import Booking
 from blueprints.service_requests.models import Rating, RequestItem, ServiceRequest, SubRequest
 from core.i18n import gettext as _
+from core.like import ESCAPE, contains
 from core.pagination import paginate
 from core.permissions import roles_required
 from core.roles import Role
@@ -61,9 +62,10 @@ def _events_of_request(number: str):
 
 
 def _people(text: str):
-    like = f"%{text}%"
-    return select(User.id).where(or_(User.name.ilike(like), User.email.ilike(like),
-                                     User.phone.ilike(like)))
+    like = contains(text)
+    return select(User.id).where(or_(User.name.ilike(like, escape=ESCAPE),
+                                     User.email.ilike(like, escape=ESCAPE),
+                                     User.phone.ilike(like, escape=ESCAPE)))
 
 
 def _local_midnight(day) -> datetime:

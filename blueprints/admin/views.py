@@ -16,6 +16,7 @@ from core.forms import Form, render_form
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.job_state import JobState
+from core.like import ESCAPE, contains
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
@@ -54,9 +55,10 @@ def users():
     if role in Role.__members__:
         stmt = stmt.where(User.role == Role(role))
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(User.name.ilike(like), User.email.ilike(like),
-                              User.phone.ilike(like)))
+        like = contains(q)
+        stmt = stmt.where(or_(User.name.ilike(like, escape=ESCAPE),
+                              User.email.ilike(like, escape=ESCAPE),
+                              User.phone.ilike(like, escape=ESCAPE)))
     page = paginate(stmt.order_by(User.id.desc()))
     return render_template("admin/users.html", page=page, role=role, q=q)
 

@@ -2,6 +2,7 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -37,6 +38,8 @@ class ParameterForm(Form):
     class Meta:
         csrf = False  # the enclosing form carries the token
 
+    # Which stored parameter the row edits (empty for a new one).
+    parameter_id = HiddenField()
     name_zh = StringField(_l("Parameter (Chinese)"), validators=[Length(max=200)])
     name_en = StringField(_l("Parameter (English)"), validators=[Length(max=200)])
     unit = StringField(_l("Unit"), validators=[Length(max=40)])

@@ -51,8 +51,51 @@ class Service(TimestampMixin, VersionedMixin, db.Model):
         is_admin = user.is_authenticated and user.role == Role.admin
         return is_admin or (action == "view" and self.is_active)
 
+    def update_parameters(self, rows: list[tuple[int | None, dict]], in_use: set[int]) -> None:
+        """Set the parameters from the form's rows, in order: (the id of the parameter
+        the row edits, or None for a new one; its values). A parameter with recorded
+        results (`in_use`) keeps whatever its results were read and judged by (RECORDED)
+        and is not removed: raises ParametersInUse naming them; nothing changes then."""
+        current = {p.id: p for p in self.parameters}
+        changed = {n: [f for f in RECORDED if values[f] != getattr(current[pid], f)]
+                   for n, (pid, values) in enumerate(rows)
+                   if pid in current and pid in in_use}
+        changed = {n: fields for n, fields in changed.items() if fields}
+        kept = {pid for pid, _values in rows if pid in current}
+        removed = [p for p in self.parameters if p.id in in_use and p.id not in kept]
+        if changed or removed:
+            raise ParametersInUse(changed, removed)
+        # Move the kept rows out of the way first: (service, position) is unique.
+        for n, p in enumerate(self.parameters):
+            p.position = 10_000 + n
+        self.parameters = [p for p in self.parameters if p.id in kept]
+        db.session.flush()
+        ordered = []
+        for position, (pid, values) in enumerate(rows, start=1):
+            p = current[pid] if pid in current else ServiceParameter()
+            for name, value in values.items():
+                setattr(p, name, value)
+            p.position = position
+            ordered.append(p)
+        self.parameters = ordered
+
     def __repr__(self) -> str:
         return f"<Service {self.code}>"
+
+
+# What a recorded result was read and judged by: fixed once a parameter has results.
+RECORDED = ("unit", "limit_kind", "limit_min", "limit_max", "limit_text", "detection_limit",
+            "grade_scale", "has_uncertainty")
+
+
+class ParametersInUse(Exception):
+    """Parameters with recorded results that a change would alter (`changed`: row index
+    to the fields) or remove (`removed`)."""
+
+    def __init__(self, changed: dict[int, list[str]], removed: list):
+        super().__init__(f"changed {changed}, removed {[p.id for p in removed]}")
+        self.changed = changed
+        self.removed = removed
 
 
 class ServiceIndustry(db.Model):

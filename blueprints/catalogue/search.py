@@ -5,6 +5,7 @@ from sqlalchemy import Select, or_, select
 
 from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.models import Service, ServiceIndustry
+from core.like import ESCAPE, MAX_TERM, contains
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,9 @@ def catalogue_query(f: CatalogueFilter) -> Select:
     if f.chain:
         stmt = stmt.where(Service.id.in_(
             select(ServiceIndustry.service_id).where(ServiceIndustry.chain == f.chain)))
-    for word in f.q.split():
-        like = f"%{word}%"
-        stmt = stmt.where(or_(Service.name_zh.ilike(like), Service.name_en.ilike(like),
-                              Service.method_standard.ilike(like), Service.code.ilike(like),
-                              Service.description_zh.ilike(like),
-                              Service.description_en.ilike(like)))
+    for word in f.q[:MAX_TERM].split()[:10]:
+        like = contains(word)
+        stmt = stmt.where(or_(*(column.ilike(like, escape=ESCAPE) for column in (
+            Service.name_zh, Service.name_en, Service.method_standard, Service.code,
+            Service.description_zh, Service.description_en))))
     return stmt.order_by(Service.kind, Service.code)

@@ -8,13 +8,16 @@ from blueprints.audit.models import record_change, snapshot
 from blueprints.catalogue.forms import ServiceForm
 from blueprints.catalogue.kinds import IndustryChain
 from blueprints.catalogue.labels import INDUSTRY_LABELS, LIMIT_LABELS, SERVICE_KIND_LABELS
-from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
+from blueprints.catalogue.models import Capability, ParametersInUse, Service, ServiceIndustry
 from blueprints.catalogue.search import CatalogueFilter, catalogue_query
+from core.converters import MAX_ID
 from core.forms import render_form, yuan_to_cents
 from core.i18n import gettext as _
+from core.i18n import localized
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
+from core.signals import collect, parameters_in_use
 from core.templating import expose
 from core.timeutil import utcnow
 from extensions import db
@@ -69,6 +72,7 @@ def _snapshot(service: Service) -> dict:
 
 
 def _apply(form: ServiceForm, service: Service) -> None:
+    """Save the form into the service; raises ParametersInUse (the caller rolls back)."""
     # Always touch the row, so its version moves even when only parameters or
     # chains change (they live in other tables) and a stale form is caught.
     service.updated_at = utcnow()
@@ -76,16 +80,32 @@ def _apply(form: ServiceForm, service: Service) -> None:
         setattr(service, f, getattr(form, f).data)
     service.price_cents = yuan_to_cents(form.price.data)
     service.industries = [ServiceIndustry(chain=IndustryChain(c)) for c in form.industries.data]
-    rows = [row for row in form.parameters if not row.form.is_blank]
-    # Parameters are rewritten as a whole: flush the removals first, so the new rows'
-    # (service, position) never collide with the old ones.
-    service.parameters = []
-    db.session.flush()
-    for position, row in enumerate(rows, start=1):
-        p = ServiceParameter(position=position)
-        for f in PARAMETER_FIELDS:
-            setattr(p, f, getattr(row.form, f).data)
-        service.parameters.append(p)
+    rows = [row.form for row in form.parameters if not row.form.is_blank]
+    in_use = collect(parameters_in_use, parameter_ids=[p.id for p in service.parameters]
+                     ).get("in_use", set()) if service.id else set()
+    # A row's parameter is one of this service's, or the row is a new one.
+    service.update_parameters([(_row_parameter(row), {f: getattr(row, f).data
+                                                      for f in PARAMETER_FIELDS})
+                               for row in rows], in_use)
+
+
+def _row_parameter(row) -> int | None:
+    raw = (row.parameter_id.data or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+
+
+def _refuse_changes(form: ServiceForm, err: ParametersInUse) -> None:
+    rows = [row.form for row in form.parameters if not row.form.is_blank]
+    for n, fields in err.changed.items():
+        rows[n].name_zh.errors.append(_(
+            "Results have been recorded against this parameter, so its %(fields)s stay as "
+            "they were. Add a new parameter for the new way of testing.",
+            fields="、".join(str(rows[n][f].label.text) for f in fields)))
+    for p in err.removed:
+        form.form_errors.append(_(
+            "%(name)s has recorded results and cannot be removed. To stop offering it, "
+            "take the service out of the catalogue or make a new service.",
+            name=localized(p, "name")))
 
 
 @bp.route("/admin/services/new", methods=["GET", "POST"])
@@ -98,6 +118,8 @@ def edit(service_id: int | None = None):
         if service is not None:
             form.price.data = Decimal(service.price_cents) / 100
             form.industries.data = [c.value for c in service.chains]
+            for row, parameter in zip(form.parameters, service.parameters, strict=False):
+                row.form.parameter_id.data = str(parameter.id)
         # Three empty rows to add parameters without any script.
         for _i in range(3):
             form.parameters.append_entry()
@@ -109,7 +131,13 @@ def edit(service_id: int | None = None):
             before = _snapshot(service) if service else None
             service = service or Service()
             db.session.add(service)
-            _apply(form, service)
+            try:
+                _apply(form, service)
+            except ParametersInUse as err:
+                db.session.rollback()
+                _refuse_changes(form, err)
+                return render_form("catalogue/edit.html", form, refused=True,
+                                   service=service if service.id else None)
             db.session.flush()
             record_change(current_user, service, "edited" if before else "created",
                           AUDITED_FIELDS, before, after=_snapshot(service))

@@ -30,6 +30,7 @@ from blueprints.enterprises.models import (
 )
 from core.forms import ConfirmForm, ReasonForm, VersionedForm, render_form
 from core.i18n import gettext as _
+from core.like import ESCAPE, contains
 from core.links import public_url
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
@@ -242,8 +243,9 @@ def queue():
     if status in EnterpriseStatus.__members__:
         stmt = stmt.where(Enterprise.status == EnterpriseStatus(status))
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Enterprise.name.ilike(like), Enterprise.uscc.ilike(like)))
+        like = contains(q)
+        stmt = stmt.where(or_(Enterprise.name.ilike(like, escape=ESCAPE),
+                              Enterprise.uscc.ilike(like, escape=ESCAPE)))
     # Oldest first: the queue is worked in the order people asked.
     page = paginate(stmt.order_by(Enterprise.created_at, Enterprise.id))
     counts = dict(db.session.execute(

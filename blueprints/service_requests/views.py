@@ -44,6 +44,7 @@ from blueprints.service_requests.submission import NotReadyToSubmit, preview, su
 from core.forms import render_form
 from core.i18n import gettext as _
 from core.i18n import localized
+from core.like import ESCAPE, contains
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
@@ -97,8 +98,9 @@ def index():
     stmt = _own_requests().options(selectinload(ServiceRequest.sub_requests)
                                    .joinedload(SubRequest.lab))
     if q:
-        stmt = stmt.where(or_(ServiceRequest.number.ilike(f"%{q}%"),
-                              ServiceRequest.title.ilike(f"%{q}%")))
+        like = contains(q)
+        stmt = stmt.where(or_(ServiceRequest.number.ilike(like, escape=ESCAPE),
+                              ServiceRequest.title.ilike(like, escape=ESCAPE)))
     page = paginate(stmt.order_by(ServiceRequest.id.desc()))
     return render_template("service_requests/index.html", page=page, q=q)
 

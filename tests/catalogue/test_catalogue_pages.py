@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from blueprints.audit.models import AuditEvent
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
-from blueprints.catalogue.models import Service
+from blueprints.catalogue.models import Capability, Service
+from blueprints.service_requests.models import Result
 from core.roles import Role
 from extensions import db
 from tests import factories
@@ -162,3 +163,60 @@ def test_limits_keep_every_digit_and_read_plainly(client, users, login):
     assert 'value="0.025"' in edit_page
     page = client.get("/services/TX-900").get_data(as_text=True)
     assert "≤ 0.025 mg/kg" in page and "≤ 20 mg/kg" in page
+
+
+def test_a_service_in_use_is_edited_but_what_results_were_judged_by_stays(
+        client, users, login):
+    lab = factories.create_lab()
+    login(users[Role.admin])
+    client.post("/admin/services/new", data=service_form(**{
+        "parameters-1-name_zh": "沾色", "parameters-1-name_en": "Staining",
+        "parameters-1-unit": "级", "parameters-1-limit_kind": "min",
+        "parameters-1-limit_min": "3"}))
+    service = db.session.scalar(db.select(Service).filter_by(code="TX-900"))
+    service.capabilities.append(Capability(lab=lab, price_cents=18050, turnaround_days=5))
+    db.session.commit()
+    # A report was approved with a result for the first parameter.
+    factories.create_approved_part(lab, service, users[Role.sme],
+                                   factories.create_user(Role.lab_manager, lab=lab),
+                                   values=("4",))
+    colour, staining = service.parameters
+    login(users[Role.admin])
+    form = client.get(f"/admin/services/{service.id}/edit").get_data(as_text=True)
+    assert f'name="parameters-0-parameter_id" type="hidden" value="{colour.id}"' in form
+
+    def edit(**changes):
+        db.session.expire_all()
+        current = db.session.get(Service, service.id)
+        return client.post(f"/admin/services/{service.id}/edit", data=service_form(
+            version=str(current.version), **{
+                "parameters-0-parameter_id": str(colour.id),
+                "parameters-1-parameter_id": str(staining.id),
+                "parameters-1-name_zh": "沾色", "parameters-1-name_en": "Staining",
+                "parameters-1-unit": "级", "parameters-1-limit_kind": "min",
+                "parameters-1-limit_min": "3", **changes}))
+
+    # Price, names and the unused parameter change freely: saved.
+    resp = edit(price="220", **{"parameters-0-name_en": "Change in colour",
+                                "parameters-1-limit_min": "4"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    db.session.expire_all()
+    service = db.session.get(Service, service.id)
+    assert service.price_cents == 22000
+    assert [(p.id, p.name_en, p.limit_min) for p in service.parameters] == [
+        (colour.id, "Change in colour", 3), (staining.id, "Staining", 4)]
+    # What the recorded result was judged by is refused, with the reason; nothing saved.
+    resp = edit(price="250", **{"parameters-0-limit_min": "4", "parameters-0-unit": ""})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "已有检测结果" in page
+    assert "单位" in page and "下限" in page
+    db.session.expire_all()
+    assert db.session.get(Service, service.id).price_cents == 22000
+    # Nor is it removed; the unused one is.
+    resp = edit(**{"parameters-0-name_zh": "", "parameters-0-name_en": ""})
+    assert resp.status_code == 400 and "无法删除" in resp.get_data(as_text=True)
+    resp = edit(**{"parameters-1-name_zh": "", "parameters-1-name_en": ""})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert [p.id for p in db.session.get(Service, service.id).parameters] == [colour.id]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Result)) == 1
