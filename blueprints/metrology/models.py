@@ -88,6 +88,14 @@ class Instrument(TimestampMixin, VersionedMixin, db.Model):
             .where(RequestItem.instrument_id == self.id, SubRequest.lab_id == user.lab_id)
             .limit(1)) is not None
 
+    def history_lab(self, user) -> int | None:
+        """Whose verifications of this instrument `user` may see (once allows() has let
+        them look): every lab's for its owners and administrators (None); a lab's staff
+        only their own lab's, never another lab's certificates or parts."""
+        if self.is_owner(user) or user.role == Role.admin:
+            return None
+        return user.lab_id if user.lab_id is not None else -1
+
 
 class ScaleVerification(TimestampMixin, db.Model):
     """The metrologist's readings of one scale and what they show (JJG 539)."""

@@ -68,9 +68,14 @@ def my_scales():
 def scale(instrument_id: int):
     """One instrument: what it is, where it stands, and every verification it had."""
     instrument = get_allowed_or_404(Instrument, instrument_id)
+    stmt = select(ScaleVerification).where(ScaleVerification.instrument_id == instrument.id)
+    lab_id = instrument.history_lab(current_user)
+    if lab_id is not None:
+        stmt = stmt.where(ScaleVerification.item_id.in_(
+            select(RequestItem.id).join(RequestItem.sub_request)
+            .where(SubRequest.lab_id == lab_id)))
     history = db.session.scalars(
-        select(ScaleVerification).where(ScaleVerification.instrument_id == instrument.id)
-        .options(joinedload(ScaleVerification.verified_by),
+        stmt.options(joinedload(ScaleVerification.verified_by),
                  joinedload(ScaleVerification.item).joinedload(RequestItem.sub_request)
                  .joinedload(SubRequest.request))
         .order_by(ScaleVerification.verified_at.desc())).all()

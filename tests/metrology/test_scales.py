@@ -317,3 +317,46 @@ def test_a_scale_reads_in_the_readers_language(app, client, citizen, metrology):
             page = client.get(url).get_data(as_text=True)
             assert any(s in page for s in says), (lang, url)
             assert not any(n in page for n in never), (lang, url)
+
+
+def test_a_lab_sees_only_its_own_verifications_of_a_scale(app, client, login, citizen,
+                                                           metrology):
+    """A vendor's scale was verified by two labs; each lab sees the scale and its own
+    verification, never the other lab's certificate numbers or parts."""
+    from blueprints.metrology.models import ScaleVerification
+    from blueprints.metrology.scale_verification import VerificationType
+    ask(client, scale_row(0))
+    instrument = db.session.scalars(db.select(Instrument)).one()
+    other_lab = factories.create_lab(code="QZM1", name_zh="泉州计量所")
+    other_manager = factories.create_user(Role.lab_manager, lab=other_lab)
+    parts = {}
+    for lab, manager in ((metrology["lab"], metrology["manager"]), (other_lab, other_manager)):
+        sub = factories.create_approved_part(lab, metrology["verification"], citizen, manager,
+                                             values=())
+        item = sub.items[0]
+        item.instrument_id = instrument.id
+        db.session.add(ScaleVerification(
+            item_id=item.id, instrument_id=instrument.id,
+            verification_type=VerificationType.subsequent, readings={}, passed=True,
+            rules="JJG 539-2016", max_capacity=15000, e=5, accuracy_class="III",
+            instrument_description="电子计价秤", label_number=f"{lab.code}-L000001",
+            verified_by_id=manager.id))
+        parts[lab.code] = sub.number
+    db.session.commit()
+    url = f"/scales/{instrument.id}"
+    for viewer, sees, never in (
+            (metrology["manager"], ["JMI1-L000001", parts["JMI1"]],
+             ["QZM1-L000001", parts["QZM1"]]),
+            (other_manager, ["QZM1-L000001", parts["QZM1"]], ["JMI1-L000001", parts["JMI1"]]),
+            (citizen, ["JMI1-L000001", "QZM1-L000001"], []),
+            (users_admin := factories.create_user(Role.admin), ["JMI1-L000001", "QZM1-L000001"],
+             [])):
+        login(viewer)
+        page = client.get(url).get_data(as_text=True)
+        assert "YS20260000" in page, viewer                      # the scale's identity
+        assert all(s in page for s in sees), (viewer, sees)
+        assert not any(n in page for n in never), (viewer, never)
+    assert users_admin.role == Role.admin
+    # A lab that never had the scale does not learn it exists.
+    login(factories.create_user(Role.lab_manager, lab=factories.create_lab(code="XMM1")))
+    assert client.get(url).status_code == 404
