@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import models  # noqa: F401  (every model, so migrations and relationships see them)
 from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
-from core import errors, templating
+from core import errors, security, templating
 from core.converters import IdConverter
 from core.i18n import install_template_gettext, select_locale
 from core.links import check_public_url
@@ -38,8 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["PUBLIC_URL"] = check_public_url(
         app.config.get("PUBLIC_URL"), required=not (app.debug or app.testing)) \
         or "http://localhost"
-    # The long-lived remember-me cookie is secure whenever the session cookie is.
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    # Wrapped first, so that ProxyFix (outside it) has applied X-Forwarded-Host before
+    # the host check runs.
+    security.configure(app)
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

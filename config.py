@@ -13,8 +13,13 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Behind a TLS proxy set QIDESK_SESSION_COOKIE_SECURE=true.
-    SESSION_COOKIE_SECURE = False
+    # Session and remember-me cookies are Secure whenever PUBLIC_URL is https (None:
+    # follow it; QIDESK_SESSION_COOKIE_SECURE=true/false decides instead).
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_SECURE = None
+    # The host names the desk answers besides PUBLIC_URL's (a request for any other
+    # Host, or X-Forwarded-Host behind a proxy, gets a 400).
+    ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 
     # Rate limits are kept in memory per process; with several workers point this
     # at Redis (redis://127.0.0.1:6379) so they share one count.

@@ -91,6 +91,7 @@ def make_config(database_uri, tmp_path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "desk.test",
+        "ALLOWED_HOSTS": ("desk.test", "localhost", "127.0.0.1"),
         "PUBLIC_URL": PUBLIC_URL,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),

@@ -84,7 +84,9 @@ def test_book_a_slot_see_it_on_the_lab_calendar_and_move_it(app, live_server, pa
     expect(page.locator("h1")).to_contain_text(req.number)
     page.get_by_role("link", name="预约送样时段").click()
     expect(page.locator("h1")).to_have_text("预约送样时段")
-    page.get_by_label(re.compile(rf"{monday.isoformat()} \w+ 09:30")).check()
+    # First the day, then one of its times.
+    page.locator(f".day-picker input[value='{monday.isoformat()}']").check()
+    page.locator(".time-picker:visible label.chip", has_text="09:30–10:30").click()
     page.get_by_role("button", name="预约此时段").click()
     expect(page.locator(".notice.success")).to_contain_text("预约成功")
     expect(page.locator("section.part", has_text=number)).to_contain_text(
