@@ -29,6 +29,9 @@ class DefaultConfig:
     # per client address.
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     LOGIN_IP_RATE_LIMIT = "30 per minute;300 per hour"
+    # New accounts (citizen sign-up, enterprise registration) per client address: enough
+    # for a family or a stall's helpers, not for a script making them by the hundred.
+    SIGNUP_RATE_LIMIT = "5 per minute;20 per hour"
 
     # Behind N reverse proxies set QIDESK_PROXY_HOPS=N, so client addresses (for
     # rate limits) and https come from X-Forwarded-For / -Proto, not the proxy.

@@ -1,6 +1,6 @@
 """Imports every model once, for migrations and relationship resolution."""
 from blueprints.audit.models import AuditEvent  # noqa: F401
-from blueprints.auth.models import User  # noqa: F401
+from blueprints.auth.models import SignIn, User  # noqa: F401
 from blueprints.catalogue.models import (  # noqa: F401
     Capability,  # noqa: F401
     Service,

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.roles import LAB_ROLES, Role
+from core.timeutil import utcnow
 from extensions import db
 
 
@@ -63,8 +64,12 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def works_in_lab(self) -> bool:
         return self.role in LAB_ROLES and self.lab_id is not None
 
+    # This browser's server-side sign-in (auth/sessions.py), set when signing in or
+    # loading the user from a cookie; the cookies carry it.
+    sign_in_key = None  # str, not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.sign_in_key}"
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF.
@@ -87,3 +92,17 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.login_name} {self.role}>"
+
+
+class SignIn(db.Model):
+    """One signed-in browser. Only the key's SHA-256 is stored: a copy of the table
+    opens no session."""
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

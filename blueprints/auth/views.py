@@ -1,5 +1,4 @@
 import functools
-import hmac
 import secrets
 
 from flask import (
@@ -13,12 +12,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.audit.models import record_event
+from blueprints.auth import sessions
 from blueprints.auth.forms import (
     ChangePasswordForm,
     CitizenSignupForm,
@@ -29,7 +29,7 @@ from blueprints.auth.forms import (
 )
 from blueprints.auth.models import User
 from blueprints.auth.signature import MAX_UPLOAD, SignatureError, normalise_signature
-from core.forms import render_form
+from core.forms import Form, render_form
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import safe_next
@@ -47,15 +47,9 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The session holds "<user id>:<session token>"; a password change rotates the
-    token, which signs out every other session and remember-me cookie."""
-    user_id, _sep, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(user.session_token, token):
-        return None
-    return user
+    """The session and remember-me cookies hold "<user id>:<sign-in key>"; a sign-in
+    ended on the server (signing out, everywhere, a new password) opens nothing."""
+    return sessions.load(session_id)
 
 
 login_manager.login_view = "auth.login"
@@ -103,7 +97,8 @@ def login():
             # timing does not tell which accounts exist.
             check_password_hash(_dummy_hash(), form.password.data)
         elif user.check_password(form.password.data) and user.is_active:
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in(user, remember=form.remember.data,
+                             user_agent=request.headers.get("User-Agent", ""))
             user.set_unversioned(last_login_at=utcnow())
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(user))))
@@ -114,7 +109,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        sessions.sign_out(current_user)
+        db.session.commit()
+    else:
+        logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
 
@@ -125,6 +124,7 @@ def signup():
 
 
 @bp.route("/signup/citizen", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup_citizen():
     form = CitizenSignupForm()
     if form.validate_on_submit():
@@ -136,8 +136,8 @@ def signup_citizen():
             db.session.add(user)
             db.session.flush()
             record_event(user, "users", user.id, "signed_up", after={"role": "citizen"})
+            sessions.sign_in(user, user_agent=request.headers.get("User-Agent", ""))
             db.session.commit()
-            login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/signup_citizen.html", form)
@@ -146,7 +146,23 @@ def signup_citizen():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", form=Form(),
+                           sign_ins=sessions.live_sign_ins(current_user.id),
+                           current_key=sessions.digest(current_user.sign_in_key or ""))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every other browser's sign-in (a lost phone, a shared computer)."""
+    if not Form().validate_on_submit():
+        abort(400)
+    ended = sessions.sign_out_everywhere(current_user.id, keep=current_user.sign_in_key)
+    record_event(current_user, "users", current_user.id, "signed_out_everywhere",
+                 after={"ended": ended})
+    db.session.commit()
+    flash(_("Signed out on every other device (%(n)s).", n=ended), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -158,9 +174,10 @@ def change_password():
             form.current.errors.append(_("That is not your current password."))
         else:
             current_user.set_password(form.password.data)
+            # Every other browser is signed out; this one stays.
+            sessions.sign_out_everywhere(current_user.id, keep=current_user.sign_in_key)
             record_event(current_user, "users", current_user.id, "password_changed")
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session stays signed in
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/change_password.html", form)
@@ -247,6 +264,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        sessions.sign_out_everywhere(user.id)  # whoever held the old password is out
         record_event(user, "users", user.id, "password_reset")
         db.session.commit()
         flash(_("Your new password is set. Sign in with it."), "success")

@@ -1,11 +1,22 @@
 import os
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required, login_user
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.audit.models import record_change, record_event, snapshot
+from blueprints.auth import sessions
 from blueprints.auth.models import User
 from blueprints.enterprises import uscc
 from blueprints.enterprises.forms import (
@@ -38,7 +49,7 @@ from core.roles import Role
 from core.templating import expose
 from core.timeutil import utcnow
 from core.uploads import upload_folder
-from extensions import db
+from extensions import db, limiter
 
 bp = Blueprint("enterprises", __name__)
 expose(bp, ENTERPRISE_STATUS_LABELS=ENTERPRISE_STATUS_LABELS,
@@ -59,6 +70,7 @@ def _code_taken(code: str) -> bool:
 
 
 @bp.route("/enterprises/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         flash(_("You are already signed in. Sign out first to register another enterprise."), "info")
@@ -90,8 +102,8 @@ def register():
                 return render_template("enterprises/register.html", form=form), 409
             record_event(user, "enterprises", ent.id, "registered",
                          after=snapshot(ent, ["uscc", "status", "licence_name"] + PROFILE_FIELDS))
+            sessions.sign_in(user, user_agent=request.headers.get("User-Agent", ""))
             db.session.commit()
-            login_user(user)
             flash(_("Your enterprise is registered. The desk will verify it, usually within one "
                     "working day; until then you can browse the catalogue."), "success")
             return redirect(url_for("enterprises.detail", enterprise_id=ent.id))
@@ -225,8 +237,8 @@ def accept_invitation(token: str):
         db.session.add(user)
         db.session.flush()
         record_event(user, "invitations", inv.id, "accepted", after={"user_id": user.id})
+        sessions.sign_in(user, user_agent=request.headers.get("User-Agent", ""))
         db.session.commit()
-        login_user(user)
         flash(_("Welcome to %(name)s on QI Desk.", name=inv.enterprise.name), "success")
         return redirect(url_for("enterprises.detail", enterprise_id=inv.enterprise_id))
     return render_form("enterprises/accept_invitation.html", form, inv=inv)

@@ -30,6 +30,8 @@ def current(model, ident):
 def pick_service(page, typed: str, choose: str):
     """On the request form: type into the last row's service picker as a person
     searches, and click the match named `choose`."""
+    # The form's script has set the rows up once its "add" button shows.
+    page.locator("#add-item").wait_for(state="visible")
     row = page.locator("#items tbody tr").last
     picker = row.locator("select").get_attribute("id")
     row.locator(".ts-control").click()
