@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from blueprints.audit.models import APPEND_ONLY_SQL, DROP_APPEND_ONLY_SQL
 from extensions import db
 from tests import factories
 
@@ -106,8 +107,13 @@ def _empty_tables():
         names = ", ".join(t.name for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # The audit log refuses DELETE (its triggers): lift them, clear, put them back.
+        for statement in DROP_APPEND_ONLY_SQL["sqlite"]:
+            db.session.execute(text(statement))
         for t in tables:
             db.session.execute(t.delete())
+        for statement in APPEND_ONLY_SQL["sqlite"]:
+            db.session.execute(text(statement))
     db.session.commit()
 
 

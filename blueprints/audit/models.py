@@ -35,6 +35,32 @@ class AuditLogIsAppendOnly(Exception):
     pass
 
 
+# The database itself refuses to change or delete an audit event: the ORM hooks below
+# cover the desk's own code, these triggers any SQL at all (migration 0017 installs
+# them). Clearing the table needs its owner to drop them first (or TRUNCATE on
+# PostgreSQL, which is the operator's, not the application's).
+REFUSAL = "audit events are never changed or deleted"
+APPEND_ONLY_SQL = {
+    "sqlite": tuple(
+        f"CREATE TRIGGER IF NOT EXISTS audit_events_no_{what} BEFORE {what.upper()} "
+        f"ON audit_events BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+        for what in ("update", "delete")),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$",
+        "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",
+        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ),
+}
+DROP_APPEND_ONLY_SQL = {
+    "sqlite": ("DROP TRIGGER IF EXISTS audit_events_no_update",
+               "DROP TRIGGER IF EXISTS audit_events_no_delete"),
+    "postgresql": ("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",
+                   "DROP FUNCTION IF EXISTS audit_events_append_only()"),
+}
+
+
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper, connection, target):

@@ -9,6 +9,8 @@ Create Date: 2026-12-03 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
+from blueprints.audit.models import APPEND_ONLY_SQL, DROP_APPEND_ONLY_SQL
+
 
 # revision identifiers, used by Alembic.
 revision = '0017'
@@ -32,9 +34,13 @@ def upgrade():
     )
     with op.batch_alter_table('sign_ins', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_ins_user_id'), ['user_id'], unique=False)
+    for statement in APPEND_ONLY_SQL.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
 
 
 def downgrade():
+    for statement in DROP_APPEND_ONLY_SQL.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
     with op.batch_alter_table('sign_ins', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_ins_user_id'))
     op.drop_table('sign_ins')
