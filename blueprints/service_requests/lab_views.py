@@ -364,7 +364,8 @@ def worklist():
                      selectinload(RequestItem.results), joinedload(RequestItem.sample))
             .order_by(SubRequest.due_date, RequestItem.id).limit(200)).unique().all()
     if request.method == "POST":
-        if not VersionedActionForm().validate_on_submit():
+        # Nothing to save for a lab with no service chosen (or none to choose).
+        if service is None or not VersionedActionForm().validate_on_submit():
             abort(400)
         parsed = {}
         for item in items:
