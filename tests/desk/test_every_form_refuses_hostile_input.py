@@ -151,6 +151,7 @@ def test_every_form_refuses_hostile_input_without_error_or_change(client, login,
                                         sorted(t for t in now if now[t] != state.get(t))))
                     state = now
                     answer.close()
+    print(f"hostile posts: {sent} to {len(seen)} forms")
     assert sent > 1000
     assert errors == []
     assert changed == [], changed

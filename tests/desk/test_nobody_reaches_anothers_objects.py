@@ -195,6 +195,7 @@ def test_nobody_sees_or_changes_another_partys_objects(app, client, login, users
                             problems.append((who, method, url, "changed data"))
                     resp.close()
     assert versions["request"] == db.session.get(ServiceRequest, world["request"].id).version
+    print(f"walked {walked} requests: {len(rules)} rules, {len(people)} kinds of other party")
     assert walked > 500
     assert problems == []
     assert db.session.get(User, world["b_user"].id).active
