@@ -21,6 +21,7 @@ from blueprints.service_requests.models import (  # noqa: F401
     ServiceRequest,
     SubRequest,
 )
+from blueprints.standards.models import Standard  # noqa: F401
 from core.job_state import JobState  # noqa: F401
 from core.numbering import NumberSequence  # noqa: F401
 from core.working_calendar import CalendarDay  # noqa: F401
