@@ -16,6 +16,12 @@ config.set_main_option(
     target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave alone what a database keeps for its own full-text index."""
+    from blueprints.standards.search import not_the_index
+    return not_the_index(obj, name, type_)
+
+
 def run_migrations_offline():
     context.configure(url=config.get_main_option("sqlalchemy.url"),
                       target_metadata=target_db.metadata, literal_binds=True)
@@ -33,6 +39,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_object)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata,
                           **conf_args)
