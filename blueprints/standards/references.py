@@ -22,7 +22,7 @@ PREFIXES = ("ISO/IEC", "ISO/TS", "ISO/TR", "GB/T", "GB/Z", "FZ/T", "QB/T", "SN/T
             "JB/T", "YY/T", "GB", "JJG", "JJF", "ISO", "IEC", "EN", "ASTM", "AATCC", "BS",
             "DIN", "JIS", "ANSI", "UL", "HJ", "YY", "QB", "FZ", "SN")
 INTERNATIONAL = frozenset({"ISO/IEC", "ISO/TS", "ISO/TR", "ISO", "IEC", "EN", "BS", "DIN"})
-ALL_PARTS = re.compile(r"[（(]\s*(所有部分|all parts)\s*[)）]", re.IGNORECASE)
+ALL_PARTS = re.compile(r"[（(]\s*(所有部分|all parts)\s*[)）]|\s*系列\s*$", re.IGNORECASE)
 SEPARATORS = re.compile(r"\s*(?:[;；,，、]|\band\b|和)\s*")
 DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "−": "-"})
 _PREFIX = re.compile(r"^(" + "|".join(re.escape(p) for p in PREFIXES) + r")(?![A-Z])\s*",

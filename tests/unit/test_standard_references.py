@@ -43,6 +43,7 @@ def test_all_parts_and_printing():
     ref = parse_one("FZ/T 01057（所有部分）")
     assert ref.all_parts and ref.key == "FZ/T 01057" and ref.year is None
     assert parse_one("FZ/T 01057 (all parts)").all_parts
+    assert parse_one("GB/T 39560 系列") == Reference("GB/T", "39560", all_parts=True)
     assert str(parse_one("GB/T3920—2008")) == "GB/T 3920-2008"
     assert str(parse_one("ISO 105-C06:2010")) == "ISO 105-C06:2010"
     assert parse_one("GB/T 2912.1-2009") == Reference("GB/T", "2912", "1", 2009)
