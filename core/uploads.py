@@ -75,6 +75,5 @@ def refusal(err: UploadRefused) -> str:
                                  "content was checked, not its name).")
 
 
-def safe_filename(name: str | None) -> str:
-    """The name a person's file is shown by (core.request_guards.clean_filename)."""
-    return clean_filename(name)
+# The name a person's file is shown by.
+safe_filename = clean_filename

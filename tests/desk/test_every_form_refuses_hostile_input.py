@@ -45,7 +45,7 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._form = {"action": a.get("action") or "", "method": (a.get("method") or
                                                                       "get").lower(),
-                          "fields": []} if True else None
+                          "fields": []}
             self.forms.append(self._form)
         elif self._form is None:
             return

@@ -3,17 +3,14 @@ where a translation belongs. What people and labs typed (names, addresses, sampl
 is theirs and stays as typed, so every text stored in the database is taken out of
 the page before it is read; what remains is the desk's own words."""
 import re
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import String, Text, select
 
 from extensions import db
 from tests.every_page import every_persons_pages
+from tests.page_text import read
 
-# Read by people: the text between tags and these attributes.
-READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "data-confirm", "data-busy",
-                   "label", "data-no-match", "data-days-word")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Two or more English words in a row (a phrase left untranslated); codes, units and
 # standard numbers (GB/T 3920, mg/kg, QD-2026-000001, pH) are not words of this shape.
@@ -21,39 +18,6 @@ ENGLISH_PHRASE = re.compile(r"\b[A-Za-z][a-z]{1,}(?:[ \-][a-z]{2,})+\b")
 # Deliberately in the other language: the language switch, the Chinese name of a
 # document beside its English one, and the three roles as a Chinese report prints them.
 ALLOWED = {"en": {"中文", "营业执照", "编制", "审核", "批准"}, "zh": {"English"}}
-
-
-class _Reader(HTMLParser):
-    """The text a person reads on a page (not scripts, styles or hidden values)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "code"):  # code: identifiers, commands, numbers
-            self._skip += 1
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") == "hidden":
-            return
-        self.parts.extend(v for k, v in attrs.items() if k in READ_ATTRIBUTES and v)
-        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
-            self.parts.append(attrs["value"])
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "code") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def read(html: str) -> list[str]:
-    reader = _Reader()
-    reader.feed(html)
-    return [" ".join(p.split()) for p in reader.parts if p.strip()]
 
 
 def stored_texts() -> list[str]:

@@ -5,46 +5,21 @@ test_every_page_speaks_one_language.py.)"""
 import glob
 import os
 import re
-from html.parser import HTMLParser
 
 from tests.conftest import ROOT
+from tests.page_text import read
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 WORDS = re.compile(r"[A-Za-z]{2,}(?:[ \-][A-Za-z]{2,})*|[\u3400-\u9fff]+")
-READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "data-confirm", "label")
 # Symbols and names that are the same in both languages, and the language switch.
 SAME_IN_BOTH = {"CMA", "CNAS", "SHA", "KB", "Max", "MPE", "Ec", "中文", "English"}
 # Printed in both languages side by side, as accredited reports are.
 BILINGUAL = {"certificates/document.html"}
 
 
-class _Words(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "code"):
-            self._skip += 1
-        attrs = dict(attrs)
-        self.texts.extend(v for k, v in attrs.items() if k in READ_ATTRIBUTES and v)
-        if attrs.get("type") == "submit" and attrs.get("value"):
-            self.texts.append(attrs["value"])
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "code") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.texts.append(data)
-
-
 def untranslated(source: str) -> list[str]:
-    reader = _Words()
-    reader.feed(JINJA.sub(" ", source))
-    return [w for text in reader.texts for w in WORDS.findall(text) if w not in SAME_IN_BOTH]
+    return [w for text in read(JINJA.sub(" ", source)) for w in WORDS.findall(text)
+            if w not in SAME_IN_BOTH]
 
 
 def test_no_template_holds_words_outside_the_translation():
