@@ -8,11 +8,14 @@ import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from blueprints.catalogue.standard_watch import watch
 from blueprints.certificates.batches import requeue_interrupted, run_next_batch
 from blueprints.metrology.reminders import send_campaign_reminders, send_due_reminders
 from blueprints.notifications.mail import deliver_pending
 from blueprints.scheduling.reminders import send_booking_reminders
 from blueprints.service_requests.alerts import send_answer_alerts, send_digests, send_due_alerts
+from blueprints.standards.import_runs import requeue_interrupted as requeue_imports
+from blueprints.standards.import_runs import run_next_import
 from core.job_state import run_recorded
 from core.leadership import SchedulerLock
 from core.timeutil import local_today, utcnow
@@ -65,17 +68,32 @@ def morning_digest() -> dict | None:
     return {"digests": sent} if sent else None
 
 
+def standard_watch() -> dict | None:
+    """标准查新: relink services' methods, tell labs and followers of changed standards."""
+    return watch()
+
+
+def standard_imports() -> dict | None:
+    """Carry out queued imports of the standards catalogue, oldest first."""
+    done = []
+    while (import_id := run_next_import()) is not None:
+        done.append(import_id)
+    return {"imports": len(done)} if done else None
+
+
 # (id, function, every so many seconds; JOB_INTERVALS in the config overrides). Each
 # returns its counts ({"sent": 3, ...}) or None; the jobs page words them
 # (admin/labels.py), in the reader's language.
 JOBS = [
     ("certificate-batches", certificate_batches, 2),
+    ("standard-imports", standard_imports, 2),
     ("outgoing-mail", outgoing_mail, 10),
     ("deadline-alerts", deadline_alerts, 300),
     ("booking-reminders", booking_reminders, 900),
     ("campaign-reminders", campaign_reminders, 900),
     ("morning-digest", morning_digest, 900),
     ("verification-reminders", verification_reminders, 3600),
+    ("standard-watch", standard_watch, 600),
 ]
 
 
@@ -115,6 +133,9 @@ def worker_command():
     db.session.remove()
     if requeued:
         click.echo(f"Resuming {requeued} batch(es) left running by a previous worker.")
+    if requeue_imports():
+        click.echo("Restarting the standards import left running by a previous worker.")
+    db.session.remove()
     intervals = app.config.get("JOB_INTERVALS") or {}
     scheduler = BlockingScheduler(timezone="UTC")
     for job_id, function, seconds in JOBS:

@@ -6,6 +6,7 @@ from blueprints.catalogue.models import (  # noqa: F401
     Service,
     ServiceIndustry,
     ServiceParameter,
+    ServiceStandard,
 )
 from blueprints.certificates.models import Certificate  # noqa: F401
 from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
@@ -21,7 +22,8 @@ from blueprints.service_requests.models import (  # noqa: F401
     ServiceRequest,
     SubRequest,
 )
-from blueprints.standards.models import Standard  # noqa: F401
+from blueprints.standards.import_runs import StandardImport, StandardImportLine  # noqa: F401
+from blueprints.standards.models import Standard, StandardFollow  # noqa: F401
 from core.job_state import JobState  # noqa: F401
 from core.numbering import NumberSequence  # noqa: F401
 from core.working_calendar import CalendarDay  # noqa: F401

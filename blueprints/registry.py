@@ -6,6 +6,7 @@ every import of an area would run."""
 from blueprints.admin import audit_views
 from blueprints.admin import views as admin
 from blueprints.auth import views as auth
+from blueprints.catalogue import standard_views
 from blueprints.catalogue import views as catalogue
 from blueprints.certificates import batch_views
 from blueprints.certificates import subscriptions as certificates_subscriptions
@@ -24,6 +25,8 @@ from blueprints.scheduling import views as scheduling
 from blueprints.service_requests import lab_views
 from blueprints.service_requests import subscriptions as requests_subscriptions
 from blueprints.service_requests import views as service_requests
+from blueprints.standards import import_views
+from blueprints.standards import views as standards
 from blueprints.tasks import views as tasks
 
 BLUEPRINTS = [
@@ -31,6 +34,7 @@ BLUEPRINTS = [
     (auth.bp, None),
     (enterprises.bp, None),
     (labs.bp, None),
+    (standards.bp, None),
     (catalogue.bp, None),
     (service_requests.bp, None),
     (certificates.bp, None),
@@ -43,7 +47,8 @@ BLUEPRINTS = [
 
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
-SECOND_VIEWS = (audit_views, batch_views, calendar_views, lab_views, signatory_views)
+SECOND_VIEWS = (audit_views, batch_views, calendar_views, import_views, lab_views,
+                signatory_views, standard_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,

@@ -6,7 +6,7 @@ as "HH:MM" and dates as days from today. What is computed (credit codes' check
 characters, dates, signatures, password hashes) is computed here."""
 import json
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from importlib.resources import files
 
@@ -14,6 +14,7 @@ from blueprints.audit.models import record_event
 from blueprints.auth.models import User
 from blueprints.auth.signature import drawn_signature
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
+from blueprints.catalogue.method_links import link_all
 from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
@@ -24,6 +25,8 @@ from blueprints.scheduling.models import Booking, Resource
 from blueprints.scheduling.slots import book, open_slots
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
 from blueprints.service_requests.submission import submit
+from blueprints.standards.models import Adoption, Standard, StandardStatus
+from blueprints.standards.references import parse_one
 from core.roles import Role
 from core.timeutil import local_today, utcnow
 from core.uploads import store
@@ -77,9 +80,13 @@ DEMO_BOOKING = _SCHEDULING["booking"]
 # A market campaign day and a vendor's scale due for verification.
 DEMO_METROLOGY = _read("metrology.json")
 
+# The real standards the catalogue's methods name, with the editions they replaced.
+DEMO_STANDARDS = _read("standards.json")["standards"]
+
 
 @dataclass
 class LoadReport:
+    standards: int = 0
     labs: int = 0
     services: int = 0
     capabilities: int = 0
@@ -89,8 +96,8 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"labs +{self.labs}, services +{self.services}, capabilities "
-                f"+{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}, "
+        return (f"standards +{self.standards}, labs +{self.labs}, services +{self.services}, "
+                f"capabilities +{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}, "
                 f"requests +{self.requests}")
 
 
@@ -185,12 +192,49 @@ def _demo_metrology(labs: dict) -> None:
     db.session.flush()
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _demo_standards() -> int:
+    """The real standards of standards.json, each reindexed; an edition already in the
+    catalogue (by its number) is left as it is. What replaced an edition is linked in a
+    second pass, once every edition has its row."""
+    existing = set(db.session.scalars(db.select(Standard.code)))
+    made = {}
+    for data in DEMO_STANDARDS:
+        ref = parse_one(data["code"])
+        if str(ref) in existing:
+            continue
+        row = Standard.from_reference(
+            ref, title_zh=data["title_zh"], title_en=data["title_en"],
+            status=StandardStatus(data["status"]), issued_on=_day(data["issued_on"]),
+            implemented_on=_day(data["implemented_on"]),
+            withdrawn_on=_day(data["withdrawn_on"]), ics=data["ics"], body=data["body"],
+            adoption=Adoption(data["adoption"]), adopted_from=data["adopted_from"],
+            scope_zh=data["scope_zh"], scope_en=data.get("scope_en", ""))
+        row.reindex()
+        db.session.add(row)
+        made[row.code] = data
+    db.session.flush()
+    successors = {data["replaced_by"] for data in made.values() if data["replaced_by"]}
+    if successors:
+        rows = {s.code: s for s in db.session.scalars(
+            db.select(Standard).where(Standard.code.in_(set(made) | successors)))}
+        for code, data in made.items():
+            if data["replaced_by"]:
+                rows[code].replaced_by = rows[data["replaced_by"]]
+        db.session.flush()
+    return len(made)
+
+
 def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
 def load_demo() -> LoadReport:
     report = LoadReport()
+    report.standards = _demo_standards()
     labs = {lab.code: lab for lab in db.session.scalars(db.select(Lab))}
     for data in LABS:
         if data["code"] not in labs:
@@ -230,6 +274,7 @@ def load_demo() -> LoadReport:
         db.session.add(service)
         report.services += 1
     db.session.flush()
+    link_all()   # each service's method text, read into links to the catalogue
 
     enterprises = {}
     for data in DEMO_ENTERPRISES:
@@ -275,6 +320,7 @@ def load_demo() -> LoadReport:
     _demo_booking()
     _demo_metrology(labs)
     record_event(None, "demo", None, "loaded", after={
-        "labs": report.labs, "services": report.services, "users": report.users})
+        "standards": report.standards, "labs": report.labs, "services": report.services,
+        "users": report.users})
     db.session.commit()
     return report

@@ -2,9 +2,11 @@
 test opens at three screen sizes and the language test reads in both languages."""
 from datetime import timedelta
 
+from blueprints.catalogue.method_links import link_all
 from blueprints.certificates.models import Certificate
 from blueprints.metrology.models import Campaign
 from blueprints.service_requests.models import ServiceRequest
+from blueprints.standards.models import StandardStatus
 from core.roles import Role
 from core.timeutil import local_today
 from extensions import db
@@ -35,13 +37,24 @@ def every_persons_pages(client, login, users, two_labs, metrology):
     ntc = parts["NTC1"]
     analyst = two_labs["ntc_analyst"]
     verify = f"/verify?number={cert.number}&code={cert.verification_code}"
+    new = factories.create_standard("GB/T 2912.1-2025", "纺织品 甲醛的测定 第1部分：游离和水解的甲醛",
+                                    "Textiles—Determination of formaldehyde—Part 1",
+                                    ics="59.080.01")
+    old = factories.create_standard("GB/T 2912.1-2009", "纺织品 甲醛的测定 第1部分：游离和水解的甲醛",
+                                    "Textiles—Determination of formaldehyde—Part 1",
+                                    ics="59.080.01", status=StandardStatus.replaced,
+                                    replaced_by=new)
+    link_all()   # the services cite GB/T 2912.1-2009: flagged in the lab's scope
+    db.session.commit()
+    standard = f"/standards/{old.id}"
     # (who, as the screenshots name them, and the pages they open)
     return [
         (None, "public", ["/", "/services", "/labs", f"/labs/{two_labs['fabric_lab'].code}", "/verify",
-               verify, "/campaign-days", "/login", "/enterprises/register"]),
+               verify, "/campaign-days", "/login", "/enterprises/register",
+               "/standards/", "/standards/?q=甲醛", standard]),
         (users[Role.sme], "sme", ["/requests", "/requests/new", f"/requests/{req.id}",
                           f"/requests/{req.id}/parts/{ntc.id}/booking", "/enterprises/mine",
-                          "/tasks", "/notifications", "/account"]),
+                          "/tasks", "/notifications", "/account", standard]),
         (citizen, "vendor", ["/scales", "/scales/verify", "/requests",
                   f"/requests/{scale_req.id}", "/tasks"]),
         (analyst, "analyst", ["/lab/queue", f"/lab/requests/{ntc.id}", "/lab/worklist", "/lab/calendar",
@@ -53,5 +66,5 @@ def every_persons_pages(client, login, users, two_labs, metrology):
                                                      "/lab/queue"]),
         (users[Role.admin], "admin", ["/admin/", "/admin/enterprises", "/admin/users",
                                       "/admin/labs", "/admin/jobs", "/admin/mail", "/admin/audit",
-                                      "/tasks"]),
+                                      "/tasks", standard, "/admin/services/unread-methods"]),
     ]

@@ -13,6 +13,8 @@ from blueprints.catalogue.models import Capability, Service, ServiceIndustry, Se
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Lab, Signatory
+from blueprints.standards.models import Standard, StandardStatus
+from blueprints.standards.references import parse_one
 from core.roles import Role
 from core.timeutil import local_today
 from core.uploads import store
@@ -179,3 +181,14 @@ def create_resource(lab_id: int, kind: str = "reception", name: str = "收样窗
     db.session.add(resource)
     db.session.commit()
     return resource
+
+
+def create_standard(code: str, title_zh: str = "", title_en: str = "",
+                    status: StandardStatus = StandardStatus.current, **kw) -> Standard:
+    """An edition in the standards catalogue, indexed for search."""
+    row = Standard.from_reference(parse_one(code), title_zh=title_zh, title_en=title_en,
+                                  status=status, **kw)
+    row.reindex()
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -11,6 +11,8 @@ JOB_NAMES = {
     "campaign-reminders": _l("Campaign-day reminders"),
     "morning-digest": _l("Lab managers' morning digest"),
     "verification-reminders": _l("Verification due reminders"),
+    "standard-watch": _l("Standards watch"),
+    "standard-imports": _l("Standards catalogue imports"),
 }
 
 # The counts a job returns (jobs.py), as words.
@@ -24,6 +26,10 @@ JOB_COUNTS = {
     "bookings": _l("drop-offs reminded"),
     "vendors": _l("vendors reminded"),
     "digests": _l("digests sent"),
+    "imports": _l("catalogue imports run"),
+    "relinked": _l("services relinked to the standards catalogue"),
+    "labs_told": _l("labs told of a changed method standard"),
+    "followers_told": _l("followers told of a changed standard"),
 }
 
 
@@ -84,6 +90,8 @@ AUDIT_RECORD_LABELS = {
     "campaigns": _l("Verification day"),
     "outgoing_mail": _l("Mail"),
     "demo": _l("Demo data"),
+    "standards": _l("Standard"),
+    "standard_imports": _l("Standards catalogue import"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -127,6 +135,10 @@ AUDIT_ACTION_LABELS = {
     "followed_up": _l("Bad review followed up"),
     "draft_deleted": _l("Draft deleted"),
     "loaded": _l("Demo data loaded"),
+    "status_changed": _l("Status changed"),
+    "catalogue_imported": _l("Standards catalogue imported"),
+    "followed": _l("Followed by an enterprise"),
+    "unfollowed": _l("No longer followed by an enterprise"),
 }
 
 # The fields a change names.
@@ -167,4 +179,12 @@ AUDIT_FIELD_LABELS = {
     "credit_code": _l("Credit code"),
     "deviations": _l("Deviations from the method"),
     "items": _l("Items"),
+    "withdrawn_on": _l("No longer in force from"),
+    "replaced_by_id": _l("Replaced by (id)"),
+    "enterprise_id": _l("Enterprise (id)"),
+    "file": _l("File"),
+    "added": _l("Added"),
+    "changed": _l("Changed"),
+    "unchanged": _l("Unchanged"),
+    "refused": _l("Refused"),
 }

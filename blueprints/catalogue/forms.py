@@ -1,5 +1,6 @@
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -21,6 +22,9 @@ from blueprints.catalogue.labels import (
     LIMIT_LABELS,
     SERVICE_KIND_LABELS,
 )
+from blueprints.standards.labels import STANDARD_STATUS_LABELS
+from blueprints.standards.models import StandardStatus
+from blueprints.standards.references import UnreadableReference, parse_one
 from core.forms import (
     EnumSelectField,
     Form,
@@ -127,3 +131,37 @@ class ServiceForm(VersionedForm):
     def validate_industries(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one industry chain."))
+
+
+CHANGEABLE_STATUS_LABELS = {s: STANDARD_STATUS_LABELS[s] for s in (
+    StandardStatus.withdrawn, StandardStatus.replaced, StandardStatus.current)}
+
+
+class StandardStatusForm(Form):
+    """An administrator records that a standard was withdrawn or replaced (or is in
+    force again); `status_was` catches a second administrator acting on the same."""
+    status = EnumSelectField(_l("New status"), CHANGEABLE_STATUS_LABELS)
+    on = DateField(_l("From (date)"), validators=[Optional()])
+    successor = StringField(_l("Replaced by (standard number)"),
+                            validators=[Optional(), Length(max=80)])
+    status_was = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # (Optional() ends the date's own checks when it is empty, so this sits here.)
+        if self.status.data != StandardStatus.current and self.on.data is None \
+                and not self.on.errors:
+            self.on.errors = [*self.on.errors, _l("Give the date from which it no longer "
+                                                   "applies.")]
+            ok = False
+        return ok
+
+    def validate_successor(self, field):
+        if self.status.data == StandardStatus.replaced and not field.data:
+            raise ValidationError(_l("Name the standard that replaces it."))
+        if field.data:
+            try:
+                parse_one(field.data)
+            except UnreadableReference:
+                raise ValidationError(_l("This is not a standard number the desk can read, "
+                                         "such as GB/T 3920-2024.")) from None

@@ -2,11 +2,14 @@
 offers each service at what price and pace (Capability, its accredited scope)."""
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.catalogue.grade_scales import GRADE_SCALES, GradeScale
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
+from blueprints.standards.models import Standard
+from blueprints.standards.references import parse_one
+from blueprints.standards.tokens import indexed
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.numbers import plain
 from core.roles import Role
@@ -29,7 +32,15 @@ class Service(TimestampMixin, VersionedMixin, db.Model):
     price_cents: Mapped[int] = mapped_column(default=0)
     turnaround_days: Mapped[int] = mapped_column(default=5)
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
+    # The pieces of method_standard the parser could not read or the standards
+    # catalogue does not hold, for an administrator to put right ("；"-joined).
+    method_unread: Mapped[str] = mapped_column(String(200), default="")
+    # Code, names, method and descriptions as the full-text index reads them.
+    search_terms: Mapped[str] = mapped_column(Text, default="")
 
+    method_links: Mapped[list["ServiceStandard"]] = relationship(
+        back_populates="service", order_by="ServiceStandard.position",
+        cascade="all, delete-orphan")
     parameters: Mapped[list["ServiceParameter"]] = relationship(
         back_populates="service", order_by="ServiceParameter.position",
         cascade="all, delete-orphan")
@@ -37,6 +48,30 @@ class Service(TimestampMixin, VersionedMixin, db.Model):
         cascade="all, delete-orphan", order_by="ServiceIndustry.chain")
     capabilities: Mapped[list["Capability"]] = relationship(  # noqa: F821
         back_populates="service", cascade="all, delete-orphan")
+
+    def reindex(self) -> None:
+        self.search_terms = indexed(" ".join(part or "" for part in (
+            self.code, self.name_zh, self.name_en, self.method_standard,
+            self.description_zh, self.description_en)))
+
+    @property
+    def method_editions(self) -> list[Standard]:
+        """The editions its method cites, as linked in the standards catalogue."""
+        return [link.standard for link in self.method_links]
+
+    @property
+    def method_with_years(self) -> str:
+        """The method as a report prints it: each linked edition with its year (an
+        undated citation names the edition in force when it was linked), then what
+        could not be linked, as written; the text itself when never linked."""
+        parts = [link.standard.code for link in self.method_links]
+        parts += [p for p in self.method_unread.split("；") if p]
+        return "；".join(parts) or self.method_standard
+
+    @property
+    def superseded_methods(self) -> list[Standard]:
+        """Cited editions withdrawn or replaced: 标准查新 flags the service."""
+        return [s for s in self.method_editions if s.is_superseded]
 
     @property
     def chains(self) -> list[IndustryChain]:
@@ -84,6 +119,28 @@ class Service(TimestampMixin, VersionedMixin, db.Model):
 
 
 # What a recorded result was read and judged by: fixed once a parameter has results.
+class ServiceStandard(db.Model):
+    """A standard its method cites, read by the parser from method_standard: the
+    reference as cited (undated stays undated) and the catalogue's edition it means."""
+    __tablename__ = "service_standards"
+    __table_args__ = (UniqueConstraint("service_id", "position",
+                                       name="uq_service_standards_service_position"),
+                      Index("ix_service_standards_standard", "standard_id", "service_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    cited: Mapped[str] = mapped_column(String(80))
+
+    service: Mapped[Service] = relationship(back_populates="method_links")
+    standard: Mapped[Standard] = relationship(lazy="joined")
+
+    @property
+    def is_dated(self) -> bool:
+        return parse_one(self.cited).year is not None
+
+
 RECORDED = ("unit", "limit_kind", "limit_min", "limit_max", "limit_text", "detection_limit",
             "grade_scale", "has_uncertainty")
 
@@ -169,3 +226,9 @@ class Capability(TimestampMixin, VersionedMixin, db.Model):
     service: Mapped[Service] = relationship(back_populates="capabilities")
 
     __table_args__ = (UniqueConstraint("lab_id", "service_id", name="uq_capabilities_lab_service"),)
+
+
+@event.listens_for(Service, "before_insert")
+@event.listens_for(Service, "before_update")
+def _keep_search_terms(_mapper, _connection, service: Service) -> None:
+    service.reindex()

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,8 +9,10 @@ from blueprints.audit.models import record_change, snapshot
 from blueprints.catalogue.forms import ServiceForm
 from blueprints.catalogue.kinds import IndustryChain
 from blueprints.catalogue.labels import INDUSTRY_LABELS, LIMIT_LABELS, SERVICE_KIND_LABELS
+from blueprints.catalogue.method_links import link_services
 from blueprints.catalogue.models import Capability, ParametersInUse, Service, ServiceIndustry
 from blueprints.catalogue.search import CatalogueFilter, catalogue_query
+from blueprints.standards.search import loosens
 from core.converters import MAX_ID
 from core.forms import render_form, yuan_to_cents
 from core.i18n import gettext as _
@@ -42,9 +45,12 @@ def _is_admin() -> bool:
 def index():
     f = CatalogueFilter.from_args(request.args, include_inactive=_is_admin())
     # Industries and offering labs come in two more queries for the whole page.
-    page = paginate(catalogue_query(f).options(
-        selectinload(Service.industries),
-        selectinload(Service.capabilities).joinedload(Capability.lab)))
+    options = (selectinload(Service.industries),
+               selectinload(Service.capabilities).joinedload(Capability.lab))
+    page = paginate(catalogue_query(f).options(*options))
+    if not page.total and f.q and loosens(f.q):
+        f = replace(f, loose=True)
+        page = paginate(catalogue_query(f).options(*options))
     return render_template("catalogue/index.html", page=page, f=f)
 
 
@@ -52,7 +58,8 @@ def index():
 def detail(code: str):
     service = db.session.scalar(
         db.select(Service).filter_by(code=code.upper())
-        .options(selectinload(Service.parameters), selectinload(Service.industries)))
+        .options(selectinload(Service.parameters), selectinload(Service.industries),
+                 selectinload(Service.method_links)))
     if service is None or not (service.is_active or _is_admin()):
         abort(404)
     offers = db.session.scalars(
@@ -138,10 +145,15 @@ def edit(service_id: int | None = None):
                 _refuse_changes(form, err)
                 return render_form("catalogue/edit.html", form, refused=True,
                                    service=service if service.id else None)
+            link_services([service])
             db.session.flush()
             record_change(current_user, service, "edited" if before else "created",
                           AUDITED_FIELDS, before, after=_snapshot(service))
             db.session.commit()
             flash(_("Service saved."), "success")
+            if service.method_unread:
+                flash(_("Not found in the standards catalogue: %(refs)s. The method is "
+                        "kept as written; import the standard or correct the number.",
+                        refs=service.method_unread), "warning")
             return redirect(url_for("catalogue.detail", code=service.code))
     return render_form("catalogue/edit.html", form, service=service)

@@ -114,7 +114,7 @@ def _blocks(sub, caps) -> list[ItemBlock]:
         cap = caps.get(item.service_id)
         blocks.append(ItemBlock(
             service=f"{item.service.name_zh} {item.service.name_en}",
-            method=item.service.method_standard,
+            method=item.service.method_with_years,
             sample=(item.sample_description if item.instrument_id
                     else f"{item.sample_description} × {item.quantity}"),
             sample_code=sample.code if sample else "", condition=sample.condition if sample else "",

@@ -12,8 +12,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth import sessions
@@ -39,6 +40,7 @@ from blueprints.enterprises.models import (
     EnterpriseStatus,
     Invitation,
 )
+from blueprints.standards.models import StandardFollow
 from core.forms import ConfirmForm, ReasonForm, VersionedForm, render_form
 from core.i18n import gettext as _
 from core.like import ESCAPE, contains
@@ -123,7 +125,12 @@ def mine():
 def detail(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id)
     problem = uscc.problem(ent.uscc)
+    follows = db.session.scalars(
+        select(StandardFollow).where(StandardFollow.enterprise_id == ent.id)
+        .options(joinedload(StandardFollow.standard))
+        .order_by(StandardFollow.created_at.desc()).limit(50)).all()
     return render_template("enterprises/detail.html", ent=ent, confirm=ConfirmForm(),
+                           follows=follows,
                            reason_form=ReasonForm(), code_parts=uscc.parts(ent.uscc),
                            code_problem=uscc_message(problem) if problem else None,
                            authority=AUTHORITY_TYPE_LABELS.get(ent.uscc[:2]))

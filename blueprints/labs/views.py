@@ -42,7 +42,8 @@ CAPABILITY_FIELDS = ["service_id", "price_cents", "turnaround_days", "daily_capa
 
 
 def _capabilities_of(lab_id: int, only_active: bool):
-    stmt = (db.select(Capability).options(joinedload(Capability.service))
+    stmt = (db.select(Capability).options(joinedload(Capability.service)
+                                          .selectinload(Service.method_links))
             .join(Capability.service).where(Capability.lab_id == lab_id)
             .order_by(Service.kind, Service.code))
     if only_active:

@@ -38,6 +38,15 @@ MESSAGES = {
                      "applicant by %(due)s."),
     "daily_digest": _l("Your lab today: %(new)s new request(s) to accept, %(due_today)s due "
                        "today, %(overdue)s overdue."),
+    "method_standard_replaced": _l("%(code)s, the method standard of %(services)s in your "
+                                   "lab's scope, was replaced by %(successor)s. Check the "
+                                   "method and the scope against the new edition."),
+    "method_standard_withdrawn": _l("%(code)s, the method standard of %(services)s in your "
+                                    "lab's scope, was withdrawn. Check the method and the "
+                                    "scope."),
+    "standard_replaced": _l("%(code)s, a standard you follow, was replaced by %(successor)s."),
+    "standard_withdrawn": _l("%(code)s, a standard you follow, was withdrawn."),
+    "standard_current": _l("%(code)s, a standard you follow, is in force."),
 }
 
 
@@ -76,6 +85,11 @@ MAIL_KINDS = {
     "turnaround_overdue": _l("A request is overdue"),
     "daily_digest": _l("Your lab's morning digest"),
     "bad_review": _l("A bad review to follow up"),
+    "method_standard_replaced": _l("A method standard in your scope was replaced"),
+    "method_standard_withdrawn": _l("A method standard in your scope was withdrawn"),
+    "standard_replaced": _l("A standard you follow was replaced"),
+    "standard_withdrawn": _l("A standard you follow was withdrawn"),
+    "standard_current": _l("A standard you follow is in force"),
     "password_reset": _l("Choose a new password"),
 }
 OPTIONAL_MAIL = [k for k in MAIL_KINDS if k != "password_reset"]

@@ -1,15 +1,17 @@
 """The standards catalogue: one row per edition of a standard (GB/T 3920-2008 and
 GB/T 3920-2024 are two rows with one key), its titles, status and dates, what replaced
 it, its ICS fields, issuing body, adoption of an international standard and scope."""
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.standards.references import Edition, Reference
 from blueprints.standards.tokens import indexed
 from core.models import TimestampMixin, enum_column
+from core.roles import Role
+from core.timeutil import utcnow
 from extensions import db
 
 
@@ -18,6 +20,9 @@ class StandardStatus(StrEnum):
     withdrawn = "withdrawn"      # 废止
     replaced = "replaced"        # 被代替
     upcoming = "upcoming"        # 即将实施 (issued, not yet in force)
+
+
+SUPERSEDED = frozenset({StandardStatus.withdrawn, StandardStatus.replaced})
 
 
 class Adoption(StrEnum):
@@ -76,6 +81,45 @@ class Standard(TimestampMixin, db.Model):
         return Edition(self.key, self.year, self.is_current,
                        self.replaced_by.code if self.replaced_by else None)
 
+    @property
+    def is_superseded(self) -> bool:
+        """Withdrawn or replaced: a lab testing to it should move to what is in force."""
+        return self.status in SUPERSEDED
+
+    def can_change_status(self, user) -> bool:
+        return user.is_authenticated and user.role == Role.admin
+
+    def withdraw(self, on: date) -> None:
+        """废止: no longer in force, with nothing in its place."""
+        self.status, self.withdrawn_on, self.replaced_by = StandardStatus.withdrawn, on, None
+
+    def replace_with(self, successor: "Standard", on: date) -> None:
+        """被代替: the successor is in force from `on`; raises ValueError for itself."""
+        if successor is self or successor.id == self.id:
+            raise ValueError("a standard cannot replace itself")
+        self.status, self.withdrawn_on, self.replaced_by = StandardStatus.replaced, on, successor
+
+    def reinstate(self) -> None:
+        """现行 again (a withdrawal entered by mistake)."""
+        self.status, self.withdrawn_on, self.replaced_by = StandardStatus.current, None, None
+
     def reindex(self) -> None:
         self.search_terms = indexed(" ".join(part or "" for part in (
             self.code, self.title_zh, self.title_en, self.scope_zh, self.scope_en)))
+
+
+class StandardFollow(db.Model):
+    """An enterprise follows a standard (its products' standards) and is told, once,
+    when its status changes from the one it last saw."""
+    __tablename__ = "standard_follows"
+    __table_args__ = (UniqueConstraint("enterprise_id", "standard_id",
+                                       name="uq_standard_follows_enterprise_standard"),
+                      Index("ix_standard_follows_standard", "standard_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    status_seen: Mapped[StandardStatus] = enum_column(StandardStatus)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    standard: Mapped[Standard] = relationship()

@@ -53,10 +53,12 @@ def index_terms(text: str) -> list[str]:
     return terms + number_terms(text)
 
 
-def query_terms(text: str) -> list[str]:
+def query_terms(text: str, loose: bool = False) -> list[str]:
     """What a query must all find, in order: a Chinese word of two or more characters as
     its pairs ("儿童鞋" -> 儿童, 童鞋), one character as itself, Latin and digit runs
-    whole; a query that reads as a standard number is that number's compact term."""
+    whole; a query that reads as a standard number is that number's compact term.
+    Loose, a Chinese run is its single characters, so words typed in another order
+    ("校准压力表" for "压力表校准") still meet."""
     numbers = number_terms(text)
     if numbers:
         return numbers[-1:] if len(numbers) == 2 else numbers[:1]
@@ -64,6 +66,8 @@ def query_terms(text: str) -> list[str]:
     for run in _runs(text):
         if run[0].isascii() or len(run) == 1:
             terms.append(run)
+        elif loose:
+            terms.extend(dict.fromkeys(run))
         else:
             terms.extend(run[i:i + 2] for i in range(len(run) - 1))
     return terms

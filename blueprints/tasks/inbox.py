@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from blueprints.catalogue.standard_watch import flags
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.metrology.models import Campaign
 from blueprints.notifications.mail import MailState, OutgoingMail
@@ -104,7 +105,8 @@ def tasks_for(user) -> list[TaskList]:
                      TaskList("to_issue", _parts(lab.where(SubRequest.state == State.approved))),
                      TaskList("bad_reviews", _parts(select(SubRequest).where(
                          SubRequest.id.in_(_bad_reviews(user.lab_id))), few=True)),
-                     *lists]
+                     *lists,
+                     TaskList("standards_to_check", flags(user.lab_id)[:LIMIT])]
         return lists
     pending = db.session.scalar(select(func.count(Enterprise.id)).where(
         Enterprise.status == EnterpriseStatus.pending))
