@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import String, and_, case, func, literal, or_, select, type_coerce
 
 from blueprints.standards.models import Standard, StandardStatus
 from blueprints.standards.references import UnreadableReference, parse_one
@@ -155,11 +155,12 @@ def facets(f: LookupFilter) -> Facets:
 STATUS_ORDER = {StandardStatus.current: 0, StandardStatus.upcoming: 1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
-    """What ranks and facets one matching standard."""
+    """What ranks and facets one matching standard (status as the stored text: an
+    enum per row costs a third of a page at a million standards)."""
     id: int
-    status: StandardStatus
+    status: str
     prefix: str
     field: str
     year: int | None
@@ -167,18 +168,17 @@ class Match:
     exact: int
     in_title: int
 
-    @property
-    def decade(self) -> int | None:
-        return self.year // 10 * 10 if self.year else None
-
     def rank(self) -> tuple:
         return (self.exact, self.in_title, STATUS_ORDER.get(self.status, 2),
                 -(self.year or 0), self.year is None, self.code)
 
-    def passes(self, f: LookupFilter) -> bool:
-        return ((not f.field or self.field == f.field) and (not f.prefix or self.prefix == f.prefix)
-                and (not f.status or self.status == f.status)
-                and (not f.decade or self.decade == f.decade))
+    def misses(self, f: LookupFilter) -> list[str]:
+        """The filters this standard fails, by facet name."""
+        decade = self.year // 10 * 10 if self.year else None
+        return [name for name, wanted, value in (
+            ("field", f.field, self.field), ("prefix", f.prefix, self.prefix),
+            ("status", f.status, self.status), ("decade", f.decade, decade))
+            if wanted and value != wanted]
 
 
 @dataclass
@@ -216,19 +216,40 @@ def _matches(f: LookupFilter) -> list[Match] | None:
     if condition is None:
         return []
     rows = db.session.execute(
-        select(Standard.id, Standard.status, Standard.prefix, FIELD, Standard.year,
-               Standard.code, _exact_flag(f.q), _title_flag(f.q))
+        select(Standard.id, type_coerce(Standard.status, String), Standard.prefix, FIELD,
+               Standard.year, Standard.code, _exact_flag(f.q), _title_flag(f.q))
         .where(condition).limit(MATCHES + 1)).all()
     return None if len(rows) > MATCHES else [Match(*row) for row in rows]
 
 
-def _tally(matches: list[Match], f: LookupFilter, attribute: str, chosen,
-           limit: int = 40) -> list[FacetValue]:
-    counts = Counter(getattr(m, attribute) for m in matches if m.passes(f))
-    counts.pop(None, None)
-    counts.pop("", None)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
-    return [FacetValue(value, n, value == chosen) for value, n in ranked]
+def _facets(matches: list[Match], f: LookupFilter) -> tuple[list[Match], Facets]:
+    """The matches the filters keep, and each facet counted under the other filters:
+    a match missing no filter counts in every facet, one missing one filter in that
+    facet only. One pass."""
+    kept, counts = [], {name: Counter() for name in ("field", "prefix", "status", "decade")}
+    for m in matches:
+        missed = m.misses(f)
+        if not missed:
+            kept.append(m)
+            names = counts
+        elif len(missed) == 1:
+            names = missed
+        else:
+            continue
+        decade = m.year // 10 * 10 if m.year else None
+        values = {"field": m.field, "prefix": m.prefix, "status": m.status, "decade": decade}
+        for name in names:
+            if values[name]:
+                counts[name][values[name]] += 1
+
+    def top(name, chosen, limit=40):
+        ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+        return [FacetValue(StandardStatus(v) if name == "status" else v, n, v == chosen)
+                for v, n in ranked]
+    return kept, Facets(fields=top("field", f.field), prefixes=top("prefix", f.prefix, 15),
+                        statuses=top("status", f.status),
+                        decades=sorted(top("decade", f.decade), key=lambda v: v.value,
+                                       reverse=True))
 
 
 def look_up(f: LookupFilter, page: int, per_page: int = 20):
@@ -237,18 +258,13 @@ def look_up(f: LookupFilter, page: int, per_page: int = 20):
     matches = _matches(f)
     if matches is None:
         return None
-    chosen = sorted((m for m in matches if m.passes(f)), key=Match.rank)
-    page = min(max(page, 1), max(1, math.ceil(len(chosen) / per_page)))
-    ids = [m.id for m in chosen[(page - 1) * per_page:page * per_page]]
+    kept, counts = _facets(matches, f)
+    kept.sort(key=Match.rank)
+    page = min(max(page, 1), max(1, math.ceil(len(kept) / per_page)))
+    ids = [m.id for m in kept[(page - 1) * per_page:page * per_page]]
     rows = {row.id: row for row in db.session.scalars(select(Standard).where(
         Standard.id.in_(ids)))} if ids else {}
-    counts = Facets(
-        fields=_tally(matches, replace(f, field=""), "field", f.field),
-        prefixes=_tally(matches, replace(f, prefix=""), "prefix", f.prefix, limit=15),
-        statuses=_tally(matches, replace(f, status=None), "status", f.status),
-        decades=sorted(_tally(matches, replace(f, decade=None), "decade", f.decade),
-                       key=lambda v: v.value, reverse=True))
-    return ResultPage([rows[i] for i in ids], len(chosen), page, per_page), counts
+    return ResultPage([rows[i] for i in ids], len(kept), page, per_page), counts
 
 
 WORDS = re.compile(rf"[{CJK}]+|[0-9A-Za-z]+")
