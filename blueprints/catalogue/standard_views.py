@@ -48,9 +48,11 @@ def standards():
 
 
 def _results(f: LookupFilter):
-    """Words are matched once and ranked here; filters alone are paged by the database."""
-    found = look_up(f, request.args.get("page", 1, type=int) or 1) if f.q else None
-    return found or (paginate(lookup_query(f), per_page=20), facets(f))
+    """Words: matches counted once by their facets, the page ranked (two statements);
+    filters alone: paged and counted by the database."""
+    if f.q:
+        return look_up(f, request.args.get("page", 1, type=int) or 1)
+    return paginate(lookup_query(f), per_page=20), facets(f)
 
 
 def _standard(standard_id: int) -> Standard:

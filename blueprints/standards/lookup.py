@@ -3,15 +3,17 @@
 and the newest), and the facets (ICS field, prefix, status, decade) each counted under
 the other filters.
 
-A query with words is matched once: the few columns that rank and facet its matches
-come back in one statement (at most MATCHES of them), the page's rows in a second.
-Filters alone (a whole field of the catalogue) are counted by the database, in six."""
+A query with words costs two statements whatever it matches: its matches counted once
+by their facet values together (status × prefix × field × decade: a few hundred
+groups, from which each facet is counted under the other filters and the total under
+all of them), and the page's rows ranked by the database. Filters alone (a whole field
+of the catalogue) are paged and counted by the database, in six."""
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from sqlalchemy import String, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 
 from blueprints.standards.models import Standard, StandardStatus
 from blueprints.standards.references import UnreadableReference, parse_one
@@ -22,7 +24,6 @@ from core.typed import folded
 from extensions import db
 
 MAX_QUERY = 100
-MATCHES = 20_000   # a query matching more is ranked and counted by the database
 PREFIX_FORM = re.compile(r"^[A-Z]{1,6}(?:/[A-Z]{1,3})?$")
 
 
@@ -92,14 +93,17 @@ def _ranking(q: str) -> list:
 
 
 def _exact_flag(q: str):
-    exact = _exact(q) if q else None
-    return case((exact, 0), else_=1) if exact is not None else literal(1)
+    return case((_exact(q), 0), else_=1)
 
 
 def _title_flag(q: str):
+    """0 where the titles hold the words, 1 where only the scope does. A standard with
+    no scope text matched on its number or titles: no title is read for it."""
     like = contains(folded(q).strip()[:MAX_TERM])
-    return case((or_(Standard.title_zh.ilike(like, escape=ESCAPE),
-                     Standard.title_en.ilike(like, escape=ESCAPE)), 0), else_=1)
+    in_title = or_(Standard.title_zh.ilike(like, escape=ESCAPE),
+                   Standard.title_en.ilike(like, escape=ESCAPE))
+    return case((and_(Standard.scope_zh == "", Standard.scope_en == ""), 0),
+                (in_title, 0), else_=1)
 
 
 def lookup_query(f: LookupFilter):
@@ -152,35 +156,6 @@ def facets(f: LookupFilter) -> Facets:
                        key=lambda v: v.value, reverse=True))
 
 
-STATUS_ORDER = {StandardStatus.current: 0, StandardStatus.upcoming: 1}
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """What ranks and facets one matching standard (status as the stored text: an
-    enum per row costs a third of a page at a million standards)."""
-    id: int
-    status: str
-    prefix: str
-    field: str
-    year: int | None
-    code: str
-    exact: int
-    in_title: int
-
-    def rank(self) -> tuple:
-        return (self.exact, self.in_title, STATUS_ORDER.get(self.status, 2),
-                -(self.year or 0), self.year is None, self.code)
-
-    def misses(self, f: LookupFilter) -> list[str]:
-        """The filters this standard fails, by facet name."""
-        decade = self.year // 10 * 10 if self.year else None
-        return [name for name, wanted, value in (
-            ("field", f.field, self.field), ("prefix", f.prefix, self.prefix),
-            ("status", f.status, self.status), ("decade", f.decade, decade))
-            if wanted and value != wanted]
-
-
 @dataclass
 class ResultPage:
     """One page of results, read as the pager reads a database page."""
@@ -210,61 +185,47 @@ class ResultPage:
         return self.page + 1
 
 
-def _matches(f: LookupFilter) -> list[Match] | None:
-    """Every standard holding the query's words (no filters), or None past MATCHES."""
+def _groups(f: LookupFilter) -> list[tuple[dict, int]]:
+    """The query's matches (no filters) counted by their facet values together."""
     condition = matching(f.q, loose=f.loose)
     if condition is None:
         return []
-    rows = db.session.execute(
-        select(Standard.id, type_coerce(Standard.status, String), Standard.prefix, FIELD,
-               Standard.year, Standard.code, _exact_flag(f.q), _title_flag(f.q))
-        .where(condition).limit(MATCHES + 1)).all()
-    return None if len(rows) > MATCHES else [Match(*row) for row in rows]
+    columns = (type_coerce(Standard.status, String), Standard.prefix, FIELD, DECADE)
+    rows = db.session.execute(select(*columns, func.count()).where(condition)
+                              .group_by(*columns))
+    return [({"status": status, "prefix": prefix, "field": field, "decade": decade}, n)
+            for status, prefix, field, decade, n in rows]
 
 
-def _facets(matches: list[Match], f: LookupFilter) -> tuple[list[Match], Facets]:
-    """The matches the filters keep, and each facet counted under the other filters:
-    a match missing no filter counts in every facet, one missing one filter in that
-    facet only. One pass."""
-    kept, counts = [], {name: Counter() for name in ("field", "prefix", "status", "decade")}
-    for m in matches:
-        missed = m.misses(f)
+def _tally(groups: list[tuple[dict, int]], f: LookupFilter) -> tuple[int, Facets]:
+    """How many pass every filter, and each facet counted under the other filters: a
+    group missing no filter counts in every facet, one missing one filter in that one."""
+    wanted = {"field": f.field, "prefix": f.prefix, "status": f.status, "decade": f.decade}
+    total, counts = 0, {name: Counter() for name in wanted}
+    for values, n in groups:
+        missed = [name for name, want in wanted.items() if want and values[name] != want]
         if not missed:
-            kept.append(m)
-            names = counts
-        elif len(missed) == 1:
-            names = missed
-        else:
-            continue
-        decade = m.year // 10 * 10 if m.year else None
-        values = {"field": m.field, "prefix": m.prefix, "status": m.status, "decade": decade}
-        for name in names:
+            total += n
+        for name in (wanted if not missed else missed if len(missed) == 1 else ()):
             if values[name]:
-                counts[name][values[name]] += 1
+                counts[name][values[name]] += n
 
-    def top(name, chosen, limit=40):
+    def top(name, limit=40):
         ranked = sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
-        return [FacetValue(StandardStatus(v) if name == "status" else v, n, v == chosen)
+        return [FacetValue(StandardStatus(v) if name == "status" else v, n, v == wanted[name])
                 for v, n in ranked]
-    return kept, Facets(fields=top("field", f.field), prefixes=top("prefix", f.prefix, 15),
-                        statuses=top("status", f.status),
-                        decades=sorted(top("decade", f.decade), key=lambda v: v.value,
-                                       reverse=True))
+    return total, Facets(fields=top("field"), prefixes=top("prefix", 15),
+                         statuses=top("status"),
+                         decades=sorted(top("decade"), key=lambda v: v.value, reverse=True))
 
 
 def look_up(f: LookupFilter, page: int, per_page: int = 20):
-    """The page of results and the facets for a query with words, or None when it
-    matches too many to rank here (the caller pages it with lookup_query and facets)."""
-    matches = _matches(f)
-    if matches is None:
-        return None
-    kept, counts = _facets(matches, f)
-    kept.sort(key=Match.rank)
-    page = min(max(page, 1), max(1, math.ceil(len(kept) / per_page)))
-    ids = [m.id for m in kept[(page - 1) * per_page:page * per_page]]
-    rows = {row.id: row for row in db.session.scalars(select(Standard).where(
-        Standard.id.in_(ids)))} if ids else {}
-    return ResultPage([rows[i] for i in ids], len(kept), page, per_page), counts
+    """The page of results and the facets for a query with words (two statements)."""
+    total, counts = _tally(_groups(f), f)
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    rows = list(db.session.scalars(lookup_query(f).limit(per_page)
+                                   .offset((page - 1) * per_page))) if total else []
+    return ResultPage(rows, total, page, per_page), counts
 
 
 WORDS = re.compile(rf"[{CJK}]+|[0-9A-Za-z]+")
