@@ -12,6 +12,7 @@ from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.catalogue.forms import StandardStatusForm
 from blueprints.catalogue.method_links import unread_services
 from blueprints.catalogue.models import Capability, Service, ServiceStandard
+from blueprints.catalogue.standard_watch import STATUS_FIELDS
 from blueprints.catalogue.views import bp
 from blueprints.standards import ics
 from blueprints.standards.labels import ADOPTION_LABELS, STANDARD_STATUS_LABELS
@@ -29,9 +30,6 @@ from extensions import db, limiter
 
 expose(bp, STANDARD_STATUS_LABELS=STANDARD_STATUS_LABELS, ADOPTION_LABELS=ADOPTION_LABELS,
        ics_title=ics.title, marks=marks)
-
-STATUS_FIELDS = ["status", "withdrawn_on", "replaced_by_id"]
-
 
 @bp.route("/standards/")
 @limiter.limit("60 per minute")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from blueprints.audit.models import record_change, snapshot
 from blueprints.auth.models import User
 from blueprints.catalogue.method_links import link_all
 from blueprints.catalogue.models import Capability, Service, ServiceStandard
@@ -16,10 +17,12 @@ from blueprints.notifications.models import claim
 from blueprints.standards.models import SUPERSEDED, Standard, StandardFollow, StandardStatus
 from core.links import public_url
 from core.roles import Role
+from core.timeutil import local_today
 from extensions import db
 
 LAB_KINDS = {StandardStatus.replaced: "method_standard_replaced",
              StandardStatus.withdrawn: "method_standard_withdrawn"}
+STATUS_FIELDS = ["status", "withdrawn_on", "replaced_by_id"]
 FOLLOWER_KINDS = {StandardStatus.replaced: "standard_replaced",
                   StandardStatus.withdrawn: "standard_withdrawn",
                   StandardStatus.current: "standard_current"}
@@ -98,12 +101,37 @@ def _tell_followers() -> int:
     return told
 
 
+def come_into_force(today) -> int:
+    """Editions whose day has come: 即将实施 → 现行, and the editions they replace → 被代替
+    (each an audit event)."""
+    changed = 0
+    for standard in db.session.scalars(select(Standard).where(
+            Standard.status == StandardStatus.upcoming, Standard.implemented_on <= today)):
+        before = snapshot(standard, STATUS_FIELDS)
+        if standard.comes_into_force(today):
+            record_change(None, standard, "came_into_force", STATUS_FIELDS, before)
+            changed += 1
+    db.session.flush()
+    for standard in db.session.scalars(select(Standard).where(
+            Standard.status == StandardStatus.current, Standard.replaced_by_id.is_not(None))
+            .options(joinedload(Standard.replaced_by))):
+        before = snapshot(standard, STATUS_FIELDS)
+        if standard.ends_by_replacement(today):
+            record_change(None, standard, "status_changed", STATUS_FIELDS, before)
+            changed += 1
+    db.session.commit()
+    return changed
+
+
 def watch() -> dict | None:
-    """The worker's job: link the services' methods again (an import may have added or
-    replaced editions), then tell labs and followers what changed, each once."""
+    """The worker's job: turn editions whose day has come, link the services' methods
+    again (an import may have added or replaced editions), then tell labs and followers
+    what changed, each once."""
+    in_force = come_into_force(local_today())
     relinked = link_all()
     db.session.commit()
     labs, followers = _tell_labs(), _tell_followers()
-    found = {k: v for k, v in (("relinked", relinked), ("labs_told", labs),
+    found = {k: v for k, v in (("in_force", in_force), ("relinked", relinked),
+                               ("labs_told", labs),
                                ("followers_told", followers)) if v}
     return found or None

@@ -797,19 +797,24 @@ def _replace(lines: list[Line], existing: Mapping) -> dict[int, list[Line]]:
     effects: dict[int, list[Line]] = {}
     for line in taken.values():
         since = line.merged.get("implemented_on")
+        # An edition replaced by one not yet in force (即将实施) stays in force until
+        # then, its end date set; the worker's standards watch turns it on the day.
+        ends = line.merged.get("status") == "upcoming"
         for target in line.replaces:
             own = taken.get(target)
             if own is not None:
                 if own.merged["replaced_by"] == line.code:
                     continue
-                own.merged.update(status="replaced", replaced_by=line.code)
+                own.merged.update(replaced_by=line.code,
+                                  **({} if ends else {"status": "replaced"}))
                 if since and not own.read.get("withdrawn_on"):
                     own.merged["withdrawn_on"] = since
                 continue
             old = existing[target]
             if (old.get("replaced_by") or "") == line.code:
                 continue
-            new = {**DEFAULTS, **old, "status": "replaced", "replaced_by": line.code}
+            new = {**DEFAULTS, **old, "replaced_by": line.code,
+                   **({} if ends else {"status": "replaced"})}
             new.pop("code", None)
             if since:
                 new["withdrawn_on"] = since

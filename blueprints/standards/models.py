@@ -99,6 +99,26 @@ class Standard(TimestampMixin, db.Model):
             raise ValueError("a standard cannot replace itself")
         self.status, self.withdrawn_on, self.replaced_by = StandardStatus.replaced, on, successor
 
+    def comes_into_force(self, today: date) -> bool:
+        """即将实施 → 现行 on its implementation date; True when it did."""
+        if self.status == StandardStatus.upcoming and self.implemented_on \
+                and self.implemented_on <= today:
+            self.status = StandardStatus.current
+            return True
+        return False
+
+    def ends_by_replacement(self, today: date) -> bool:
+        """An edition whose successor was named while not yet in force: 被代替 once the
+        successor is in force and its own end date has come; True when it did."""
+        successor = self.replaced_by
+        if (self.status == StandardStatus.current and successor is not None
+                and successor.status == StandardStatus.current
+                and (self.withdrawn_on is None or self.withdrawn_on <= today)):
+            self.status = StandardStatus.replaced
+            self.withdrawn_on = self.withdrawn_on or successor.implemented_on or today
+            return True
+        return False
+
     def reinstate(self) -> None:
         """现行 again (a withdrawal entered by mistake)."""
         self.status, self.withdrawn_on, self.replaced_by = StandardStatus.current, None, None

@@ -147,3 +147,33 @@ def test_only_an_enterprise_follows_and_following_twice_stops(client, login, use
     assert db.session.scalar(count) == 1
     client.post(url)
     assert db.session.scalar(count) == 0
+
+
+def test_a_successor_named_before_its_day_takes_over_on_that_day(client, login, users,
+                                                                 dummy_lab, editions):
+    """A list names GB/T 2912.1-2027 as replacing the 2009 edition before it is in force:
+    the 2009 edition stays current, then on the day the new one is in force and the old
+    one replaced; the lab is told then, once."""
+    successor = factories.create_standard("GB/T 2912.1-2027", "纺织品 甲醛的测定 第1部分",
+                                          status=StandardStatus.upcoming,
+                                          implemented_on=date(2027, 1, 1))
+    old = editions["formaldehyde"]
+    old.replaced_by, old.withdrawn_on = successor, date(2027, 1, 1)
+    factories.create_service(labs=[dummy_lab], method_standard="GB/T 2912.1-2009")
+    link_all()
+    db.session.commit()
+    watch()
+    db.session.expire_all()
+    assert old.status == StandardStatus.current and not old.is_superseded
+    assert notices(users[Role.lab_manager]) == []
+    html = client.get(f"/standards/{old.id}").get_data(as_text=True)
+    assert "现行有效至 2027-01-01" in html and f"/standards/{successor.id}" in html
+    successor.implemented_on = old.withdrawn_on = date(2026, 12, 1)   # the day has come
+    db.session.commit()
+    watch()
+    watch()
+    db.session.expire_all()
+    assert successor.status == StandardStatus.current
+    assert old.status == StandardStatus.replaced and old.replaced_by_id == successor.id
+    told = notices(users[Role.lab_manager], "method_standard_replaced")
+    assert len(told) == 1 and told[0].params["successor"] == "GB/T 2912.1-2027"
