@@ -241,7 +241,7 @@ def test_a_published_list_marks_the_editions_each_row_replaces():
 def test_an_edition_replaced_by_one_not_yet_in_force_stays_in_force_until_then():
     sheet = importing.read(("标准编号,标准名称,代替标准号,实施日期,状态\n"
                             "GB/T 3920-2024,纺织品 色牢度试验 耐摩擦色牢度,GB/T 3920-2008,"
-                            "2027-01-01,即将实施\n").encode("utf-8"))
+                            "2027-01-01,即将实施\n").encode())
     new, old = importing.plan(sheet, EXISTING).lines
     assert new.values["status"] == "upcoming"
     # Still 现行 until 2027-01-01, with its end and its successor named.
