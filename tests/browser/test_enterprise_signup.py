@@ -67,7 +67,9 @@ def test_enterprise_signs_up_admin_verifies_and_language_switches(app, live_serv
     assert row.get_by_role("button").count() == 0        # no verifying from the list
     row.get_by_role("link", name="审核").click()
     review = page.locator("#review")
-    assert review.locator("img.licence").evaluate("img => img.naturalWidth") == 120
+    # decode() waits for the picture to arrive, and fails if it cannot be read.
+    assert review.locator("img.licence").evaluate(
+        "img => img.decode().then(() => img.naturalWidth)") == 120
     assert "通过 GB 32100 校验" in review.locator("#code-check").inner_text()
     screenshot(page, "04b-admin-review-zh")
     review.get_by_role("button", name="营业执照核对无误：审核通过").click()
