@@ -71,6 +71,11 @@ class DefaultConfig:
     ANSWER_ALERT_MINUTES = 120
     DUE_ALERT_WORKING_DAYS = 1
     DIGEST_HOUR = 7
+    # The quality clinic: an expert answers a dispatch (accepts or declines) by closing
+    # time of the N-th working day; the desk asks for the benefit so many days after
+    # the enterprise confirmed the case resolved.
+    CLINIC_RESPONSE_WORKING_DAYS = 2
+    CLINIC_BENEFIT_AFTER_DAYS = 90
 
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

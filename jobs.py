@@ -10,6 +10,8 @@ from flask import Flask, current_app
 
 from blueprints.catalogue.standard_watch import watch
 from blueprints.certificates.batches import requeue_interrupted, run_next_batch
+from blueprints.clinic.alerts import ask_for_benefits
+from blueprints.clinic.alerts import send_answer_alerts as clinic_answers
 from blueprints.metrology.reminders import send_campaign_reminders, send_due_reminders
 from blueprints.notifications.mail import deliver_pending
 from blueprints.scheduling.reminders import send_booking_reminders
@@ -81,6 +83,18 @@ def standard_imports() -> dict | None:
     return {"imports": len(done)} if done else None
 
 
+def clinic_alerts() -> dict | None:
+    """Remind experts of dispatches to answer; tell the desk of those not answered."""
+    sent = clinic_answers(utcnow())
+    return {"clinic_alerts": sent} if sent else None
+
+
+def clinic_benefits() -> dict | None:
+    """Ask enterprises what a case resolved 90 days ago brought them."""
+    asked = ask_for_benefits(utcnow())
+    return {"benefits_asked": asked} if asked else None
+
+
 # (id, function, every so many seconds; JOB_INTERVALS in the config overrides). Each
 # returns its counts ({"sent": 3, ...}) or None; the jobs page words them
 # (admin/labels.py), in the reader's language.
@@ -94,6 +108,8 @@ JOBS = [
     ("morning-digest", morning_digest, 900),
     ("verification-reminders", verification_reminders, 3600),
     ("standard-watch", standard_watch, 600),
+    ("clinic-alerts", clinic_alerts, 300),
+    ("clinic-benefits", clinic_benefits, 3600),
 ]
 
 

@@ -9,6 +9,18 @@ from blueprints.catalogue.models import (  # noqa: F401
     ServiceStandard,
 )
 from blueprints.certificates.models import Certificate  # noqa: F401
+from blueprints.clinic.library import CaseArticle  # noqa: F401
+from blueprints.clinic.models import (  # noqa: F401
+    CaseAssignment,
+    CaseAttachment,
+    CaseMessage,
+    CaseRating,
+    ClinicCase,
+    Expert,
+    ExpertConflict,
+)
+from blueprints.clinic.outcome import CaseBenefit  # noqa: F401
+from blueprints.clinic.work import CaseFinding, CaseVisit, CorrectiveAction, TimeEntry  # noqa: F401
 from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
 from blueprints.metrology.models import Campaign, Instrument, ScaleVerification  # noqa: F401
 from blueprints.notifications.mail import OutgoingMail  # noqa: F401

@@ -11,6 +11,9 @@ from blueprints.catalogue import views as catalogue
 from blueprints.certificates import batch_views
 from blueprints.certificates import subscriptions as certificates_subscriptions
 from blueprints.certificates import views as certificates
+from blueprints.clinic import expert_views, library_views
+from blueprints.clinic import subscriptions as clinic_subscriptions
+from blueprints.clinic import views as clinic
 from blueprints.enterprises import views as enterprises
 from blueprints.labs import signatory_views
 from blueprints.labs import views as labs
@@ -39,6 +42,7 @@ BLUEPRINTS = [
     (service_requests.bp, None),
     (certificates.bp, None),
     (metrology.bp, None),
+    (clinic.bp, None),
     (notifications.bp, None),
     (scheduling.bp, None),
     (tasks.bp, None),
@@ -47,10 +51,10 @@ BLUEPRINTS = [
 
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
-SECOND_VIEWS = (audit_views, batch_views, calendar_views, import_views, lab_views,
-                signatory_views, standard_views)
+SECOND_VIEWS = (audit_views, batch_views, calendar_views, expert_views, import_views,
+                lab_views, library_views, signatory_views, standard_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
-SUBSCRIPTIONS = (certificates_subscriptions, metrology_subscriptions,
+SUBSCRIPTIONS = (certificates_subscriptions, clinic_subscriptions, metrology_subscriptions,
                  notifications_subscriptions, requests_subscriptions,
                  scheduling_subscriptions)

@@ -8,4 +8,5 @@ ROLE_LABELS = {
     Role.lab_staff: _l("Lab analyst"),
     Role.lab_manager: _l("Lab manager"),
     Role.admin: _l("Platform administrator"),
+    Role.expert: _l("Quality-clinic expert"),
 }

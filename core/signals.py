@@ -62,3 +62,10 @@ def collect(signal, sender=None, **kwargs) -> dict:
         if value:
             merged.update(value)
     return merged
+
+
+clinic_event = _signals.signal("clinic-event", doc="""
+Something happened on a quality-clinic case (the sender is the case id). Keyword
+arguments: `event` (the audit event name, e.g. "dispatched") and `user` (who did it,
+None for the desk's worker). Receivers tell the people concerned.
+""")

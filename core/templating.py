@@ -42,6 +42,7 @@ def home_endpoint(user) -> str:
         Role.lab_manager: "service_requests.queue",
         Role.sme: "service_requests.index",
         Role.citizen: "auth.account",
+        Role.expert: "clinic.index",
     }[user.role]
 
 

@@ -60,3 +60,12 @@ def lab_calendars(lab_ids, weekdays: str = "01234") -> dict[int, WorkCalendar]:
 
 def lab_calendar(lab_id: int, weekdays: str = "01234") -> WorkCalendar:
     return lab_calendars([lab_id], weekdays)[lab_id]
+
+
+def desk_calendar() -> WorkCalendar:
+    """The desk's own calendar: public holidays and make-up working days, no lab's
+    closures (what the quality clinic's response times count on)."""
+    rows = db.session.execute(select(CalendarDay.day, CalendarDay.kind)
+                              .where(CalendarDay.lab_id.is_(None))).all()
+    return WorkCalendar(holidays=frozenset(d for d, k in rows if k == DayKind.holiday),
+                        workdays=frozenset(d for d, k in rows if k == DayKind.workday))

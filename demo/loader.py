@@ -30,6 +30,7 @@ from blueprints.standards.references import parse_one
 from core.roles import Role
 from core.timeutil import local_today, utcnow
 from core.uploads import store
+from demo import clinic
 from demo.licence import licence_picture
 from extensions import db
 
@@ -93,12 +94,15 @@ class LoadReport:
     enterprises: int = 0
     users: int = 0
     requests: int = 0
+    experts: int = 0
+    cases: int = 0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"standards +{self.standards}, labs +{self.labs}, services +{self.services}, "
                 f"capabilities +{self.capabilities}, enterprises +{self.enterprises}, users +{self.users}, "
-                f"requests +{self.requests}")
+                f"requests +{self.requests}, experts +{self.experts}, "
+                f"clinic cases +{self.cases}")
 
 
 def _user(email: str) -> User | None:
@@ -319,6 +323,8 @@ def load_demo() -> LoadReport:
     report.requests = _demo_requests()
     _demo_booking()
     _demo_metrology(labs)
+    report.experts = clinic.load_experts(enterprises)
+    report.cases = clinic.load_cases()
     record_event(None, "demo", None, "loaded", after={
         "standards": report.standards, "labs": report.labs, "services": report.services,
         "users": report.users})

@@ -235,6 +235,7 @@ def users(app, dummy_lab, dummy_enterprise):
         Role.citizen: factories.create_user(Role.citizen),
         Role.lab_staff: factories.create_user(Role.lab_staff, lab=dummy_lab),
         Role.lab_manager: factories.create_user(Role.lab_manager, lab=dummy_lab),
+        Role.expert: factories.create_user(Role.expert),
     }
 
 

@@ -11,6 +11,7 @@ from core.roles import Role
 from core.timeutil import local_today
 from extensions import db
 from tests import factories
+from tests.clinic.journey import made_case
 from tests.journeys import closed_part, submitted
 from tests.metrology.test_scales import scale_row
 
@@ -47,6 +48,9 @@ def every_persons_pages(client, login, users, two_labs, metrology):
     link_all()   # the services cite GB/T 2912.1-2009: flagged in the lab's scope
     db.session.commit()
     standard = f"/standards/{old.id}"
+    clinic = _clinic(client, login, users, two_labs)
+    case, done, waiting = (f"/clinic/{clinic[k].id}" for k in ("case", "done", "waiting"))
+    library = f"/clinic/library/{clinic['article'].id}"
     # (who, as the screenshots name them, and the pages they open)
     return [
         (None, "public", ["/", "/services", "/labs", f"/labs/{two_labs['fabric_lab'].code}", "/verify",
@@ -54,7 +58,8 @@ def every_persons_pages(client, login, users, two_labs, metrology):
                "/standards/", "/standards/?q=甲醛", standard]),
         (users[Role.sme], "sme", ["/requests", "/requests/new", f"/requests/{req.id}",
                           f"/requests/{req.id}/parts/{ntc.id}/booking", "/enterprises/mine",
-                          "/tasks", "/notifications", "/account", standard]),
+                          "/tasks", "/notifications", "/account", standard, "/clinic/",
+                          "/clinic/new", case, done, "/clinic/library", library]),
         (citizen, "vendor", ["/scales", "/scales/verify", "/requests",
                   f"/requests/{scale_req.id}", "/tasks"]),
         (analyst, "analyst", ["/lab/queue", f"/lab/requests/{ntc.id}", "/lab/worklist", "/lab/calendar",
@@ -66,5 +71,46 @@ def every_persons_pages(client, login, users, two_labs, metrology):
                                                      "/lab/queue"]),
         (users[Role.admin], "admin", ["/admin/", "/admin/enterprises", "/admin/users",
                                       "/admin/labs", "/admin/jobs", "/admin/mail", "/admin/audit",
-                                      "/tasks", standard, "/admin/services/unread-methods"]),
+                                      "/tasks", standard, "/admin/services/unread-methods",
+                                      "/clinic/", waiting, case, done, "/clinic/experts",
+                                      "/clinic/experts/new", "/clinic/figures",
+                                      f"{done}/article"]),
+        (clinic["expert"].user, "expert", ["/clinic/", case, done, "/tasks", f"{done}/article",
+                                           "/clinic/library"]),
     ]
+
+
+def _clinic(client, login, users, two_labs) -> dict:
+    """The enterprise's clinic cases: one waiting for the desk, one at work (a visit, a
+    finding, an action), one resolved with its benefit reported and its article
+    published; an outside expert works them. Made through the models (the browser
+    test signs in under the rate limit)."""
+    from blueprints.clinic.library import CaseArticle
+    from blueprints.clinic.outcome import CaseBenefit
+    from core.timeutil import utcnow
+    expert = factories.create_expert(name="林专家", skills=("root_cause", "materials"))
+    factories.create_expert(lab=two_labs["fabric_lab"], name="陈工")
+    sme, admin = users[Role.sme], users[Role.admin]
+    waiting = made_case(sme, title="面料起球")
+    case = made_case(sme, "working", admin, expert)
+    done = made_case(sme, "resolved", admin, expert, visit_in_days=4, title="大底开胶")
+    benefit = CaseBenefit(case_id=done.id, reported_at=utcnow(), reported_by_id=sme.id,
+                          defect_rate_before=5, defect_rate_after=1, cost_saved_cents=3_600_000,
+                          note="退货减少")
+    done.consent_at = utcnow()
+    article = CaseArticle(case_id=done.id, chain=done.chain, title="运动鞋大底开胶的原因",
+                          problem="大底开胶", cause="晾置时间不足", actions="延长晾置",
+                          outcome="退货率明显下降", written_by_id=expert.user_id)
+    db.session.add_all([benefit, article])
+    db.session.flush()
+    article.submit(expert.user, _nobody())
+    article.approve(admin, _nobody())
+    db.session.commit()
+    return {"expert": expert, "waiting": waiting, "case": case, "done": done,
+            "article": article}
+
+
+def _nobody():
+    from blueprints.clinic.anonymity import Identity
+    return Identity("无名企业")
+

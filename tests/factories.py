@@ -192,3 +192,20 @@ def create_standard(code: str, title_zh: str = "", title_en: str = "",
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def create_expert(lab=None, employer=None, chains=("textiles_footwear",), skills=("root_cause",),
+                  ics_fields=(), conflicts=(), max_open_cases: int = 5, **kw):
+    """An expert of the clinic's pool: lab staff of `lab`, or an outside specialist
+    (role expert) working for the enterprise `employer` (or nobody the desk knows)."""
+    from blueprints.clinic.models import Expert, ExpertConflict
+    user = create_user(Role.lab_staff if lab is not None else Role.expert, lab=lab,
+                       name=kw.pop("name", None) or f"专家{next(_seq)}")
+    expert = Expert(user=user, employer_lab_id=lab.id if lab else None,
+                    employer_enterprise_id=employer.id if employer else None,
+                    chains=list(chains), skills=list(skills), ics_fields=list(ics_fields),
+                    max_open_cases=max_open_cases,
+                    conflicts=[ExpertConflict(enterprise_id=e.id) for e in conflicts], **kw)
+    db.session.add(expert)
+    db.session.commit()
+    return expert

@@ -17,6 +17,10 @@ from blueprints.catalogue.kinds import ServiceKind
 from blueprints.catalogue.labels import SERVICE_KIND_LABELS
 from blueprints.catalogue.models import Capability, Service
 from blueprints.certificates.models import Certificate, CertificateBatch
+from blueprints.clinic.labels import CASE_EVENT_LABELS, CASE_STATE_LABELS
+from blueprints.clinic.library import CaseArticle
+from blueprints.clinic.lifecycle import CaseState
+from blueprints.clinic.models import ClinicCase, Expert
 from blueprints.enterprises.labels import ENTERPRISE_STATUS_LABELS
 from blueprints.enterprises.models import Enterprise, Invitation
 from blueprints.labs.models import Lab, Signatory
@@ -110,6 +114,15 @@ DESCRIBERS: dict[str, Describer] = {
         url_for("metrology.campaign", campaign_id=c.id))),
     "outgoing_mail": (OutgoingMail, (), lambda m: Subject(
         _("mail to %(to)s", to=m.to_address), url_for("admin.mail"))),
+    "clinic_cases": (ClinicCase, (), lambda c: Subject(
+        _("quality-clinic case %(number)s", number=c.number),
+        url_for("clinic.detail", case_id=c.id))),
+    "clinic_articles": (CaseArticle, (), lambda a: Subject(
+        _("case-library article \u201c%(title)s\u201d", title=a.title),
+        url_for("clinic.article", case_id=a.case_id))),
+    "experts": (Expert, (joinedload(Expert.user),), lambda e: Subject(
+        _("expert %(name)s", name=e.user.name),
+        url_for("clinic.edit_expert", expert_id=e.id))),
 }
 
 
@@ -140,7 +153,9 @@ def record_label(entity: str) -> str:
 
 def happened(entity: str, action: str) -> str:
     """What the event did, in words: a request's steps as its timeline says them."""
-    label = AUDIT_ACTION_LABELS.get((entity, action)) or AUDIT_ACTION_LABELS.get(action) \
+    label = AUDIT_ACTION_LABELS.get((entity, action)) or (
+        CASE_EVENT_LABELS.get(action) if entity == "clinic_cases" else None) \
+        or AUDIT_ACTION_LABELS.get(action) \
         or (EVENT_LABELS.get(action) if entity in ("service_requests", "sub_requests",
                                                    "request_items") else None)
     return str(label) if label else action.replace("_", " ")
@@ -152,11 +167,13 @@ def action_choices() -> list[tuple[str, str]]:
     return sorted(((a, happened("sub_requests", a)) for a in names), key=lambda c: c[1])
 
 
-def readable(field: str, value, names: dict) -> str:
+def readable(field: str, value, names: dict, entity: str = "") -> str:
     """A stored value as people read it: a state by its label, a lab or person by
     name, lists joined, nothing shown as Python."""
     if value is None or value == "":
         return "—"
+    if entity == "clinic_cases" and field == "state" and value in CaseState._value2member_map_:
+        return str(CASE_STATE_LABELS[CaseState(value)])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field.endswith("_cents") and isinstance(value, int):
@@ -171,7 +188,7 @@ def readable(field: str, value, names: dict) -> str:
         kinds = value.split(",") if isinstance(value, str) else value
         return "、".join(str(SERVICE_KIND_LABELS[ServiceKind(k)])
                         if k in ServiceKind._value2member_map_ else str(k) for k in kinds)
-    if field in ("lab_id", "labs"):
+    if field in ("lab_id", "labs", "employer_lab_id"):
         values = value if isinstance(value, list) else [value]
         return "、".join(names["labs"].get(v, str(v)) for v in values)
     if field in ("assignee_id", "user_id", "signed_by_id"):
@@ -202,7 +219,7 @@ def changes(events: Iterable) -> dict[int, list[Change]]:
     for ev in events:
         for side in (ev.before or {}, ev.after or {}):
             for key, value in side.items():
-                if key in ("lab_id", "labs"):
+                if key in ("lab_id", "labs", "employer_lab_id"):
                     lab_refs.update(value if isinstance(value, list) else [value])
                 elif key in ("assignee_id", "user_id", "signed_by_id"):
                     user_refs.add(value)
@@ -220,7 +237,7 @@ def changes(events: Iterable) -> dict[int, list[Change]]:
     for ev in events:
         before, after = ev.before or {}, ev.after or {}
         out[ev.id] = [Change(field_label(k),
-                             readable(k, before[k], names) if k in before else None,
-                             readable(k, after.get(k), names))
+                             readable(k, before[k], names, ev.entity) if k in before else None,
+                             readable(k, after.get(k), names, ev.entity))
                       for k in list(after) + [k for k in before if k not in after]]
     return out

@@ -17,11 +17,13 @@ from core.labels import ROLE_LABELS
 from core.roles import Role
 from core.validators import strong_password
 
-STAFF_ROLES = {r: ROLE_LABELS[r] for r in (Role.lab_staff, Role.lab_manager, Role.admin)}
+STAFF_ROLES = {r: ROLE_LABELS[r] for r in (Role.lab_staff, Role.lab_manager, Role.admin,
+                                           Role.expert)}
 
 
 class StaffAccountForm(VersionedForm):
-    """Admins create the accounts of lab staff and of other admins."""
+    """Admins create the accounts of lab staff, of other admins and of the clinic's
+    outside experts."""
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")),
                                                Length(max=100)])
     email = EmailField(_l("E-mail (they sign in with it)"), validators=[

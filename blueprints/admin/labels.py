@@ -13,6 +13,8 @@ JOB_NAMES = {
     "verification-reminders": _l("Verification due reminders"),
     "standard-watch": _l("Standards watch"),
     "standard-imports": _l("Standards catalogue imports"),
+    "clinic-alerts": _l("Quality clinic: answers due"),
+    "clinic-benefits": _l("Quality clinic: benefits to ask for"),
 }
 
 # The counts a job returns (jobs.py), as words.
@@ -31,6 +33,8 @@ JOB_COUNTS = {
     "relinked": _l("services relinked to the standards catalogue"),
     "labs_told": _l("labs told of a changed method standard"),
     "followers_told": _l("followers told of a changed standard"),
+    "clinic_alerts": _l("experts reminded or cases reported late"),
+    "benefits_asked": _l("enterprises asked for a case's benefit"),
 }
 
 
@@ -93,6 +97,9 @@ AUDIT_RECORD_LABELS = {
     "demo": _l("Demo data"),
     "standards": _l("Standard"),
     "standard_imports": _l("Standards catalogue import"),
+    "clinic_cases": _l("Quality-clinic case"),
+    "clinic_articles": _l("Case-library article"),
+    "experts": _l("Expert"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -141,6 +148,12 @@ AUDIT_ACTION_LABELS = {
     "catalogue_imported": _l("Standards catalogue imported"),
     "followed": _l("Followed by an enterprise"),
     "unfollowed": _l("No longer followed by an enterprise"),
+    "expert_saved": _l("Expert's profile saved"),
+    "article_drafted": _l("Article drafted"),
+    "article_edited": _l("Article edited"),
+    "article_submitted": _l("Article sent for approval"),
+    "article_published": _l("Article published"),
+    "article_refused": _l("Article sent back"),
 }
 
 # The fields a change names.
@@ -189,4 +202,36 @@ AUDIT_FIELD_LABELS = {
     "changed": _l("Changed"),
     "unchanged": _l("Unchanged"),
     "refused": _l("Refused"),
+    "due_on": _l("Due by"),
+    "starts_at": _l("Starts at"),
+    "mode": _l("How"),
+    "visit": _l("Visit (id)"),
+    "finding": _l("Finding (id)"),
+    "cause": _l("Cause"),
+    "action": _l("Action (id)"),
+    "owner": _l("Person responsible"),
+    "entry": _l("Time entry (id)"),
+    "activity": _l("Activity"),
+    "minutes": _l("Minutes"),
+    "attachment": _l("Attachment (id)"),
+    "filename": _l("File name"),
+    "level": _l("Rating"),
+    "result": _l("Result (id)"),
+    "certificate": _l("Certificate (id)"),
+    "request": _l("Request (id)"),
+    "case": _l("Case (id)"),
+    "defect_rate_before": _l("Defect rate before (%)"),
+    "defect_rate_after": _l("Defect rate now (%)"),
+    "cost_saved_cents": _l("Cost saved"),
+    "employer_lab_id": _l("Works for the lab"),
+    "employer_enterprise_id": _l("Works for the enterprise (id)"),
+    "employer_name": _l("Employer's name"),
+    "chains": _l("Industry chains"),
+    "ics_fields": _l("Product fields (ICS)"),
+    "skills": _l("Kinds of help"),
+    "profile": _l("Profile"),
+    "available": _l("Takes new cases"),
+    "away_until": _l("Away until"),
+    "max_open_cases": _l("Open cases at most"),
+    "conflicts": _l("Conflicts of interest (enterprise ids)"),
 }

@@ -4,7 +4,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from blueprints.admin.forms import StaffAccountForm
+from blueprints.admin.forms import STAFF_ROLES, StaffAccountForm
 from blueprints.admin.labels import JOB_NAMES, job_summary, mail_problem
 from blueprints.audit.models import record_change, record_event, snapshot
 from blueprints.auth.models import User
@@ -19,7 +19,7 @@ from core.job_state import JobState
 from core.like import ESCAPE, contains
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
-from core.roles import Role
+from core.roles import LAB_ROLES, Role
 from core.templating import expose
 from core.timeutil import utcnow
 from extensions import db
@@ -68,7 +68,7 @@ def users():
 @roles_required(Role.admin)
 def edit_user(user_id: int | None = None):
     user = get_allowed_or_404(User, user_id, "edit") if user_id else None
-    if user is not None and user.role not in (Role.lab_staff, Role.lab_manager, Role.admin):
+    if user is not None and user.role not in STAFF_ROLES:
         abort(404)  # enterprise and citizen accounts are their owners' to manage
     form = StaffAccountForm(obj=user)
     form.lab_id.choices = [SelectChoice(0, "—")] + [
@@ -89,7 +89,7 @@ def edit_user(user_id: int | None = None):
             user.name = form.name.data.strip()
             user.email = form.email.data
             user.role = form.role.data
-            user.lab_id = form.lab_id.data if user.role != Role.admin and form.lab_id.data else None
+            user.lab_id = form.lab_id.data if user.role in LAB_ROLES and form.lab_id.data else None
             user.job_title = form.job_title.data.strip()
             user.active = form.active.data
             if form.password.data:
@@ -103,6 +103,8 @@ def edit_user(user_id: int | None = None):
             return redirect(url_for("admin.users"))
     if user is not None and not form.is_submitted():
         form.lab_id.data = user.lab_id or 0
+    elif user is None and not form.is_submitted() and request.args.get("role") in STAFF_ROLES:
+        form.role.data = Role(request.args["role"])
     return render_form("admin/edit_user.html", form, user=user)
 
 

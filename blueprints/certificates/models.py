@@ -73,6 +73,11 @@ class Certificate(TimestampMixin, db.Model):
         return self.status == CertificateStatus.valid
 
     @property
+    def is_failure_notice(self) -> bool:
+        """A notice of verification failure (the instrument failed)."""
+        return self.kind == CertificateKind.verification_failure
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.status == CertificateStatus.withdrawn
 

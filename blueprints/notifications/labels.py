@@ -47,6 +47,38 @@ MESSAGES = {
     "standard_replaced": _l("%(code)s, a standard you follow, was replaced by %(successor)s."),
     "standard_withdrawn": _l("%(code)s, a standard you follow, was withdrawn."),
     "standard_current": _l("%(code)s, a standard you follow, is in force."),
+    "clinic_case_opened": _l("%(number)s: a new quality-clinic case to dispatch: %(title)s"),
+    "clinic_dispatched": _l("%(number)s: the desk asks you to take a quality-clinic case: "
+                            "%(title)s. Accept or decline it."),
+    "clinic_accepted": _l("%(number)s: %(who)s, an expert, took your case and will contact "
+                          "you."),
+    "clinic_declined": _l("%(number)s: %(who)s declined the case; it may need another "
+                          "expert."),
+    "clinic_rejected": _l("%(number)s: the desk cannot take this case; read why on its "
+                          "page."),
+    "clinic_question": _l("%(number)s: the expert asks you a question; the case waits for "
+                          "your answer."),
+    "clinic_answered": _l("%(number)s: the enterprise answered your question."),
+    "clinic_proposed": _l("%(number)s: the expert proposes the problem is solved. Confirm it "
+                          "or say what is still wrong."),
+    "clinic_contested": _l("%(number)s: the enterprise says the problem is not solved yet."),
+    "clinic_resolved": _l("%(number)s: the enterprise confirmed the case resolved."),
+    "clinic_withdrawn": _l("%(number)s: the enterprise withdrew the case."),
+    "clinic_visit_booked": _l("%(number)s: a visit was booked; see the case for the time "
+                              "and place."),
+    "clinic_visit_cancelled": _l("%(number)s: a visit was cancelled."),
+    "clinic_action_planned": _l("%(number)s: the expert added an action to the case."),
+    "clinic_benefit_asked": _l("%(number)s: three months on, what did the clinic bring? "
+                               "Tell us the defect rate before and after and what it "
+                               "saved."),
+    "clinic_benefit_reported": _l("%(number)s: the enterprise reported the benefit; "
+                                  "confirm it if you saw it."),
+    "clinic_bad_review": _l("%(number)s: the quality clinic got a bad review. Follow it "
+                            "up."),
+    "clinic_answer_due": _l("%(number)s: please accept or decline the case by "
+                            "%(deadline)s."),
+    "clinic_answer_overdue": _l("%(number)s: no expert answered by %(deadline)s; "
+                                "dispatch it again."),
 }
 
 
@@ -90,6 +122,13 @@ MAIL_KINDS = {
     "standard_replaced": _l("A standard you follow was replaced"),
     "standard_withdrawn": _l("A standard you follow was withdrawn"),
     "standard_current": _l("A standard you follow is in force"),
+    "clinic_dispatched": _l("A quality-clinic case for you"),
+    "clinic_accepted": _l("An expert took your quality-clinic case"),
+    "clinic_question": _l("The expert asks you a question"),
+    "clinic_proposed": _l("Is your quality problem solved?"),
+    "clinic_visit_booked": _l("A quality-clinic visit is booked"),
+    "clinic_benefit_asked": _l("What did the quality clinic bring?"),
+    "clinic_answer_due": _l("A quality-clinic case waits for your answer"),
     "password_reset": _l("Choose a new password"),
 }
 OPTIONAL_MAIL = [k for k in MAIL_KINDS if k != "password_reset"]

@@ -130,6 +130,8 @@ class ReceiveForm(VersionedForm):
 
 
 class RatingForm(Form):
+    # Who follows a bad review up, as the refusal of a bad one without a word says.
+    bad_without_comment = _l("Tell the lab what went wrong, so it can follow up.")
     level = RadioField(_l("How satisfied are you with this service?"), coerce=int,
                        choices=[SelectChoice(level.value, label)
                                 for level, label in LEVEL_LABELS.items()],
@@ -140,7 +142,7 @@ class RatingForm(Form):
     def validate_comment(self, field):
         level = self.level.data
         if level in Level._value2member_map_ and is_bad(Level(level)) and not field.data:
-            raise ValidationError(_l("Tell the lab what went wrong, so it can follow up."))
+            raise ValidationError(self.bad_without_comment)
 
 
 class FollowUpForm(Form):

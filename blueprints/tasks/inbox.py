@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.catalogue.standard_watch import flags
+from blueprints.clinic.models import expert_of
+from blueprints.clinic.queries import case_tasks
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.metrology.models import Campaign
 from blueprints.notifications.mail import MailState, OutgoingMail
@@ -79,7 +81,13 @@ def _bad_reviews(lab_id: int):
 
 
 def tasks_for(user) -> list[TaskList]:
-    """The lists of things waiting on this user, in the order they should be done."""
+    """The lists of things waiting on this user, in the order they should be done, with
+    the quality clinic's after the rest."""
+    return _work_of(user) + [TaskList(key, cases)
+                             for key, cases in case_tasks(user, expert_of(user), LIMIT)]
+
+
+def _work_of(user) -> list[TaskList]:
     if user.role == Role.citizen:  # a vendor's scales: free, so no quotes
         return [TaskList("campaign_days", _parts(_campaign_parts(user), few=True)),
                 TaskList("answer_return", _parts(_applicant_parts(user, State.returned))),
@@ -108,6 +116,8 @@ def tasks_for(user) -> list[TaskList]:
                      *lists,
                      TaskList("standards_to_check", flags(user.lab_id)[:LIMIT])]
         return lists
+    if user.role != Role.admin:   # an outside expert: the clinic's lists only
+        return []
     pending = db.session.scalar(select(func.count(Enterprise.id)).where(
         Enterprise.status == EnterpriseStatus.pending))
     failed = db.session.scalar(select(func.count(OutgoingMail.id)).where(

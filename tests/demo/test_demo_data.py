@@ -75,3 +75,19 @@ def test_demo_requests_wait_in_the_labs_queues(app, runner):
     client.post("/login", data={"login": "manager@ntc.qidesk.example", "password": DEMO_PASSWORD})
     queue = client.get("/lab/queue").get_data(as_text=True)
     assert "春季童装面料安全性能送检" in queue
+
+
+def test_the_demo_clinic_has_experts_cases_and_a_published_article(app, runner):
+    from blueprints.clinic.library import CaseArticle
+    from blueprints.clinic.lifecycle import CaseState
+    from blueprints.clinic.models import ClinicCase, Expert
+    runner.invoke(args=["demo", "load"])
+    assert db.session.scalar(db.select(db.func.count()).select_from(Expert)) == 4
+    states = set(db.session.scalars(db.select(ClinicCase.state)))
+    assert states == {CaseState.resolved, CaseState.in_progress, CaseState.submitted}
+    article = db.session.scalar(db.select(CaseArticle))
+    assert article.is_published and "鸿鹄" not in article.problem
+    client = app.test_client()
+    client.post("/login", data={"login": "expert@qidesk.example", "password": DEMO_PASSWORD})
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert page.count("WZ-") == 2      # the resolved case and the one at work

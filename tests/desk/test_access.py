@@ -30,6 +30,7 @@ ROLE_HOME = {
     Role.lab_manager: LAB_ONLY,
     Role.sme: SME_ONLY,
     Role.citizen: [],
+    Role.expert: [],
 }
 
 

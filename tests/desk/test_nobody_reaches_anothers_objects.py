@@ -11,6 +11,7 @@ the staff and manager of another lab, and a visitor who is not signed in. For ea
 request: no server error; a page that answers 200 shows none of B's private marks; a
 POST changes nothing in the database."""
 import hashlib
+import io
 import secrets
 from datetime import timedelta
 
@@ -19,6 +20,10 @@ from sqlalchemy import select, text
 from blueprints.auth.models import User
 from blueprints.catalogue.models import Capability
 from blueprints.certificates.models import Certificate, CertificateBatch
+from blueprints.clinic.library import CaseArticle
+from blueprints.clinic.lifecycle import CaseAction
+from blueprints.clinic.models import CaseAttachment
+from blueprints.clinic.work import CaseVisit, CorrectiveAction
 from blueprints.enterprises.models import Invitation
 from blueprints.metrology.models import Campaign, Instrument
 from blueprints.notifications.mail import OutgoingMail
@@ -32,6 +37,7 @@ from core.timeutil import local_today
 from core.working_calendar import CalendarDay, DayKind
 from extensions import db
 from tests import factories
+from tests.clinic.journey import accepted_case, plan_action, record_finding, resolved_case
 from tests.journeys import closed_part, submitted
 from tests.metrology.test_scales import ask, scale_row
 
@@ -48,7 +54,10 @@ ARGUMENTS = {
     "service_id": "service", "code": "lab_code", "token": "token", "kind": "zip",
     "standard_id": "standard",
     "import_id": "batch",  # any id: only administrators reach catalogue imports
+    "case_id": "case", "file_id": "case_file", "visit_id": "visit", "action_id": "case_action",
+    "article_id": "article", "expert_id": "expert", "verdict": "approve",
     "action": None,  # every lifecycle action in turn
+    "step": None,    # every step of a clinic case in turn
 }
 # Public by design: any visitor may read these whoever owns them.
 PUBLIC_ENDPOINTS = {"labs.detail", "catalogue.detail", "public.set_language",
@@ -100,6 +109,7 @@ def build_world(client, login, users, two_labs, metrology) -> dict:
     instrument = db.session.scalar(select(Instrument).filter_by(serial="YFSECRET01"))
     signatory = db.session.scalar(text("SELECT id FROM signatories WHERE lab_id = :lab"),
                                   {"lab": lab.id})
+    clinic = _clinic_cases(client, login, users)
     return {
         "request": req, "part": part, "item": part.items[0],
         "attachment": db.session.scalars(select(Attachment)).first(),
@@ -111,10 +121,40 @@ def build_world(client, login, users, two_labs, metrology) -> dict:
         "parameter": two_labs["fabric"].parameters[0], "service": two_labs["fabric"],
         "lab_code": lab.code, "token": secrets.token_urlsafe(16), "zip": "zip",
         "standard": factories.create_standard("GB/T 2912.1-2009", "纺织品 甲醛的测定"),
+        **clinic, "approve": "approve",
         "marks": [req.number, ent.name, "乙方机密报告.pdf", "乙方差评", "YFSECRET01",
                   cert.number, "乙方邮件", "colleague@yifang.example", users[Role.sme].email,
-                  citizen.phone],
+                  citizen.phone, clinic["case"].number, "乙方问诊照片.pdf", "乙方车间 8 号",
+                  "乙方保密配方", clinic["article"].title],
     }
+
+
+def _clinic_cases(client, login, users) -> dict:
+    """B's clinic cases: one at work (a file, a visit, a finding, an action), one
+    resolved with a draft article for the library."""
+    expert = factories.create_expert(name="乙方专家")
+    people = {"sme": users[Role.sme], "admin": users[Role.admin], "expert": expert}
+    case = accepted_case(client, login, people)
+    client.post(f"/clinic/{case.id}/files", data={
+        "file": (io.BytesIO(b"%PDF-1.4 secret"), "乙方问诊照片.pdf")},
+        content_type="multipart/form-data")
+    client.post(f"/clinic/{case.id}/visits", data={
+        "visit-mode": "onsite", "visit-day": str(local_today() + timedelta(days=2)),
+        "visit-starts": "09:00", "visit-ends": "10:00", "visit-place": "乙方车间 8 号",
+        "visit-agenda": ""})
+    record_finding(client, case, text="乙方保密配方的胶水")
+    plan_action(client, case)
+    done = resolved_case(client, login, people)
+    done.consent_at = done.resolved_at
+    article = CaseArticle(case_id=done.id, chain=done.chain, title="乙方案例草稿",
+                          problem="开胶", cause="晾置", actions="改工艺", outcome="好转",
+                          written_by_id=expert.user_id)
+    db.session.add(article)
+    db.session.commit()
+    return {"case": case, "expert": expert, "article": article,
+            "case_file": db.session.scalars(select(CaseAttachment)).first(),
+            "visit": db.session.scalars(select(CaseVisit)).first(),
+            "case_action": db.session.scalars(select(CorrectiveAction)).first()}
 
 
 def others(two_labs) -> dict:
@@ -126,6 +166,8 @@ def others(two_labs) -> dict:
         "citizen": factories.create_user(Role.citizen),
         "lab_staff": factories.create_user(Role.lab_staff, lab=lab),
         "lab_manager": factories.create_user(Role.lab_manager, lab=lab),
+        "expert": factories.create_expert(name="别家专家").user,
+        "lab_expert": factories.create_expert(lab=lab, name="别家实验室专家").user,
     }
 
 
@@ -141,7 +183,7 @@ def fingerprint() -> str:
 def fill(rule, world) -> list[dict]:
     """The argument values for a rule (one set per lifecycle action for `action`)."""
     values = {}
-    for name in rule.arguments - {"action"}:
+    for name in rule.arguments - {"action", "step"}:
         assert name in ARGUMENTS, (
             f"{rule.rule}: teach this test what to put in <{name}> (ARGUMENTS)")
         value = world[ARGUMENTS[name]]
@@ -150,6 +192,8 @@ def fill(rule, world) -> list[dict]:
             else value.id
     if "action" in rule.arguments:
         return [{**values, "action": a.value} for a in Action]
+    if "step" in rule.arguments:
+        return [{**values, "step": a.value} for a in CaseAction]
     return [values]
 
 
@@ -162,7 +206,21 @@ def payload(world) -> dict:
             "work_conditions": "越权", "internal_note": "越权", "title": "越权",
             "contact_name": "越权", "contact_phone": "13800000000", "name": "越权",
             "campaign_id": str(world["campaign"].id), "kinds": ["testing"],
-            "since": str(local_today()), "scope": "越权", "day": str(local_today())}
+            "since": str(local_today()), "scope": "越权", "day": str(local_today()),
+            "text": "越权", "experts": [str(world["expert"].id)], "description": "越权",
+            "cause": "method", "evidence": "越权", "owner": "越权", "owner_side": "expert",
+            "due_on": str(local_today()), "minutes": "30", "activity": "visit",
+            "mode": "remote", "starts": "09:00", "ends": "10:00", "agree": "y",
+            **{f"{form}-{name}": value for form in ("visit", "finding", "action", "time")
+               for name, value in (("mode", "remote"), ("day", str(local_today())),
+                                   ("starts", "09:00"), ("ends", "10:00"),
+                                   ("place", "越权"), ("cause", "method"),
+                                   ("description", "越权"), ("owner", "越权"),
+                                   ("owner_side", "expert"), ("finding_id", "0"),
+                                   ("due_on", str(local_today())), ("activity", "visit"),
+                                   ("minutes", "30"))},
+            "note": "越权", "verification": "越权", "problem": "越权", "outcome": "越权",
+            "actions": "越权"}
 
 
 def test_nobody_sees_or_changes_another_partys_objects(app, client, login, users, two_labs,
