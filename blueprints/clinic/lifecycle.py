@@ -91,8 +91,10 @@ CLOCK_PAUSED = frozenset({S.info_requested, S.on_hold})
 WORKING = frozenset({S.in_progress, S.on_hold, S.proposed})
 # Files and messages go with the case until it ends.
 TAKES_FILES = OPEN_STATES
-# A case may be dispatched (to one expert or more) in these states.
+# A case may be dispatched (to one expert or more) in these states; the case page offers
+# it while no expert is at work (later, more experts join from the same post).
 DISPATCHABLE = frozenset({S.submitted, S.dispatched, S.in_progress})
+AWAITS_DISPATCH = frozenset({S.submitted, S.dispatched})
 
 # Steps that carry a text the other party reads (a reason, a question, an answer, the
 # resolution).

@@ -23,6 +23,7 @@ from blueprints.catalogue.kinds import IndustryChain
 from blueprints.clinic.clock import answer_due, clinic_rule, resumed_answer
 from blueprints.clinic.kinds import AssignmentState, MessageKind
 from blueprints.clinic.lifecycle import (
+    AWAITS_DISPATCH,
     CLOCK_PAUSED,
     DISPATCHABLE,
     OPEN_STATES,
@@ -217,6 +218,10 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
     @property
     def is_dispatchable(self) -> bool:
         return self.state in DISPATCHABLE
+
+    @property
+    def awaits_dispatch(self) -> bool:
+        return self.state in AWAITS_DISPATCH
 
     @property
     def is_resolved(self) -> bool:

@@ -47,7 +47,8 @@ def cases_seen_by(user, expert: Expert | None):
 
 def with_experts(stmt):
     """What a list of cases shows of each: its enterprise and its experts' names."""
-    return stmt.options(joinedload(ClinicCase.enterprise),
+    # selectin, not a join: a deep page's OFFSET then skips rows without joining them.
+    return stmt.options(selectinload(ClinicCase.enterprise),
                         selectinload(ClinicCase.assignments).joinedload(CaseAssignment.expert)
                         .joinedload(Expert.user))
 

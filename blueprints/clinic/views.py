@@ -209,7 +209,8 @@ def _page(case: ClinicCase, status: int = 200, **forms):
     assignment = case.live_assignment(expert.id) if expert else None
     parts = case_page(case)
     dispatch = None
-    if Party.admin in parties and case.is_dispatchable:
+    # The pool and its loads are read only while the case waits for its experts.
+    if Party.admin in parties and case.awaits_dispatch:
         experts = pool()
         dispatch = {"proposals": proposals(case, experts, local_today()),
                     "experts": {e.id: e for e in experts}}
