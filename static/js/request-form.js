@@ -36,6 +36,9 @@
       openOnFocus: false,      // a new row is focused for typing; its list opens as one types
       allowEmptyOption: false,
       searchField: ["text", "optgroup"],
+      // The list is filtered in the page: redraw it at each key, so a quick click
+      // never lands on a list that is about to be redrawn under the pointer.
+      refreshThrottle: 0,
       render: {
         no_results: function () {
           var div = document.createElement("div");

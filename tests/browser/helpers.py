@@ -33,8 +33,16 @@ def pick_service(page, typed: str, choose: str):
     # The form's script has set the rows up once its "add" button shows.
     page.locator("#add-item").wait_for(state="visible")
     row = page.locator("#items tbody tr").last
-    picker = row.locator("select").get_attribute("id")
     row.locator(".ts-control").click()
     page.keyboard.type(typed)
+    return choose_in_picker(page, row, choose)
+
+
+def choose_in_picker(page, row, choose: str):
+    """Click the match named `choose` in the open list of the row's picker and see
+    that the picker shows it and its list has closed."""
+    picker = row.locator("select").get_attribute("id")
     page.locator(f"#{picker}-ts-dropdown .option", has_text=choose).first.click()
+    expect(row.locator(".ts-control .item")).to_contain_text(choose)
+    expect(page.locator(f"#{picker}-ts-dropdown")).to_be_hidden()
     return row

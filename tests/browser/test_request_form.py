@@ -14,7 +14,7 @@ from core.roles import Role
 from core.timeutil import to_local
 from extensions import db
 from tests import factories
-from tests.browser.helpers import pick_service, sign_in
+from tests.browser.helpers import choose_in_picker, pick_service, sign_in
 from tests.browser.test_scale_journey import assert_fits_the_screen, new_device, sign_in_on_phone
 
 pytestmark = pytest.mark.browser
@@ -58,8 +58,7 @@ def test_an_sme_finds_services_by_typing_and_books_a_drop_off_by_day(app, live_s
     for _ in "不存在的项目":
         page.keyboard.press("Backspace")
     page.keyboard.type("5713")
-    row = page.locator("#items tbody tr").last
-    page.locator("#items-1-service_id-ts-dropdown .option", has_text="纺织品耐水色牢度").click()
+    row = choose_in_picker(page, page.locator("#items tbody tr").last, "纺织品耐水色牢度")
     row.locator("input[name$='sample_description']").fill("梭织面料")
     page.get_by_role("button", name="再添加一项服务").click()
     row = pick_service(page, "包装", "食品包装甲醛迁移量")
