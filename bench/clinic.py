@@ -10,7 +10,7 @@ under 100 ms for every page on both databases.
 
     .venv/bin/python bench/clinic.py [--db sqlite|postgresql|both] [--cases 100000]
                                      [--seconds 5] [--connections 4] [--explain]
-                                     [--limit-minutes 90]
+                                     [--limit-minutes 90] [--keep DIR | --reuse DIR]
 
 The "alone" column is each page served in this process with nothing else running
 (median of 9): what a page costs before the queueing that 4 connections on 2 workers
@@ -21,10 +21,13 @@ SQLite lives in a temporary instance folder (as the desk runs it: no ANALYZE);
 PostgreSQL in a schema of its own (qidesk_bench_clinic) in TEST_DATABASE_URL's
 database (default: the machine's postgresql://postgres@127.0.0.1:5432/test), VACUUM
 ANALYZEd once filled (what autovacuum does to a live desk's tables) and dropped
-afterwards. Traffic goes to 127.0.0.1 only; the script stops by itself, at the latest
+afterwards. --keep DIR keeps the filled database (SQLite in DIR, the PostgreSQL schema)
+and what the run needs to know of it; --reuse DIR measures it again, migrated to the
+code's schema, without refilling. Traffic goes to 127.0.0.1 only; the script stops by itself, at the latest
 after --limit-minutes (cleaning up on the way out).
 """
 import argparse
+import json
 import os
 import random
 import re
@@ -125,6 +128,8 @@ def fill(url: str, n_cases: int) -> dict:
         ClinicCase,
         Expert,
         ExpertConflict,
+        case_terms,
+        recount_loads,
     )
     from blueprints.clinic.outcome import CaseBenefit
     from blueprints.clinic.work import CaseFinding, CaseVisit, CorrectiveAction, TimeEntry
@@ -324,6 +329,8 @@ def fill(url: str, n_cases: int) -> dict:
                     "proposed_at": None, "resolved_at": None, "paused_on": None,
                     "consent_at": None, "created_at": created, "updated_at": end,
                     "version": 1}
+                case["search_terms"] = case_terms(case["number"], title, product,
+                                                  case["process"])
                 rows["case"].append(case)
                 event(cid, created, sme, "opened", None, {"state": "submitted", "result": None,
                                                             "certificate": None})
@@ -535,6 +542,8 @@ def fill(url: str, n_cases: int) -> dict:
                 else:
                     db.session.execute(insert(NumberSequence).values(series="clinic", year=year,
                                                                      last=last))
+            # Each expert's open cases, as the desk keeps them when cases move.
+            recount_loads(db.session.scalars(select(Expert.id)))
             db.session.commit()
             inserted = time.perf_counter() - t0
             t1 = time.perf_counter()
@@ -557,6 +566,9 @@ def fill(url: str, n_cases: int) -> dict:
             busy_sme_cases = sum(1 for _c, _s, e in plan if e == 0)
             mid = db.session.scalar(select(ClinicCase.id).order_by(ClinicCase.id)
                                     .offset(n_cases // 2).limit(1))
+            # The newest case waiting for dispatch: its page proposes the whole pool.
+            waiting_case = db.session.scalar(select(ClinicCase.id).where(
+                ClinicCase.state == "submitted").order_by(ClinicCase.id.desc()).limit(1))
         finally:  # also when stopped half-way: no session left holding locks
             db.session.remove()
             db.engine.dispose()
@@ -566,7 +578,7 @@ def fill(url: str, n_cases: int) -> dict:
     return {"demo_seconds": demo_seconds, "seconds": inserted, "analyse_seconds": analysed,
             "counts": counts, "admin": admin_email, "sme": users[0]["email"],
             "expert": users[ENTERPRISES]["email"], "sme_case": sme_case,
-            "expert_case": expert_case, "floor_id": mid,
+            "expert_case": expert_case, "waiting_case": waiting_case, "floor_id": mid,
             "busy": f"{counts['event'] / max(n_cases, 1):.1f} audit events a case; busy "
                     f"enterprise {busy_sme_cases} cases, busy expert {busy_expert_cases} "
                     f"({by_state})"}
@@ -583,7 +595,8 @@ def pages(info: dict) -> list[tuple[str, str, str]]:
         ("list, busy enterprise (SME)", "/clinic/", "sme"),
         ("list, busy expert", "/clinic/", "expert"),
         ("case page, admin (SME's resolved case)", f"/clinic/{info['sme_case']}", "admin"),
-        ("case page, admin (in progress: dispatch)", f"/clinic/{info['expert_case']}",
+        ("case page, admin (a case at work)", f"/clinic/{info['expert_case']}", "admin"),
+        ("case page, admin (to dispatch: proposals)", f"/clinic/{info['waiting_case']}",
          "admin"),
         ("case page, SME (its resolved case)", f"/clinic/{info['sme_case']}", "sme"),
         ("case page, expert (their case at work)", f"/clinic/{info['expert_case']}",
@@ -682,8 +695,25 @@ def warm(base: str, path: str, cookie: str) -> None:
         opener.open(base + path, timeout=60).read()
 
 
+def upgraded(url: str) -> None:
+    """A kept database brought to the code's schema (--reuse)."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from extensions import db
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "PUBLIC_URL": "http://127.0.0.1", "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
 def run(kind: str, args) -> list[str]:
-    instance = tempfile.mkdtemp(prefix="qidesk-bench-clinic-")
+    kept = args.keep or args.reuse
+    if kept:
+        os.makedirs(kept, exist_ok=True)
+    instance = os.path.abspath(kept) if kept else tempfile.mkdtemp(prefix="qidesk-bench-clinic-")
+    facts = os.path.join(instance, f"facts-{kind}.json")
     # The demo's uploads (licence pictures) go to the temporary instance folder too.
     os.environ["QIDESK_INSTANCE_PATH"] = instance
     pg_base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -692,6 +722,9 @@ def run(kind: str, args) -> list[str]:
     try:
         if kind == "sqlite":
             url = "sqlite:///" + os.path.join(instance, "bench.db")
+        elif args.reuse:
+            url = pg_base + ("&" if "?" in pg_base else "?") + \
+                f"options=-csearch_path%3D{SCHEMA}"
         else:
             from sqlalchemy import create_engine, text
             admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
@@ -701,8 +734,16 @@ def run(kind: str, args) -> list[str]:
             admin.dispose()
             url = pg_base + ("&" if "?" in pg_base else "?") + \
                 f"options=-csearch_path%3D{SCHEMA}"
-        print(f"[{kind}] filling {args.cases:,} cases ...", flush=True)
-        info = fill(url, args.cases)
+        if args.reuse:
+            with open(facts) as f:
+                info = json.load(f)
+            upgraded(url)
+        else:
+            print(f"[{kind}] filling {args.cases:,} cases ...", flush=True)
+            info = fill(url, args.cases)
+            if kept:
+                with open(facts, "w") as f:
+                    json.dump(info, f)
         filled = (f"[{kind}] migrate + demo {info['demo_seconds']:.0f} s; inserted in "
                   f"{info['seconds']:.0f} s"
                   + (f"; VACUUM ANALYZE {info['analyse_seconds']:.0f} s"
@@ -750,8 +791,9 @@ def run(kind: str, args) -> list[str]:
         for proc in procs:
             proc.terminate()
             proc.wait(10)
-        shutil.rmtree(instance, ignore_errors=True)
-        if kind == "postgresql":
+        if not kept:
+            shutil.rmtree(instance, ignore_errors=True)
+        if kind == "postgresql" and not kept:
             from sqlalchemy import create_engine, text
             admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
@@ -773,6 +815,9 @@ def main() -> None:
                         help="print each page's SQL times and the slowest one's plan")
     parser.add_argument("--limit-minutes", type=int, default=90,
                         help="stop (and clean up) after this long")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", metavar="DIR", help="keep the filled database for --reuse")
+    kept.add_argument("--reuse", metavar="DIR", help="measure a database kept by --keep")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _out_of_time)
     signal.alarm(args.limit_minutes * 60)

@@ -11,7 +11,7 @@ from blueprints.catalogue import views as catalogue
 from blueprints.certificates import batch_views
 from blueprints.certificates import subscriptions as certificates_subscriptions
 from blueprints.certificates import views as certificates
-from blueprints.clinic import expert_views, library_views
+from blueprints.clinic import expert_views, feed_views, library_views
 from blueprints.clinic import subscriptions as clinic_subscriptions
 from blueprints.clinic import views as clinic
 from blueprints.enterprises import views as enterprises
@@ -51,8 +51,8 @@ BLUEPRINTS = [
 
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
-SECOND_VIEWS = (audit_views, batch_views, calendar_views, expert_views, import_views,
-                lab_views, library_views, signatory_views, standard_views)
+SECOND_VIEWS = (audit_views, batch_views, calendar_views, expert_views, feed_views,
+                import_views, lab_views, library_views, signatory_views, standard_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, clinic_subscriptions, metrology_subscriptions,

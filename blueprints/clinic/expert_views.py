@@ -8,7 +8,7 @@ from blueprints.audit.models import record_change, snapshot
 from blueprints.auth.models import User
 from blueprints.clinic.forms import ExpertForm, ics_choices
 from blueprints.clinic.models import Expert, ExpertConflict
-from blueprints.clinic.queries import open_loads, pool
+from blueprints.clinic.queries import pool
 from blueprints.clinic.views import bp
 from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Lab
@@ -27,8 +27,7 @@ FIELDS = ["user_id", "title", "employer_lab_id", "employer_enterprise_id", "empl
 @bp.route("/experts")
 @roles_required(Role.admin)
 def experts():
-    return render_template("clinic/experts.html", experts=pool(), loads=open_loads(),
-                           today=local_today())
+    return render_template("clinic/experts.html", experts=pool(), today=local_today())
 
 
 def _accounts(expert: Expert | None) -> list[tuple[int, str]]:

@@ -57,6 +57,11 @@ class Proposals:
     excluded: dict[int, Exclusion] = field(default_factory=dict)
 
 
+def is_available(available: bool, away_until, today) -> bool:
+    """Whether an expert takes new cases today: marked available and not away."""
+    return available and (away_until is None or away_until < today)
+
+
 def conflict_of(needs: Needs, expert: Candidate) -> Exclusion | None:
     """Why `expert` may never take this case (their own employer's, or an enterprise
     they declared a conflict with), or None."""

@@ -14,7 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    func,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,9 +38,10 @@ from blueprints.clinic.lifecycle import (
     actions_from,
     transition,
 )
-from blueprints.clinic.matching import Candidate, Needs, conflict_of
+from blueprints.clinic.matching import Candidate, Needs, conflict_of, is_available
 from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.satisfaction import Level, follow_up_due
+from blueprints.standards.tokens import indexed
 from core.i18n import lazy_gettext as _l
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.numbering import next_value
@@ -48,6 +52,9 @@ from core.working_calendar import desk_calendar
 from extensions import db
 
 LIVE = (AssignmentState.pending, AssignmentState.accepted)
+# Steps that put an expert on a case or take one off it (the others move loads only
+# when the case opens or closes).
+LOAD_STEPS = (CaseAction.dispatch, CaseAction.decline)
 
 
 def log_case(user, case_id: int, event: str, before: dict | None = None,
@@ -77,6 +84,9 @@ class Expert(TimestampMixin, VersionedMixin, db.Model):
     available: Mapped[bool] = mapped_column(default=True)
     away_until: Mapped[date | None] = mapped_column(Date)
     max_open_cases: Mapped[int] = mapped_column(default=5)
+    # The open cases the expert is asked on or at work on: what dispatch weighs. Kept
+    # by recount_loads whenever one of their cases moves, not counted per page.
+    open_cases: Mapped[int] = mapped_column(default=0)
 
     user: Mapped["User"] = relationship()  # noqa: F821
     employer_lab: Mapped["Lab | None"] = relationship()  # noqa: F821
@@ -86,24 +96,50 @@ class Expert(TimestampMixin, VersionedMixin, db.Model):
 
     @property
     def employer(self) -> str:
-        if self.employer_lab is not None:
-            return self.employer_lab.name_zh
-        if self.employer_enterprise is not None:
-            return self.employer_enterprise.name
-        return self.employer_name
+        return employer_named(getattr(self.employer_lab, "name_zh", None),
+                              getattr(self.employer_enterprise, "name", None),
+                              self.employer_name)
 
     def is_available(self, today: date) -> bool:
-        return self.available and (self.away_until is None or self.away_until < today)
+        return is_available(self.available, self.away_until, today)
 
-    def candidate(self, open_cases: int, today: date) -> Candidate:
+    def candidate(self, today: date) -> Candidate:
         """The expert as matching sees them."""
         return Candidate(
             id=self.id, chains=frozenset(self.chains or ()),
             ics_fields=frozenset(self.ics_fields or ()), skills=frozenset(self.skills or ()),
             employer_enterprise_id=self.employer_enterprise_id,
             conflicts=frozenset(c.enterprise_id for c in self.conflicts),
-            available=self.is_available(today), open_cases=open_cases,
+            available=self.is_available(today), open_cases=self.open_cases,
             capacity=self.max_open_cases)
+
+
+def employer_named(lab: str | None, enterprise: str | None, named: str) -> str:
+    """Whom an expert works for, as the desk shows it: the county lab, else the
+    enterprise the desk knows, else the name the expert gave."""
+    return lab or enterprise or named
+
+
+def recount_loads(expert_ids) -> None:
+    """Count again the open cases of these experts (Expert.open_cases) from their live
+    dispatches. Their rows are locked first, so two cases moving at once for the same
+    expert cannot each write a count that misses the other."""
+    ids = sorted(set(expert_ids))
+    if not ids:
+        return
+    db.session.flush()
+    db.session.execute(select(Expert.id).where(Expert.id.in_(ids)).order_by(Expert.id)
+                       .with_for_update())
+    live = (select(func.count()).select_from(CaseAssignment)
+            .join(ClinicCase, ClinicCase.id == CaseAssignment.case_id)
+            .where(CaseAssignment.expert_id == Expert.id, CaseAssignment.state.in_(LIVE),
+                   ClinicCase.state.in_(OPEN_STATES))
+            .scalar_subquery())
+    db.session.execute(update(Expert).where(Expert.id.in_(ids)).values(open_cases=live)
+                       .execution_options(synchronize_session=False))
+    for expert in db.session.identity_map.values():
+        if isinstance(expert, Expert) and expert.id in ids:
+            db.session.expire(expert, ["open_cases"])
 
     def allows(self, user, action: str = "view") -> bool:
         """Administrators keep the pool; an expert sees their own profile."""
@@ -164,6 +200,9 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
     paused_on: Mapped[date | None] = mapped_column(Date)
     # The enterprise's consent to publish the case anonymised in the case library.
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Number, title, product and process as the full-text index reads them (the list's
+    # search): a LIKE '%...%' would read every case to count the matches.
+    search_terms: Mapped[str] = mapped_column(Text, default="")
 
     enterprise: Mapped["Enterprise"] = relationship()  # noqa: F821
     opened_by: Mapped["User"] = relationship()  # noqa: F821
@@ -175,6 +214,9 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (Index("ix_clinic_cases_enterprise", "enterprise_id", "id"),
                       Index("ix_clinic_cases_state", "state", "id"),
                       Index("ix_clinic_cases_chain_created", "chain", "created_at"))
+
+    def reindex(self) -> None:
+        self.search_terms = case_terms(self.number, self.title, self.product, self.process)
 
     # -- who is who ------------------------------------------------------------------
 
@@ -293,6 +335,8 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
         log_case(user, self.id, step.event,
                      before={"state": before.value}, after={"state": step.to.value},
                      reason=text)
+        if (before in OPEN_STATES) != (step.to in OPEN_STATES) or action in LOAD_STEPS:
+            recount_loads(a.expert_id for a in self.assignments)
 
     def dispatch(self, user, experts: list[Expert], now: datetime | None = None) -> None:
         """Send the case to one expert or a group. Each owes an answer within the
@@ -306,7 +350,7 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
         due = answer_due(desk_calendar(), now, clinic_rule())
         lead = not any(a.state in LIVE for a in self.assignments)
         for expert in experts:
-            if conflict_of(needs, expert.candidate(0, local_today())) is not None:
+            if conflict_of(needs, expert.candidate(local_today())) is not None:
                 raise StepRefused(_l("%(name)s has a conflict of interest with this "
                                      "enterprise and cannot take its case.",
                                      name=expert.user.name))
@@ -352,6 +396,7 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
             log_case(user, self.id, step.event,
                          before={"state": self.state.value}, after={"state": self.state.value},
                          reason=reason)
+            recount_loads([assignment.expert_id])
             return
         self.take(CaseAction.decline, user, Party.expert, text=reason)
 
@@ -406,6 +451,19 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
         if self.resolved_at is None:
             return None
         return to_local(self.resolved_at).date() + timedelta(days=after_days)
+
+
+def case_terms(number: str, title: str, product: str, process: str | None) -> str:
+    """A case's search terms; its number also whole ("wz2026000123"), so a number typed
+    with or without its dashes finds it."""
+    return indexed(" ".join((number or "", (number or "").replace("-", ""), title or "",
+                             product or "", process or "")))
+
+
+@event.listens_for(ClinicCase, "before_insert")
+@event.listens_for(ClinicCase, "before_update")
+def _keep_search_terms(_mapper, _connection, case: ClinicCase) -> None:
+    case.reindex()
 
 
 class CaseAssignment(db.Model):

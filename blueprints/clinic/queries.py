@@ -1,17 +1,19 @@
 """Reads the clinic's pages share: whose cases a person sees, a case with everything
 its page shows (a fixed number of queries whatever it holds), the pool as matching
 sees it, and the failed results and certificates a case may start from."""
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.audit.models import AuditEvent
+from blueprints.auth.models import User
 from blueprints.certificates.models import Certificate, CertificateKind
 from blueprints.clinic.kinds import ArticleState, AssignmentState
 from blueprints.clinic.library import CaseArticle
-from blueprints.clinic.lifecycle import CLOCK_PAUSED, OPEN_STATES, WORKING, CaseState
-from blueprints.clinic.matching import Needs, Proposals, propose
+from blueprints.clinic.lifecycle import CLOCK_PAUSED, WORKING, CaseState
+from blueprints.clinic.matching import Candidate, Exclusion, Needs, Proposals, is_available, propose
 from blueprints.clinic.models import (
     LIVE,
     CaseAssignment,
@@ -20,14 +22,23 @@ from blueprints.clinic.models import (
     CaseRating,
     ClinicCase,
     Expert,
+    ExpertConflict,
+    employer_named,
 )
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.clinic.work import CaseFinding, CaseVisit, CorrectiveAction, TimeEntry
+from blueprints.enterprises.models import Enterprise
+from blueprints.labs.models import Lab
 from blueprints.service_requests.lifecycle import RESULTS_VISIBLE
 from blueprints.service_requests.models import RequestItem, Result, ServiceRequest, SubRequest
 from blueprints.service_requests.verdicts import Verdict
+from blueprints.standards.search import holding
+from blueprints.standards.tokens import query_terms
+from core.like import ESCAPE, contains
 from core.roles import Role
 from extensions import db
+
+DIGITS = re.compile(r"\d")
 
 
 def cases_seen_by(user, expert: Expert | None):
@@ -43,6 +54,17 @@ def cases_seen_by(user, expert: Expert | None):
             select(CaseAssignment.case_id).where(CaseAssignment.expert_id == expert.id,
                                                  CaseAssignment.state.in_(LIVE))))
     return None
+
+
+def case_search(q: str):
+    """The cases whose number, title, product or process hold every term of `q`
+    (the full-text index); digits also match inside a number ("123" finds
+    WZ-2026-000123)."""
+    condition = holding(ClinicCase, query_terms(q))
+    if DIGITS.search(q):
+        by_number = ClinicCase.number.ilike(contains(q.strip()), escape=ESCAPE)
+        condition = by_number if condition is None else or_(condition, by_number)
+    return condition if condition is not None else false()
 
 
 def with_experts(stmt):
@@ -104,32 +126,90 @@ def load_case(case_id: int) -> ClinicCase:
         .execution_options(populate_existing=True)).one()
 
 
-def open_loads() -> dict[int, int]:
-    """Each expert's live dispatches on open cases, in one query."""
-    return dict(db.session.execute(
-        select(CaseAssignment.expert_id, func.count())
-        .join(ClinicCase, ClinicCase.id == CaseAssignment.case_id)
-        .where(CaseAssignment.state.in_(LIVE), ClinicCase.state.in_(OPEN_STATES))
-        .group_by(CaseAssignment.expert_id)).all())
-
-
 def pool() -> list[Expert]:
-    """The whole pool with what the dispatch page shows of each."""
+    """The whole pool with what the experts' page shows of each."""
     return db.session.scalars(select(Expert).options(
         joinedload(Expert.user), joinedload(Expert.employer_lab),
         joinedload(Expert.employer_enterprise), selectinload(Expert.conflicts))
         .order_by(Expert.id)).all()
 
 
-def proposals(case: ClinicCase, experts: list[Expert], today) -> Proposals:
-    """The experts the desk proposes for the case (clinic/matching.py). Those already
-    on the case are left out."""
-    loads = open_loads()
+@dataclass(frozen=True)
+class PoolMember:
+    """An expert as the dispatch panel names them."""
+    id: int
+    name: str
+    employer: str
+
+
+# The dispatch panel lists the best so many proposals; "all" shows the rest.
+PROPOSALS_SHOWN = 12
+# Exclusions named one by one: an administrator checks these; the rest are counted.
+NAMED_EXCLUSIONS = (Exclusion.own_employer, Exclusion.conflict)
+
+
+@dataclass
+class Dispatch:
+    """What the dispatch panel shows: the proposals (best first) and why the others
+    are left out, with the names of those it shows."""
+    proposals: Proposals
+    members: dict[int, PoolMember]
+    everyone: bool = False
+
+    @property
+    def shown(self) -> list:
+        proposed = self.proposals.proposed
+        return proposed if self.everyone else proposed[:PROPOSALS_SHOWN]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.proposals.proposed) - len(self.shown)
+
+    def left_out(self) -> list[tuple[Exclusion, int, list[str]]]:
+        """(reason, how many, their names when the reason is a conflict of interest),
+        in the order of Exclusion."""
+        by_reason = {}
+        for expert_id, reason in self.proposals.excluded.items():
+            by_reason.setdefault(reason, []).append(self.members[expert_id].name)
+        return [(reason, len(names), names if reason in NAMED_EXCLUSIONS else [])
+                for reason in Exclusion if (names := by_reason.get(reason))]
+
+
+def dispatch_pool(case: ClinicCase, today, everyone: bool = False) -> Dispatch:
+    """The experts the desk proposes for the case (clinic/matching.py), from two plain
+    reads: the active pool with each one's kept load, and who declared a conflict with
+    this enterprise. Those already on the case are left out."""
     on_case = {a.expert_id for a in case.assignments if a.state in LIVE}
+    rows = db.session.execute(
+        select(Expert.id, User.name.label("expert_name"), Expert.chains, Expert.ics_fields, Expert.skills,
+               Expert.employer_enterprise_id, Expert.available, Expert.away_until,
+               Expert.open_cases, Expert.max_open_cases, Lab.name_zh.label("lab_name"),
+               Enterprise.name.label("enterprise_name"), Expert.employer_name)
+        .join(User, User.id == Expert.user_id)
+        .outerjoin(Lab, Lab.id == Expert.employer_lab_id)
+        .outerjoin(Enterprise, Enterprise.id == Expert.employer_enterprise_id)
+        .where(User.active.is_(True)).order_by(Expert.id)).all()
+    conflicted = set(db.session.scalars(select(ExpertConflict.expert_id).where(
+        ExpertConflict.enterprise_id == case.enterprise_id)))
     needs = Needs(case.enterprise_id, case.chain.value, case.ics_field,
                   frozenset(case.skills or ()))
-    return propose(needs, [e.candidate(loads.get(e.id, 0), today) for e in experts
-                           if e.user.active and e.id not in on_case])
+    mine = frozenset({case.enterprise_id})
+    candidates = [Candidate(
+        id=r.id, chains=frozenset(r.chains or ()), ics_fields=frozenset(r.ics_fields or ()),
+        skills=frozenset(r.skills or ()), employer_enterprise_id=r.employer_enterprise_id,
+        conflicts=mine if r.id in conflicted else frozenset(),
+        available=is_available(r.available, r.away_until, today),
+        open_cases=r.open_cases, capacity=r.max_open_cases)
+        for r in rows if r.id not in on_case]
+    members = {r.id: PoolMember(r.id, r.expert_name, employer_named(
+        r.lab_name, r.enterprise_name, r.employer_name)) for r in rows}
+    return Dispatch(propose(needs, candidates), members, everyone)
+
+
+def experts_to_dispatch(ids) -> list[Expert]:
+    """The experts an administrator chose, with what dispatching checks and says."""
+    return db.session.scalars(select(Expert).where(Expert.id.in_(ids)).options(
+        joinedload(Expert.user), selectinload(Expert.conflicts)).order_by(Expert.id)).all()
 
 
 def failed_result(result_id: int, user) -> Result | None:

@@ -4,19 +4,8 @@ reports the benefit. One case page serves them all, each seeing what is theirs t
 import os
 from datetime import date
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import or_
 
 from blueprints.catalogue.labels import INDUSTRY_LABELS
 from blueprints.clinic import labels
@@ -43,33 +32,31 @@ from blueprints.clinic.models import CaseAttachment, CaseRating, ClinicCase, exp
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.clinic.queries import (
     case_page,
+    case_search,
     cases_seen_by,
     count_findings,
+    dispatch_pool,
+    experts_to_dispatch,
     failed_certificate,
     failed_result,
     later_request,
     load_case,
-    pool,
-    proposals,
     with_experts,
 )
 from blueprints.clinic.uploads import attach
 from blueprints.clinic.work import CaseFinding, CaseVisit, CorrectiveAction, TimeEntry
-from blueprints.scheduling import ical
 from blueprints.service_requests.forms import AttachmentForm, FollowUpForm
 from blueprints.service_requests.labels import LEVEL_LABELS
 from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.satisfaction import Level
-from core.forms import yuan_to_cents
+from core.forms import Form, yuan_to_cents
 from core.i18n import gettext as _
 from core.i18n import localized
-from core.like import ESCAPE, contains
-from core.links import public_url
 from core.pagination import paginate
 from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
 from core.templating import expose
-from core.timeutil import LOCAL_TZ, local_today, to_local, utcnow
+from core.timeutil import LOCAL_TZ, local_today, utcnow
 from core.uploads import UploadRefused, read_upload, refusal, upload_folder
 from extensions import db
 
@@ -94,31 +81,34 @@ expose(bp, result_text=result_text, CASE_STATE_LABELS=labels.CASE_STATE_LABELS,
 STEPS = {a.value: a for a in CaseAction if a != CaseAction.dispatch}
 
 
-def _seen_cases():
-    """The signed-in person's cases as a SELECT; 403 for people with none."""
-    if not current_user.is_authenticated:
-        abort(401)
-    stmt = cases_seen_by(current_user, expert_of(current_user))
-    if stmt is None:
-        abort(403)
-    return stmt
+@bp.app_context_processor
+def expert_pool_member():
+    """Lab staff who are also experts find the clinic in the menu (asked only for
+    lab staff: the others' menu follows their role)."""
+    def in_expert_pool() -> bool:
+        return expert_of(current_user) is not None
+    return {"in_expert_pool": in_expert_pool}
 
 
 @bp.route("/")
 def index():
-    stmt = _seen_cases()
+    if not current_user.is_authenticated:
+        abort(401)
+    expert = expert_of(current_user)
+    stmt = cases_seen_by(current_user, expert)
+    if stmt is None:
+        abort(403)
     q = (request.args.get("q") or "").strip()[:100]
     state = request.args.get("state", "")
     if q:
-        like = contains(q)
-        stmt = stmt.where(or_(ClinicCase.number.ilike(like, escape=ESCAPE),
-                              ClinicCase.title.ilike(like, escape=ESCAPE),
-                              ClinicCase.product.ilike(like, escape=ESCAPE)))
+        stmt = stmt.where(case_search(q))
     if state in labels.CASE_STATE_LABELS:
         stmt = stmt.where(ClinicCase.state == state)
     page = paginate(with_experts(stmt.order_by(ClinicCase.id.desc())))
-    return render_template("clinic/index.html", page=page, q=q, state=state,
-                           INDUSTRY_LABELS=INDUSTRY_LABELS)
+    # Experts and enterprises follow their visits in a calendar app.
+    feed = expert is not None or current_user.enterprise_id is not None
+    return render_template("clinic/index.html", page=page, q=q, state=state, feed=feed,
+                           feed_form=Form(), INDUSTRY_LABELS=INDUSTRY_LABELS)
 
 
 # -- opening a case -----------------------------------------------------------------
@@ -209,11 +199,10 @@ def _page(case: ClinicCase, status: int = 200, **forms):
     assignment = case.live_assignment(expert.id) if expert else None
     parts = case_page(case)
     dispatch = None
-    # The pool and its loads are read only while the case waits for its experts.
+    # The pool is read only while the case waits for its experts.
     if Party.admin in parties and case.awaits_dispatch:
-        experts = pool()
-        dispatch = {"proposals": proposals(case, experts, local_today()),
-                    "experts": {e.id: e for e in experts}}
+        dispatch = dispatch_pool(case, local_today(),
+                                 everyone=request.args.get("experts") == "all")
     working = Party.expert in parties and assignment is not None and \
         not assignment.is_pending and case.is_working
     action_form = forms.get("action_form") or ActionForm(formdata=None, prefix="action")
@@ -325,7 +314,8 @@ def _ruled(case: ClinicCase, action: CaseAction, party: Party, text: str) -> Non
 def dispatch(case_id: int):
     case = case_or_404(case_id, Party.admin)
     form = DispatchForm()
-    experts = {e.id: e for e in pool()}
+    experts = {e.id: e for e in experts_to_dispatch(
+        int(v) for v in request.form.getlist("experts") if v.isdigit() and len(v) < 10)}
     form.experts.choices = [(i, str(i)) for i in experts]
     if not form.validate_on_submit():
         return _refused(case, StepRefused(_("Choose at least one expert.")),
@@ -579,30 +569,6 @@ def verify_benefit(case_id: int):
     except StepRefused as err:
         return _refused(case, err, verify_form=form)
     return _done(case, _("The benefit is marked as verified."), "#outcome")
-
-
-
-@bp.route("/<int:case_id>/visits/<int:visit_id>.ics")
-def visit_ics(case_id: int, visit_id: int):
-    """The visit for the expert's and the enterprise's calendar apps."""
-    case = case_or_404(case_id)
-    visit = _visit(case, visit_id)
-    return Response(ical.calendar(_("QI Desk"), [visit_entry(case, visit)]),
-                    mimetype="text/calendar",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{case.number}-visit-{visit.id}.ics"',
-                             "Cache-Control": "private, no-store"})
-
-
-def visit_entry(case: ClinicCase, visit: CaseVisit) -> ical.Entry:
-    mode = labels.VISIT_MODE_LABELS[visit.mode]
-    return ical.Entry(
-        uid=f"clinic-visit-{visit.id}@qidesk", start=to_local(visit.starts_at),
-        end=to_local(visit.ends_at),
-        summary=_("Quality clinic %(number)s: %(mode)s visit", number=case.number,
-                  mode=mode),
-        location=visit.place, description=f"{case.title}\n{visit.agenda}".strip(),
-        url=public_url("clinic.detail", case_id=case.id))
 
 
 @bp.route("/figures")

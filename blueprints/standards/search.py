@@ -49,7 +49,7 @@ def drop_index_sql(table: str) -> dict[str, tuple[str, ...]]:
 
 
 # The tables with a full-text index (each migration that adds one names it here).
-INDEXED = ("standards", "services", "clinic_articles")
+INDEXED = ("standards", "services", "clinic_articles", "clinic_cases")
 # Migration 0019's statements, as it ran them.
 INDEX_SQL = index_sql("standards")
 DROP_INDEX_SQL = drop_index_sql("standards")

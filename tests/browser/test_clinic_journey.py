@@ -159,7 +159,7 @@ def test_a_failed_result_goes_to_the_clinic_and_comes_back_with_its_benefit(
         expect(proposed.nth(1).get_by_role("checkbox")).not_to_be_checked()
         dispatch.get_by_text("未推荐（1）", exact=True).click()
         expect(dispatch.locator("details li")).to_have_text(
-            "回避专家：已申报与该企业有利益冲突")
+            "已申报与该企业有利益冲突：1 位（回避专家）")
         screenshot(page, "clinic-03-admin-dispatch")
         dispatch.get_by_role("button", name="派单", exact=True).click()
         expect(page.locator(".notice.success")).to_have_text(

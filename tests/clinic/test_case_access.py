@@ -2,6 +2,7 @@
 enterprise, another expert and lab staff get 404 on a case and on everything in it;
 a case opened from a failed result links both ways, and only for its owner."""
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -151,3 +152,53 @@ def test_a_declined_expert_loses_sight_of_the_case(client, login, users, dummy_l
     assert client.get(f"/clinic/{case.id}").status_code == 404
     login(people["expert"].user)
     assert client.get(f"/clinic/{case.id}").status_code == 200
+
+
+def _feed_address(client) -> str:
+    """Make the person's feed address on the clinic page and read it back."""
+    assert client.post("/clinic/feeds", data={}).status_code == 302
+    page = client.get("/clinic/").get_data(as_text=True)
+    return re.search(r'id="feed-address" readonly value="([^"]+)"', page).group(1)
+
+
+def test_the_visits_feed_shows_each_person_the_visits_on_their_cases(client, login, users,
+                                                                      case_with_everything):
+    people, case = case_with_everything
+    visit = db.session.scalar(select(CaseVisit))
+    login(people["sme"])
+    sme_feed = _feed_address(client)
+    assert sme_feed.startswith("https://qidesk.jinjiang.example/clinic/feeds/")
+    login(people["expert"].user)
+    expert_feed = _feed_address(client)
+    client.post("/logout")
+    for address in (sme_feed, expert_feed):            # a calendar app: no sign-in
+        body = client.get(address.split(".example", 1)[1]).get_data(as_text=True)
+        assert f"UID:clinic-visit-{visit.id}@qidesk" in body
+        assert case.number in body
+    # A stranger's feed, an expert not on the case, lists nothing of it.
+    login(people["lab_expert"].user)
+    other = client.get(_feed_address(client).split(".example", 1)[1])
+    assert other.status_code == 200 and case.number.encode() not in other.data
+    # A new address ends the old one; a made-up one is nobody's.
+    login(people["sme"])
+    renewed = _feed_address(client)
+    assert renewed != sme_feed
+    assert client.get(sme_feed.split(".example", 1)[1]).status_code == 404
+    assert client.get("/clinic/feeds/made-up.ics").status_code == 404
+
+
+def test_people_without_cases_have_no_visits_feed(client, login, users):
+    login(users[Role.citizen])
+    assert client.post("/clinic/feeds", data={}).status_code == 404
+    login(users[Role.lab_staff])
+    assert client.post("/clinic/feeds", data={}).status_code == 404
+
+
+def test_lab_staff_in_the_expert_pool_find_the_clinic_in_the_menu(client, login, users,
+                                                                  dummy_lab):
+    login(users[Role.lab_staff])
+    assert 'href="/clinic/"' not in client.get("/tasks/").get_data(as_text=True)
+    expert = factories.create_expert(lab=dummy_lab, name="陈工")
+    login(expert.user)
+    assert 'href="/clinic/"' in client.get("/tasks/").get_data(as_text=True)
+    assert client.get("/clinic/").status_code == 200

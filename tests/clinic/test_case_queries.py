@@ -1,11 +1,15 @@
 """The case list and the case page run a fixed number of SQL queries, whatever the
 number of cases and whatever a case holds (experts, visits, findings, actions, files,
 time, messages)."""
+from core.roles import Role
+from extensions import db
+from tests import factories
 from tests.clinic.journey import (
     accepted_case,
     book_visit,
     clinic_people,
     dispatch,
+    made_case,
     open_case,
     plan_action,
     record_finding,
@@ -55,3 +59,27 @@ def test_case_list_and_page_run_a_fixed_number_of_queries(client, login, users, 
         step(client, case, "accept")
     many = _pages(client, login, people, big, count_queries)
     assert few == many
+
+
+def test_the_case_list_finds_cases_by_words_and_number_and_only_ones_own(client, login,
+                                                                         users):
+    sme, admin = users[Role.sme], users[Role.admin]
+    glue = made_case(sme, title="鞋底开胶", product="运动鞋")
+    pilling = made_case(sme, title="面料起球", product="针织面料", process="定型")
+    other = made_case(factories.create_user(Role.sme), title="帮面开胶", product="童鞋")
+    db.session.commit()
+
+    def found(q):
+        page = client.get("/clinic/", query_string={"q": q}).get_data(as_text=True)
+        return {c.number for c in (glue, pilling, other) if c.number in page}
+
+    login(sme)
+    assert found("开胶") == {glue.number}            # not the other enterprise's
+    assert found("起球 针织") == {pilling.number}     # every word, title or product
+    assert found("定型") == {pilling.number}          # the process too
+    assert found(glue.number) == {glue.number}
+    assert found(glue.number.replace("-", "").lower()) == {glue.number}
+    assert found(str(int(pilling.number.rsplit("-", 1)[1]))) >= {pilling.number}
+    assert found("色牢度") == set()
+    login(admin)
+    assert found("开胶") == {glue.number, other.number}
