@@ -152,7 +152,7 @@ def _forget_request_state():
     # requests share its `g`; a real server gives each request a fresh one. Drop
     # what Flask-Login and Flask-Babel cache there so each request starts clean.
     from flask import g
-    for name in ("_login_user", "_flask_babel", "_qidesk_translations"):
+    for name in ("_login_user", "_flask_babel", "_qidesk_translations", "clinic_expert"):
         g.pop(name, None)
 
 

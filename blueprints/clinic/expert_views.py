@@ -7,7 +7,7 @@ from sqlalchemy import select
 from blueprints.audit.models import record_change, snapshot
 from blueprints.auth.models import User
 from blueprints.clinic.forms import ExpertForm, ics_choices
-from blueprints.clinic.models import Expert, ExpertConflict
+from blueprints.clinic.models import EXPERT_ROLES, Expert, ExpertConflict
 from blueprints.clinic.queries import pool
 from blueprints.clinic.views import bp
 from blueprints.enterprises.models import Enterprise
@@ -15,7 +15,7 @@ from blueprints.labs.models import Lab
 from core.forms import render_form
 from core.i18n import gettext as _
 from core.permissions import get_allowed_or_404, roles_required
-from core.roles import LAB_ROLES, Role
+from core.roles import Role
 from core.timeutil import local_today
 from extensions import db
 
@@ -37,7 +37,7 @@ def _accounts(expert: Expert | None) -> list[tuple[int, str]]:
     if expert is not None:
         taken = taken.where(Expert.id != expert.id)
     users = db.session.scalars(select(User).where(
-        User.role.in_([*LAB_ROLES, Role.expert]), User.active, User.id.not_in(taken))
+        User.role.in_(EXPERT_ROLES), User.active, User.id.not_in(taken))
         .order_by(User.role, User.name)).all()
     return [(u.id, f"{u.name} · {u.login_name}") for u in users]
 

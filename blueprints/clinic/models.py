@@ -45,13 +45,15 @@ from blueprints.standards.tokens import indexed
 from core.i18n import lazy_gettext as _l
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.numbering import next_value
-from core.roles import Role
+from core.roles import LAB_ROLES, Role
 from core.signals import clinic_event
 from core.timeutil import local_today, to_local, utcnow
 from core.working_calendar import desk_calendar
 from extensions import db
 
 LIVE = (AssignmentState.pending, AssignmentState.accepted)
+# Who may have an expert profile: outside specialists and the labs' staff.
+EXPERT_ROLES = LAB_ROLES | {Role.expert}
 # Steps that put an expert on a case or take one off it (the others move loads only
 # when the case opens or closes).
 LOAD_STEPS = (CaseAction.dispatch, CaseAction.decline)
@@ -164,8 +166,9 @@ class ExpertConflict(db.Model):
 
 
 def expert_of(user) -> Expert | None:
-    """The signed-in person's expert profile, if they have one."""
-    if not user.is_authenticated:
+    """The signed-in person's expert profile, if they have one (only outside
+    specialists and lab staff may)."""
+    if not user.is_authenticated or user.role not in EXPERT_ROLES:
         return None
     return db.session.scalar(select(Expert).where(Expert.user_id == user.id))
 
@@ -236,11 +239,12 @@ class ClinicCase(TimestampMixin, VersionedMixin, db.Model):
         expert = expert if expert is not None else expert_of(user)
         return {Party.expert} if expert and self.live_assignment(expert.id) else set()
 
-    def allows(self, user, action: str = "view") -> bool:
+    def allows(self, user, action: str = "view", expert: Expert | None = None) -> bool:
         """Confidential: the enterprise, its experts and the administrators see it;
         nobody else learns it exists. `action` is "view" or a Party that must be the
-        user's ("enterprise", "expert", "admin")."""
-        parties = self.parties(user)
+        user's ("enterprise", "expert", "admin"); `expert` is the user's profile when
+        the caller has read it already."""
+        parties = self.parties(user, expert)
         return bool(parties) if action == "view" else action in parties
 
     # -- what can be done ---------------------------------------------------------------

@@ -4,7 +4,7 @@ reports the benefit. One case page serves them all, each seeing what is theirs t
 import os
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints.catalogue.labels import INDUSTRY_LABELS
@@ -28,7 +28,7 @@ from blueprints.clinic.forms import (
 )
 from blueprints.clinic.kinds import Skill
 from blueprints.clinic.lifecycle import NEEDS_TEXT, RULED, CaseAction, CaseStepRefused, Party
-from blueprints.clinic.models import CaseAttachment, CaseRating, ClinicCase, expert_of
+from blueprints.clinic.models import CaseAttachment, CaseRating, ClinicCase, Expert, expert_of
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.clinic.queries import (
     case_page,
@@ -49,11 +49,12 @@ from blueprints.service_requests.forms import AttachmentForm, FollowUpForm
 from blueprints.service_requests.labels import LEVEL_LABELS
 from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.satisfaction import Level
+from core.converters import MAX_ID
 from core.forms import Form, yuan_to_cents
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.pagination import paginate
-from core.permissions import get_allowed_or_404, roles_required
+from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
 from core.timeutil import LOCAL_TZ, local_today, utcnow
@@ -86,7 +87,7 @@ def expert_pool_member():
     """Lab staff who are also experts find the clinic in the menu (asked only for
     lab staff: the others' menu follows their role)."""
     def in_expert_pool() -> bool:
-        return expert_of(current_user) is not None
+        return my_expert_profile() is not None
     return {"in_expert_pool": in_expert_pool}
 
 
@@ -94,7 +95,7 @@ def expert_pool_member():
 def index():
     if not current_user.is_authenticated:
         abort(401)
-    expert = expert_of(current_user)
+    expert = my_expert_profile()
     stmt = cases_seen_by(current_user, expert)
     if stmt is None:
         abort(403)
@@ -188,13 +189,27 @@ def new():
 # -- the case page ------------------------------------------------------------------------
 
 
+def my_expert_profile() -> Expert | None:
+    """The signed-in person's expert profile, read once per request."""
+    if "clinic_expert" not in g:
+        g.clinic_expert = expert_of(current_user)
+    return g.clinic_expert
+
+
 def case_or_404(case_id: int, party: str = "view") -> ClinicCase:
-    get_allowed_or_404(ClinicCase, case_id, party)
-    return load_case(case_id)
+    """The case with what its page shows, read once: 404 for anyone it is not
+    confidential to, 403 when `party` is not theirs (as get_allowed_or_404)."""
+    case = load_case(case_id) if 0 < case_id <= MAX_ID else None
+    expert = my_expert_profile()
+    if case is None or not case.allows(current_user, "view", expert):
+        abort(404)
+    if party != "view" and not case.allows(current_user, party, expert):
+        abort(403)
+    return case
 
 
 def _page(case: ClinicCase, status: int = 200, **forms):
-    expert = expert_of(current_user)
+    expert = my_expert_profile()
     parties = case.parties(current_user, expert)
     assignment = case.live_assignment(expert.id) if expert else None
     parts = case_page(case)
