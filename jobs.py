@@ -12,6 +12,7 @@ from blueprints.catalogue.standard_watch import watch
 from blueprints.certificates.batches import requeue_interrupted, run_next_batch
 from blueprints.clinic.alerts import ask_for_benefits
 from blueprints.clinic.alerts import send_answer_alerts as clinic_answers
+from blueprints.dashboards.refresh import refresh as refresh_figures
 from blueprints.metrology.reminders import send_campaign_reminders, send_due_reminders
 from blueprints.notifications.mail import deliver_pending
 from blueprints.scheduling.reminders import send_booking_reminders
@@ -89,6 +90,12 @@ def clinic_alerts() -> dict | None:
     return {"clinic_alerts": sent} if sent else None
 
 
+def dashboard_figures() -> dict | None:
+    """Bring the dashboards' figures up to the audit trail (what changed since)."""
+    done = refresh_figures()
+    return done if done["events"] else None
+
+
 def clinic_benefits() -> dict | None:
     """Ask enterprises what a case resolved 90 days ago brought them."""
     asked = ask_for_benefits(utcnow())
@@ -110,6 +117,7 @@ JOBS = [
     ("standard-watch", standard_watch, 600),
     ("clinic-alerts", clinic_alerts, 300),
     ("clinic-benefits", clinic_benefits, 3600),
+    ("dashboard-figures", dashboard_figures, 120),
 ]
 
 

@@ -15,6 +15,7 @@ JOB_NAMES = {
     "standard-imports": _l("Standards catalogue imports"),
     "clinic-alerts": _l("Quality clinic: answers due"),
     "clinic-benefits": _l("Quality clinic: benefits to ask for"),
+    "dashboard-figures": _l("Dashboards: figures brought up to date"),
 }
 
 # The counts a job returns (jobs.py), as words.
@@ -35,6 +36,9 @@ JOB_COUNTS = {
     "followers_told": _l("followers told of a changed standard"),
     "clinic_alerts": _l("experts reminded or cases reported late"),
     "benefits_asked": _l("enterprises asked for a case's benefit"),
+    "events": _l("audit events read"),
+    "days": _l("days recomputed"),
+    "months": _l("months recomputed"),
 }
 
 

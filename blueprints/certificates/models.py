@@ -44,7 +44,7 @@ class Certificate(TimestampMixin, db.Model):
     kind: Mapped[CertificateKind] = enum_column(CertificateKind)
     sub_request_id: Mapped[int] = mapped_column(ForeignKey("sub_requests.id"), index=True)
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id"), index=True)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     verification_code: Mapped[str] = mapped_column(String(16), default=new_verification_code)
     sha256: Mapped[str] = mapped_column(String(64))

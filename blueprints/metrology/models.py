@@ -118,7 +118,8 @@ class ScaleVerification(TimestampMixin, db.Model):
     instrument_description: Mapped[str] = mapped_column(String(300))
     label_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     verified_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                  index=True)
 
     instrument: Mapped[Instrument] = relationship()
     item: Mapped["RequestItem"] = relationship(viewonly=True)  # noqa: F821

@@ -102,7 +102,9 @@ class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
     campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821
 
     __table_args__ = (Index("ix_service_requests_enterprise_created", "enterprise_id", "id"),
-                      Index("ix_service_requests_applicant_created", "applicant_id", "id"))
+                      Index("ix_service_requests_applicant_created", "applicant_id", "id"),
+                      # the dashboards' figures read a day's submissions
+                      Index("ix_service_requests_submitted", "submitted_at"))
 
     def is_applicant(self, user) -> bool:
         """The applicant side: the enterprise's members, or the citizen who asked."""
@@ -386,9 +388,12 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         step = transition(self.state, action, user.role)
         before = self.state
         self.state = step.to
+        after = {"state": step.to.value}
+        if step.to == State.issued and self.due_date is not None:
+            # What "on time" is judged against, as it stood when the report went out.
+            after["due_date"] = self.due_date.isoformat()
         record_event(user, "sub_requests", self.id, step.event,
-                     before={"state": before.value}, after={"state": step.to.value},
-                     reason=reason)
+                     before={"state": before.value}, after=after, reason=reason)
         follow_lifecycle(self, before)
         part_stepped.send(self, event=step.event, user=user)
 
@@ -675,7 +680,8 @@ class Rating(db.Model):
     level: Mapped[int] = mapped_column()  # 5 very satisfied ... 1 very dissatisfied
     comment: Mapped[str] = mapped_column(Text, default="")
     rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
     follow_up_due: Mapped[date | None] = mapped_column(Date)
     follow_up_note: Mapped[str] = mapped_column(Text, default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

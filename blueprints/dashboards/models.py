@@ -1,0 +1,99 @@
+"""What the dashboards read: figures the worker keeps per day and per month (the
+sum of its days), so a page costs the same at ten thousand and a million requests.
+
+FigureRow: per span (day or month) x lab x service x industry chain: items in, parts
+and requests in, items done (their part first issued), passed and failed, on time and
+late, and the turnaround histogram as columns of whole working days (t0 ... t40, and
+t41 for more), which SQL adds up like any count.
+SatisfactionRow: per span x lab x chain: parts closed, ratings and their levels, bad
+reviews and those followed up.
+ScaleRow: per span x lab x market: scales verified, passed, verified free.
+FigureState: how far the worker has read the audit trail, and when it last did."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+
+# The turnaround histogram's columns: t0 ... t40 working days, then t41 for more.
+LONGEST = 41
+BUCKETS = tuple(f"t{n}" for n in range(LONGEST + 1))
+
+
+class Span:
+    day = "day"
+    month = "month"
+
+
+class FigureRow(db.Model):
+    __tablename__ = "figure_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))          # Span.day or Span.month
+    starts: Mapped[date] = mapped_column(Date)             # the day, or the month's first
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))          # the service's kind
+    chain: Mapped[str] = mapped_column(String(32))         # the enterprise's; "" a citizen's
+    items_in: Mapped[int] = mapped_column(default=0)
+    parts_in: Mapped[int] = mapped_column(default=0)       # counted on a part's first item
+    requests_in: Mapped[int] = mapped_column(default=0)    # on a request's first item
+    items_done: Mapped[int] = mapped_column(default=0)
+    passed: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    late: Mapped[int] = mapped_column(default=0)
+    free_done: Mapped[int] = mapped_column(default=0)      # done at no charge
+
+    __table_args__ = (Index("ix_figure_rows_span", "span", "starts", "lab_id"),)
+
+    def histogram(self) -> dict[int, int]:
+        return {n: getattr(self, f"t{n}") for n in range(LONGEST + 1) if getattr(self, f"t{n}")}
+
+
+# The histogram's columns, one per whole working day.
+for _n in range(LONGEST + 1):
+    setattr(FigureRow, f"t{_n}", mapped_column(f"t{_n}", Integer, default=0, nullable=False))
+del _n
+
+
+class SatisfactionRow(db.Model):
+    __tablename__ = "figure_satisfaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))
+    starts: Mapped[date] = mapped_column(Date)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    chain: Mapped[str] = mapped_column(String(32))
+    closed: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    level_total: Mapped[int] = mapped_column(default=0)
+    bad: Mapped[int] = mapped_column(default=0)
+    followed_up: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_figure_satisfaction_span", "span", "starts", "lab_id"),)
+
+
+class ScaleRow(db.Model):
+    __tablename__ = "figure_scales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))
+    starts: Mapped[date] = mapped_column(Date)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    market: Mapped[str] = mapped_column(String(100))
+    verified: Mapped[int] = mapped_column(default=0)
+    passed: Mapped[int] = mapped_column(default=0)
+    free: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_figure_scales_span", "span", "starts", "lab_id"),)
+
+
+class FigureState(db.Model):
+    """The worker's place in the audit trail (one row, name "figures")."""
+    __tablename__ = "figure_state"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

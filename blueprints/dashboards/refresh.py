@@ -1,0 +1,353 @@
+"""The worker keeps the dashboards' figures (dashboards/models.py) from the desk's
+records, incrementally: it reads the audit trail after where it stopped, works out
+which days those events touch (the day of each event, and for each part touched the
+days it was submitted, first issued and rated), recomputes those days whole from the
+records, and then the months they fall in as the sums of their days. A day's
+recompute reads that day's records only, so a run costs what changed, not the
+history."""
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import aliased
+
+from blueprints.audit.models import AuditEvent
+from blueprints.catalogue.models import Service
+from blueprints.certificates.models import Certificate
+from blueprints.dashboards import metrics
+from blueprints.dashboards.models import (
+    BUCKETS,
+    LONGEST,
+    FigureRow,
+    FigureState,
+    SatisfactionRow,
+    ScaleRow,
+    Span,
+)
+from blueprints.enterprises.models import Enterprise
+from blueprints.metrology.models import Instrument, ScaleVerification
+from blueprints.service_requests.lifecycle import CLOCK_PAUSED
+from blueprints.service_requests.models import (
+    Rating,
+    RequestItem,
+    Result,
+    ServiceRequest,
+    SubRequest,
+)
+from blueprints.service_requests.verdicts import Conclusion, conclusion
+from core.timeutil import LOCAL_TZ, to_local, utcnow
+from core.working_calendar import lab_calendars
+from extensions import db
+
+STATE = "figures"
+# The events that can move a figure, by the record they are about.
+ENTITIES = ("service_requests", "sub_requests", "ratings", "scale_verifications")
+PAUSED = frozenset(s.value for s in CLOCK_PAUSED)
+# What each kind of row counts.
+FIGURE_COUNTS = ("items_in", "parts_in", "requests_in", "items_done", "passed", "failed",
+                 "on_time", "late", "free_done", *BUCKETS)
+SATISFACTION_COUNTS = ("closed", "rated", "level_total", "bad", "followed_up")
+SCALE_COUNTS = ("verified", "passed", "free")
+
+
+def bounds(day: date) -> tuple[datetime, datetime]:
+    """A local day as the UTC instants it runs between."""
+    start = datetime.combine(day, time(), LOCAL_TZ)
+    return start, start + timedelta(days=1)
+
+
+def local_day(moment: datetime | None) -> date | None:
+    return None if moment is None else to_local(moment).date()
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+# -- which days an event touches ----------------------------------------------------
+
+
+def touched_days(events: list[AuditEvent]) -> set[date]:
+    """The days to recompute for these events: their own days, and the submission,
+    first issue and rating days of every part they concern."""
+    days = {local_day(e.created_at) for e in events}
+    parts = {e.entity_id for e in events if e.entity == "sub_requests"}
+    requests = {e.entity_id for e in events if e.entity == "service_requests"}
+    ratings = {e.entity_id for e in events if e.entity == "ratings"}
+    checks = {e.entity_id for e in events if e.entity == "scale_verifications"}
+    if ratings:
+        parts |= set(db.session.scalars(select(Rating.sub_request_id)
+                                        .where(Rating.id.in_(ratings))))
+    if checks:
+        parts |= set(db.session.scalars(
+            select(RequestItem.sub_request_id).join(ScaleVerification,
+                                                    ScaleVerification.item_id == RequestItem.id)
+            .where(ScaleVerification.id.in_(checks))))
+    if requests:
+        parts |= set(db.session.scalars(select(SubRequest.id)
+                                        .where(SubRequest.request_id.in_(requests))))
+    for chunk in _chunks(sorted(parts)):
+        for submitted, issued, rated in db.session.execute(
+                select(ServiceRequest.submitted_at, func.min(Certificate.issued_at),
+                       func.min(Rating.created_at))
+                .select_from(SubRequest)
+                .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
+                .outerjoin(Certificate, Certificate.sub_request_id == SubRequest.id)
+                .outerjoin(Rating, Rating.sub_request_id == SubRequest.id)
+                .where(SubRequest.id.in_(chunk))
+                .group_by(SubRequest.id, ServiceRequest.submitted_at)):
+            days |= {local_day(submitted), local_day(issued), local_day(rated)}
+    days.discard(None)
+    return days
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+# -- one day, recomputed from the records ---------------------------------------------
+
+
+def _chain(value) -> str:
+    return getattr(value, "value", value) or ""
+
+
+def items_in(day: date) -> dict[tuple, Counter]:
+    """(lab, service, kind, chain) -> items, parts and requests submitted that day
+    (a part counts on its first item, a request on its first)."""
+    start, end = bounds(day)
+    rows = db.session.execute(
+        select(RequestItem.id, RequestItem.sub_request_id, RequestItem.request_id,
+               SubRequest.lab_id, RequestItem.service_id, Service.kind,
+               Enterprise.industry_chain)
+        .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
+        .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
+        .join(Service, Service.id == RequestItem.service_id)
+        .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+        .where(ServiceRequest.submitted_at >= start, ServiceRequest.submitted_at < end)
+        .order_by(RequestItem.id)).all()
+    out: dict[tuple, Counter] = defaultdict(Counter)
+    parts, requests = set(), set()
+    for _item, part, request, lab, service, kind, chain in rows:
+        key = (lab, service, _chain(kind), _chain(chain))
+        out[key]["items_in"] += 1
+        if part not in parts:
+            parts.add(part)
+            out[key]["parts_in"] += 1
+        if request not in requests:
+            requests.add(request)
+            out[key]["requests_in"] += 1
+    return out
+
+
+def items_done(day: date) -> dict[tuple, Counter]:
+    """(lab, service, kind, chain) -> items whose part was first issued that day:
+    passed, failed, on time, late, free, and the turnaround histogram."""
+    start, end = bounds(day)
+    first = aliased(Certificate)
+    issued = dict(db.session.execute(
+        select(first.sub_request_id, first.issued_at)
+        .where(first.issued_at >= start, first.issued_at < end,
+               first.supersedes_id.is_(None))).all())
+    out: dict[tuple, Counter] = defaultdict(Counter)
+    if not issued:
+        return out
+    parts = list(issued)
+    items = db.session.execute(
+        select(RequestItem.id, RequestItem.sub_request_id, SubRequest.lab_id,
+               RequestItem.service_id, Service.kind, Enterprise.industry_chain,
+               RequestItem.price_cents, ServiceRequest.submitted_at, SubRequest.due_date)
+        .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
+        .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
+        .join(Service, Service.id == RequestItem.service_id)
+        .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+        .where(RequestItem.sub_request_id.in_(parts)).order_by(RequestItem.id)).all()
+    item_ids = [row[0] for row in items]
+    verdicts: dict[int, list] = defaultdict(list)
+    for item, verdict in db.session.execute(select(Result.item_id, Result.verdict)
+                                            .where(Result.item_id.in_(item_ids))):
+        verdicts[item].append(verdict)
+    scales = dict(db.session.execute(select(ScaleVerification.item_id, ScaleVerification.passed)
+                                     .where(ScaleVerification.item_id.in_(item_ids))).all())
+    history = _histories(parts)
+    calendars = lab_calendars({row[2] for row in items})
+    taken, due_at_issue = {}, {}
+    for row in items:
+        part, lab, submitted, due = row[1], row[2], row[7], row[8]
+        if part in taken or submitted is None:
+            continue
+        issue_day = local_day(issued[part])
+        steps, due_then = history.get(part, ([], None))
+        pauses = metrics.pauses_from_steps(steps, PAUSED, issue_day)
+        taken[part] = metrics.working_days_taken(calendars[lab], local_day(submitted),
+                                                 issue_day, pauses)
+        due_at_issue[part] = metrics.on_time(issue_day, due_then or due)
+    for item, part, lab, service, kind, chain, price, _submitted, _due in items:
+        if part not in taken:
+            continue
+        c = out[(lab, service, _chain(kind), _chain(chain))]
+        c["items_done"] += 1
+        c[f"t{min(taken[part], LONGEST)}"] += 1
+        if item in scales:
+            c["passed" if scales[item] else "failed"] += 1
+        else:
+            outcome = conclusion(verdicts.get(item, ()))
+            if outcome == Conclusion.conforms:
+                c["passed"] += 1
+            elif outcome == Conclusion.does_not_conform:
+                c["failed"] += 1
+        if due_at_issue[part] is not None:
+            c["on_time" if due_at_issue[part] else "late"] += 1
+        if price == 0:
+            c["free_done"] += 1
+    return out
+
+
+def _histories(parts: list[int]) -> dict[int, tuple[list, date | None]]:
+    """Each part's states by day, from its audit events, and the due date its first
+    issue was recorded against (None for events older than that record)."""
+    out: dict[int, tuple[list, date | None]] = {}
+    rows = db.session.execute(
+        select(AuditEvent.entity_id, AuditEvent.created_at, AuditEvent.action,
+               AuditEvent.after)
+        .where(AuditEvent.entity == "sub_requests", AuditEvent.entity_id.in_(parts))
+        .order_by(AuditEvent.id))
+    for part, created, action, after in rows:
+        steps, due = out.get(part, ([], None))
+        state = (after or {}).get("state") if isinstance(after, dict) else None
+        if state:
+            steps.append((local_day(created), state))
+        if action == "issued" and due is None and isinstance(after, dict) \
+                and after.get("due_date"):
+            due = date.fromisoformat(after["due_date"])
+        out[part] = (steps, due)
+    return out
+
+
+def satisfaction(day: date) -> dict[tuple, Counter]:
+    """(lab, chain) -> parts closed that day, and the ratings given that day."""
+    start, end = bounds(day)
+    out: dict[tuple, Counter] = defaultdict(Counter)
+    closed = select(AuditEvent.entity_id).where(
+        AuditEvent.entity == "sub_requests", AuditEvent.action == "closed",
+        AuditEvent.created_at >= start, AuditEvent.created_at < end).distinct()
+    for lab, chain in db.session.execute(
+            select(SubRequest.lab_id, Enterprise.industry_chain)
+            .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
+            .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+            .where(SubRequest.id.in_(closed))):
+        out[(lab, _chain(chain))]["closed"] += 1
+    for lab, chain, level, bad, followed in db.session.execute(
+            select(Rating.lab_id, Enterprise.industry_chain, Rating.level,
+                   Rating.follow_up_due, Rating.followed_up_at)
+            .join(SubRequest, SubRequest.id == Rating.sub_request_id)
+            .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
+            .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+            .where(Rating.created_at >= start, Rating.created_at < end)):
+        c = out[(lab, _chain(chain))]
+        c["rated"] += 1
+        c["level_total"] += level
+        if bad is not None:
+            c["bad"] += 1
+            c["followed_up"] += followed is not None
+    return out
+
+
+def scales(day: date) -> dict[tuple, Counter]:
+    """(lab, market) -> scales verified that day, passed, and free."""
+    start, end = bounds(day)
+    out: dict[tuple, Counter] = defaultdict(Counter)
+    for lab, market, passed, price in db.session.execute(
+            select(SubRequest.lab_id, Instrument.market, ScaleVerification.passed,
+                   RequestItem.price_cents)
+            .join(RequestItem, RequestItem.id == ScaleVerification.item_id)
+            .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
+            .join(Instrument, Instrument.id == ScaleVerification.instrument_id)
+            .where(ScaleVerification.verified_at >= start,
+                   ScaleVerification.verified_at < end)):
+        c = out[(lab, market or "")]
+        c["verified"] += 1
+        c["passed"] += bool(passed)
+        c["free"] += price == 0
+    return out
+
+
+def recompute_day(day: date) -> None:
+    """Replace the day's rows with what the records say now."""
+    for model in (FigureRow, SatisfactionRow, ScaleRow):
+        db.session.execute(delete(model).where(model.span == Span.day, model.starts == day))
+    figures = items_in(day)
+    for key, counts in items_done(day).items():
+        figures.setdefault(key, Counter()).update(counts)
+    base = {"span": Span.day, "starts": day}
+    rows = [{**base, **dict.fromkeys(FIGURE_COUNTS, 0), "lab_id": lab, "service_id": service,
+             "kind": kind, "chain": chain, **counts}
+            for (lab, service, kind, chain), counts in figures.items()]
+    _insert(FigureRow, rows)
+    _insert(SatisfactionRow, [{**base, **dict.fromkeys(SATISFACTION_COUNTS, 0), "lab_id": lab,
+                               "chain": chain, **counts}
+                              for (lab, chain), counts in satisfaction(day).items()])
+    _insert(ScaleRow, [{**base, **dict.fromkeys(SCALE_COUNTS, 0), "lab_id": lab,
+                        "market": market, **counts}
+                       for (lab, market), counts in scales(day).items()])
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(model), rows)
+
+
+def recompute_month(first: date) -> None:
+    """The month's rows as the sums of its days' rows."""
+    last = (first + timedelta(days=32)).replace(day=1)
+    for model, keys, counts in ((FigureRow, ("lab_id", "service_id", "kind", "chain"),
+                                 FIGURE_COUNTS),
+                                (SatisfactionRow, ("lab_id", "chain"), SATISFACTION_COUNTS),
+                                (ScaleRow, ("lab_id", "market"), SCALE_COUNTS)):
+        db.session.execute(delete(model).where(model.span == Span.month,
+                                               model.starts == first))
+        columns = [getattr(model, k) for k in keys]
+        sums = [func.sum(getattr(model, c)).label(c) for c in counts]
+        rows = db.session.execute(
+            select(*columns, *sums).where(model.span == Span.day, model.starts >= first,
+                                          model.starts < last).group_by(*columns)).all()
+        _insert(model, [{"span": Span.month, "starts": first, **row._mapping} for row in rows])
+
+
+# -- the worker's job -------------------------------------------------------------------
+
+
+def refresh(batch: int = 5000) -> dict[str, int]:
+    """Read the audit trail after the last event seen, recompute the days and months it
+    touches, and move the mark on; repeated until the trail is read. Returns the
+    counts for the job's record."""
+    state = db.session.get(FigureState, STATE)
+    if state is None:
+        state = FigureState(name=STATE, last_event_id=0)
+        db.session.add(state)
+    events_read = days_done = 0
+    months: set[date] = set()
+    while True:
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.id > state.last_event_id)
+            .order_by(AuditEvent.id).limit(batch)).all()
+        if not events:
+            break
+        relevant = [e for e in events if e.entity in ENTITIES]
+        days = touched_days(relevant) if relevant else set()
+        for day in sorted(days):
+            recompute_day(day)
+        # Each batch leaves its months right before the mark moves on, so a run that
+        # stops half-way leaves no month behind its days.
+        for first in sorted({month_of(d) for d in days}):
+            recompute_month(first)
+        months |= {month_of(d) for d in days}
+        days_done += len(days)
+        events_read += len(events)
+        state.last_event_id = events[-1].id
+        state.computed_at = utcnow()
+        db.session.commit()
+    state.computed_at = utcnow()
+    db.session.commit()
+    return {"events": events_read, "days": days_done, "months": len(months)}
