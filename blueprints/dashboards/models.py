@@ -26,13 +26,17 @@ class Span:
     month = "month"
 
 
-class FigureRow(db.Model):
-    __tablename__ = "figure_rows"
-
+class Spanned:
+    """What every kind of figure row is keyed by first: a day or a month, and a lab."""
     id: Mapped[int] = mapped_column(primary_key=True)
     span: Mapped[str] = mapped_column(String(5))          # Span.day or Span.month
     starts: Mapped[date] = mapped_column(Date)             # the day, or the month's first
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+
+
+class FigureRow(Spanned, db.Model):
+    __tablename__ = "figure_rows"
+
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))          # the service's kind
     chain: Mapped[str] = mapped_column(String(32))         # the enterprise's; "" a citizen's
@@ -58,13 +62,9 @@ for _n in range(LONGEST + 1):
 del _n
 
 
-class SatisfactionRow(db.Model):
+class SatisfactionRow(Spanned, db.Model):
     __tablename__ = "figure_satisfaction"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    span: Mapped[str] = mapped_column(String(5))
-    starts: Mapped[date] = mapped_column(Date)
-    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
     chain: Mapped[str] = mapped_column(String(32))
     closed: Mapped[int] = mapped_column(default=0)
     rated: Mapped[int] = mapped_column(default=0)
@@ -75,13 +75,9 @@ class SatisfactionRow(db.Model):
     __table_args__ = (Index("ix_figure_satisfaction_span", "span", "starts", "lab_id"),)
 
 
-class ScaleRow(db.Model):
+class ScaleRow(Spanned, db.Model):
     __tablename__ = "figure_scales"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    span: Mapped[str] = mapped_column(String(5))
-    starts: Mapped[date] = mapped_column(Date)
-    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
     market: Mapped[str] = mapped_column(String(100))
     verified: Mapped[int] = mapped_column(default=0)
     passed: Mapped[int] = mapped_column(default=0)
