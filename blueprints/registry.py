@@ -14,6 +14,7 @@ from blueprints.certificates import views as certificates
 from blueprints.clinic import expert_views, feed_views, library_views
 from blueprints.clinic import subscriptions as clinic_subscriptions
 from blueprints.clinic import views as clinic
+from blueprints.dashboards import views as dashboards
 from blueprints.enterprises import views as enterprises
 from blueprints.labs import signatory_views
 from blueprints.labs import views as labs
@@ -43,6 +44,7 @@ BLUEPRINTS = [
     (certificates.bp, None),
     (metrology.bp, None),
     (clinic.bp, None),
+    (dashboards.bp, None),
     (notifications.bp, None),
     (scheduling.bp, None),
     (tasks.bp, None),

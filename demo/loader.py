@@ -16,6 +16,7 @@ from blueprints.auth.signature import drawn_signature
 from blueprints.catalogue.kinds import IndustryChain, LimitKind, ServiceKind
 from blueprints.catalogue.method_links import link_all
 from blueprints.catalogue.models import Capability, Service, ServiceIndustry, ServiceParameter
+from blueprints.dashboards.refresh import refresh as refresh_figures
 from blueprints.enterprises.models import Enterprise, EnterpriseSize, EnterpriseStatus
 from blueprints.enterprises.uscc import check_character
 from blueprints.labs.models import Lab, Signatory
@@ -329,4 +330,5 @@ def load_demo() -> LoadReport:
         "standards": report.standards, "labs": report.labs, "services": report.services,
         "users": report.users})
     db.session.commit()
+    refresh_figures()   # the dashboards show the demo's figures at once, not at the worker's turn
     return report

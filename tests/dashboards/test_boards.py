@@ -1,0 +1,108 @@
+"""The dashboards over HTTP: the desk sees the county, a lab manager only their lab,
+the public only aggregates with small figures left out; filters that do not read are
+refused with a message; a page runs the same statements whatever it covers."""
+import re
+
+import pytest
+
+from blueprints.dashboards.refresh import refresh
+from core.roles import Role
+from extensions import db
+from tests import factories
+from tests.dashboards.june import build_june, issue, part, steps
+
+JUNE = {"since": "2026-06", "until": "2026-06"}
+
+
+def figure(page: str, ident: str) -> str:
+    found = re.search(rf'id="{ident}">(.*?)</div>', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+@pytest.fixture
+def june(users):
+    built = build_june(users)
+    refresh()
+    return built
+
+
+def test_the_desk_sees_the_county_as_counted(client, login, users, june):
+    login(users[Role.admin])
+    page = client.get("/dashboards/", query_string=JUNE).get_data(as_text=True)
+    assert [figure(page, f) for f in ("fig-requests", "fig-items", "fig-done", "fig-pass",
+                                      "fig-median", "fig-on-time")] == \
+        ["3", "4", "3", "66.7%", "6 / 6", "66.7%"]
+    assert june.lab.name_zh in page
+    # A chain and a kind filter every table alike: the citizen's free item alone.
+    page = client.get("/dashboards/", query_string={**JUNE, "chain": "citizens",
+                                                    "kind": "testing"}).get_data(as_text=True)
+    assert [figure(page, f) for f in ("fig-requests", "fig-done", "fig-on-time")] == \
+        ["1", "1", "0.0%"]
+
+
+def test_a_lab_manager_sees_only_their_lab(client, login, users, june):
+    other = factories.create_lab(name_zh="别家实验室")
+    service = factories.create_service(labs=[other])
+    p = part(users[Role.sme], other, [service], 2)
+    steps(p, (2, "submitted"))
+    db.session.commit()
+    refresh()
+    manager = factories.create_user(Role.lab_manager, lab=june.lab)
+    login(manager)
+    page = client.get("/dashboards/", query_string=JUNE).get_data(as_text=True)
+    assert figure(page, "fig-items") == "4" and "别家实验室" not in page
+    # Asking for the other lab is refused, and still shows only their own.
+    refused = client.get("/dashboards/", query_string={**JUNE, "lab": str(other.id)})
+    assert refused.status_code == 400
+    assert figure(refused.get_data(as_text=True), "fig-items") == "4"
+    login(users[Role.admin])
+    assert figure(client.get("/dashboards/", query_string=JUNE).get_data(as_text=True),
+                  "fig-items") == "5"
+
+
+def test_the_public_sees_aggregates_and_no_small_figures(client, users, june):
+    page = client.get("/dashboards/public", query_string=JUNE).get_data(as_text=True)
+    assert figure(page, "fig-items") == "4"
+    # Three items reported: under five, so no rate and no turnaround.
+    assert figure(page, "fig-pass") == "—" and figure(page, "fig-median") == "— / —"
+    assert users[Role.sme].enterprise.name not in page
+    assert users[Role.citizen].name not in page
+
+
+@pytest.mark.parametrize("role", [Role.sme, Role.citizen, Role.lab_staff])
+def test_only_the_desk_and_lab_managers_have_a_dashboard(client, login, users, role):
+    login(users[role])
+    assert client.get("/dashboards/").status_code == 403
+
+
+def test_filters_that_do_not_read_are_refused_in_words(client, login, users, june):
+    login(users[Role.admin])
+    for query, message in (({"since": "2026-13"}, "2026-01"),
+                           ({"since": "2026-06", "until": "2026-05"}, "截止月份早于起始月份"),
+                           ({"since": "2023-01", "until": "2026-06"}, "36"),
+                           ({"kind": "nonsense"}, "")):
+        response = client.get("/dashboards/", query_string=query)
+        assert response.status_code == 400, query
+        assert message in response.get_data(as_text=True)
+
+
+def test_a_board_runs_the_same_statements_for_one_month_or_many(client, login, users,
+                                                                count_queries):
+    login(users[Role.admin])
+    build_june(users)
+    refresh()
+    client.get("/dashboards/", query_string=JUNE)
+    with count_queries() as few:
+        assert client.get("/dashboards/", query_string=JUNE).status_code == 200
+    lab = factories.create_lab()
+    service = factories.create_service(labs=[lab])
+    for day in (2, 4, 8, 10, 16, 22):
+        p = part(users[Role.sme], lab, [service], day)
+        steps(p, (day, "submitted"), (day + 3, "issued"))
+        issue(p, day + 3, factories.create_user(Role.lab_manager, lab=lab))
+    db.session.commit()
+    refresh()
+    client.get("/dashboards/", query_string=JUNE)   # warm: only the page's own statements
+    with count_queries() as many:
+        assert client.get("/dashboards/", query_string=JUNE).status_code == 200
+    assert len(few.statements) == len(many.statements)
