@@ -4,7 +4,7 @@ verified, and satisfaction. `summarise` is plain Python over plain rows; `county
 reads the rows for a period (one query per figure)."""
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from statistics import median
 
 from sqlalchemy import func, select
@@ -82,8 +82,10 @@ def summarise(rows: list[CaseRow], calendar: WorkCalendar, benefits: Benefits,
 
 
 def _period(first: date, last: date):
-    start = datetime.combine(first, datetime.min.time(), LOCAL_TZ)
-    end = datetime.combine(last, datetime.max.time(), LOCAL_TZ)
+    # In UTC, as the times are kept: SQLite compares them as text, and would read a
+    # local midnight as a UTC one (eight hours off).
+    start = datetime.combine(first, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
+    end = datetime.combine(last, datetime.max.time(), LOCAL_TZ).astimezone(UTC)
     return ClinicCase.created_at >= start, ClinicCase.created_at <= end
 
 

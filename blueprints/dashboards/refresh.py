@@ -6,7 +6,7 @@ records, and then the months they fall in as the sums of their days. A day's
 recompute reads that day's records only, so a run costs what changed, not the
 history."""
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import aliased
@@ -51,9 +51,10 @@ SCALE_COUNTS = ("verified", "passed", "free")
 
 
 def bounds(day: date) -> tuple[datetime, datetime]:
-    """A local day as the UTC instants it runs between."""
+    """A local day as the UTC instants it runs between (in UTC: SQLite compares the
+    stored UTC times as text, and would read a local midnight as a UTC one)."""
     start = datetime.combine(day, time(), LOCAL_TZ)
-    return start, start + timedelta(days=1)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def local_day(moment: datetime | None) -> date | None:

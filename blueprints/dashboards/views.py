@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
-from blueprints.dashboards import queries
+from blueprints.dashboards import charts, queries
 from blueprints.dashboards.forms import FilterForm, month_start, months_back
 from blueprints.labs.models import Lab
 from core.i18n import gettext as _
@@ -71,10 +71,41 @@ def _board(template_flags: dict, own_lab: int | None, public: bool):
                                                                    "chain")}
     return render_template(
         "dashboards/board.html", form=form, filters=filters, labs=labs, by=by,
+        charts=_charts(by, labs, own_lab),
         whole=queries.total(by["month"], public), public=public,
         satisfaction=queries.satisfaction(filters, public),
         scales=queries.scales(filters, public), computed_at=queries.computed_at(),
         **template_flags), status
+
+
+def _charts(by: dict, labs: dict[int, str], own_lab: int | None) -> dict:
+    """The charts beside the tables, built from the same lines."""
+    months = [line.key.strftime("%Y-%m") for line in by["month"]]
+    chains = [str(INDUSTRY_LABELS[line.key]) if line.key else _("Citizens (no enterprise)")
+              for line in by["chain"]]
+    found = {
+        "month": charts.chart(
+            _("Items in and reported, and the median turnaround, by month"), months,
+            charts.series(_("Items in"), [line.items_in for line in by["month"]]),
+            charts.series(_("Items reported"), [line.items_done for line in by["month"]]),
+            charts.series(_("Median (working days)"), [line.median for line in by["month"]],
+                          kind="line", axis=1),
+            axes=(_("Items"), _("Working days"))),
+        "chain": charts.chart(
+            _("Pass rate and on-time rate by industry chain"), chains,
+            charts.series(_("Pass rate"), [line.pass_rate for line in by["chain"]], unit="%"),
+            charts.series(_("On time"), [line.on_time_rate for line in by["chain"]], unit="%"),
+            axes=("%",), percent_axis=0),
+    }
+    if own_lab is None:
+        found["lab"] = charts.chart(
+            _("Items reported and on-time rate by lab"),
+            [labs.get(line.key, str(line.key)) for line in by["lab"]],
+            charts.series(_("Items reported"), [line.items_done for line in by["lab"]]),
+            charts.series(_("On time"), [line.on_time_rate for line in by["lab"]],
+                          kind="line", axis=1, unit="%"),
+            axes=(_("Items"), "%"), percent_axis=1)
+    return found
 
 
 @bp.route("/")

@@ -2,7 +2,7 @@
 holidays in the test calendar): parts built straight into the records with their
 audit trail, so each day and pause is where the test puts it."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from blueprints.audit.models import AuditEvent
@@ -23,16 +23,17 @@ from tests import factories
 
 
 def at(day: int, hour: int = 10) -> datetime:
-    return datetime(2026, 6, day, hour, tzinfo=LOCAL_TZ)
+    """A local time in June, kept in UTC as the desk keeps every time."""
+    return datetime(2026, 6, day, hour, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def part(applicant, lab, services, submitted: int, price: int = 15000, verdicts=(),
-          analyst=None):
+          analyst=None, hour: int = 10):
     n = next(factories._seq)
     req = ServiceRequest(number=f"QD-2026-{n:06d}", state=State.submitted,
                          enterprise=applicant.enterprise, applicant=applicant,
                          title=f"送检{n}", contact_name="许雅婷", contact_phone="13900000000",
-                         submitted_at=at(submitted))
+                         submitted_at=at(submitted, hour))
     sub = SubRequest(request=req, lab=lab, part=1, state=State.in_progress)
     for k, service in enumerate(services):
         item = RequestItem(request=req, sub_request=sub, service=service,
@@ -82,7 +83,7 @@ def build_june(users) -> June:
     (a bad review, followed up) on Mon 15.
     P2, a citizen's free item, submitted Mon 1, issued Tue 9, a day after its due date:
     6 working days, late, passed.
-    P3, the enterprise's, submitted Wed 3, still at work."""
+    P3, the enterprise's, submitted Wed 3 at 07:00 (still Tuesday in UTC), at work."""
     lab = factories.create_lab()
     fabric, fastness = factories.create_service(labs=[lab]), factories.create_service(labs=[lab])
     sme, citizen = users[Role.sme], users[Role.citizen]
@@ -95,7 +96,7 @@ def build_june(users) -> June:
     p2 = part(citizen, lab, [fabric], 1, price=0, verdicts=[Verdict.passed], analyst=signer)
     steps(p2, (1, "submitted"), (2, "in_progress"), (9, "issued"), due=date(2026, 6, 8))
     issue(p2, 9, signer)
-    part(sme, lab, [fabric], 3)
+    part(sme, lab, [fabric], 3, hour=7)     # 23:00 on the 2nd in UTC: a local day counts
     steps(p1, (15, "closed"))
     db.session.add(Rating(sub_request_id=p1.id, lab_id=lab.id, level=2, rated_by_id=sme.id,
                           created_at=at(15, 16), follow_up_due=date(2026, 7, 6),
