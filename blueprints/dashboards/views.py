@@ -1,21 +1,25 @@
 """The dashboards: the county's for the desk, a lab's own for its manager, and the
 public's (aggregates only, figures over fewer than five cases left out). Every table
 reads the month rows the worker keeps (dashboards/queries.py)."""
-from flask import Blueprint, abort, render_template, request
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
 from blueprints.dashboards import charts, queries
+from blueprints.dashboards.export import write_csv, write_xlsx
 from blueprints.dashboards.forms import FilterForm, month_start, months_back
+from blueprints.dashboards.tables import DEFINITIONS, board_tables
 from blueprints.labs.models import Lab
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
-from core.timeutil import local_today
+from core.timeutil import LOCAL_TZ, local_today
 from extensions import db, limiter
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
@@ -23,6 +27,7 @@ expose(bp, INDUSTRY_LABELS=INDUSTRY_LABELS, SERVICE_KIND_LABELS=SERVICE_KIND_LAB
 
 # A citizen's request has no industry chain: the filter names it so.
 CITIZENS = "citizens"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _labs() -> dict[int, str]:
@@ -63,19 +68,68 @@ def _filters(form: FilterForm, own_lab: int | None) -> tuple[queries.Filters, in
         kind=form.kind.data if valid and form.kind.data else None), 200 if valid else 400
 
 
-def _board(template_flags: dict, own_lab: int | None, public: bool):
+@dataclass
+class Board:
+    """Everything a board shows, read once for the page and its exports alike."""
+    form: FilterForm
+    filters: queries.Filters
+    status: int
+    labs: dict
+    by: dict
+    whole: queries.Line
+    tables: list
+    charts: dict
+    computed_at: object
+
+
+def _read_board(own_lab: int | None, public: bool) -> Board:
     labs = _labs()
     form = _form(labs, own_lab)
     filters, status = _filters(form, own_lab)
     by = {name: queries.lines(filters, name, public) for name in ("month", "lab", "kind",
                                                                    "chain")}
-    return render_template(
-        "dashboards/board.html", form=form, filters=filters, labs=labs, by=by,
-        charts=_charts(by, labs, own_lab),
-        whole=queries.total(by["month"], public), public=public,
-        satisfaction=queries.satisfaction(filters, public),
-        scales=queries.scales(filters, public), computed_at=queries.computed_at(),
-        **template_flags), status
+    found = board_tables(by, queries.satisfaction(filters, public),
+                         queries.scales(filters, public), labs, own_lab)
+    return Board(form, filters, status, labs, by, queries.total(by["month"], public), found,
+                 _charts(by, labs, own_lab), queries.computed_at())
+
+
+def _board(own_lab: int | None, public: bool):
+    board = _read_board(own_lab, public)
+    return render_template("dashboards/board.html", board=board, form=board.form,
+                           labs=board.labs, whole=board.whole, public=public,
+                           own_lab=own_lab, charts=board.charts,
+                           computed_at=board.computed_at,
+                           definitions=DEFINITIONS), board.status
+
+
+def _about(board: Board, public: bool) -> list[tuple[str, str]]:
+    """The filters, when the figures were computed, and the definitions."""
+    f, form = board.filters, board.form
+    chosen = {name: dict(getattr(form, name).choices).get(getattr(form, name).data or "")
+              for name in ("lab", "chain", "kind")}
+    lines = [(_("Months"), f"{f.first:%Y-%m} – {f.last:%Y-%m}"),
+             (_("Lab"), board.labs.get(f.lab_id, "") if f.lab_id else chosen["lab"]),
+             (_("Industry chain"), chosen["chain"]), (_("Kind of service"), chosen["kind"]),
+             (_("Figures computed"), board.computed_at.astimezone(LOCAL_TZ)
+              .strftime("%Y-%m-%d %H:%M") if board.computed_at else "—")]
+    if public:
+        lines.append(("", _("Figures over fewer than five cases are not shown.")))
+    return lines + [(str(term), str(text)) for term, text in DEFINITIONS]
+
+
+def _export(own_lab: int | None, public: bool, fmt: str):
+    board = _read_board(own_lab, public)
+    if board.status != 200:
+        abort(400)
+    write = write_xlsx if fmt == "xlsx" else write_csv
+    response = make_response(write(board.tables, _("Definitions and filters"),
+                                   _about(board, public)))
+    response.mimetype = XLSX if fmt == "xlsx" else "text/csv"
+    name = f"qidesk-figures-{board.filters.first:%Y%m}-{board.filters.last:%Y%m}.{fmt}"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _charts(by: dict, labs: dict[int, str], own_lab: int | None) -> dict:
@@ -108,18 +162,37 @@ def _charts(by: dict, labs: dict[int, str], own_lab: int | None) -> dict:
     return found
 
 
+def _own_lab() -> int | None:
+    """The lab a lab manager's board is held to; None for the desk."""
+    if current_user.role != Role.lab_manager:
+        return None
+    if current_user.lab_id is None:
+        abort(403)
+    return current_user.lab_id
+
+
 @bp.route("/")
 @roles_required(Role.admin, Role.lab_manager)
 def board():
     """The desk's dashboard of the whole county; a lab manager's of their own lab."""
-    own_lab = current_user.lab_id if current_user.role == Role.lab_manager else None
-    if current_user.role == Role.lab_manager and own_lab is None:
-        abort(403)
-    return _board({"own_lab": own_lab}, own_lab, public=False)
+    return _board(_own_lab(), public=False)
+
+
+@bp.route("/export.<any(xlsx, csv):fmt>")
+@roles_required(Role.admin, Role.lab_manager)
+def export(fmt: str):
+    """The board as shown, under the same filters, as a workbook or CSV."""
+    return _export(_own_lab(), False, fmt)
 
 
 @bp.route("/public")
 @limiter.limit("60 per minute")
 def public():
     """The county's figures for everyone: aggregates only."""
-    return _board({"own_lab": None}, None, public=True)
+    return _board(None, public=True)
+
+
+@bp.route("/public/export.<any(xlsx, csv):fmt>")
+@limiter.limit("20 per minute")
+def public_export(fmt: str):
+    return _export(None, True, fmt)

@@ -106,3 +106,82 @@ def test_a_board_runs_the_same_statements_for_one_month_or_many(client, login, u
     with count_queries() as many:
         assert client.get("/dashboards/", query_string=JUNE).status_code == 200
     assert len(few.statements) == len(many.statements)
+
+
+def _page_tables(page: str) -> dict[str, list[list[str]]]:
+    """Each table section's body rows as the reader sees their cells."""
+    found = {}
+    for key, body in re.findall(r'<section class="card" id="([a-z-]+)">.*?<tbody>(.*?)</tbody>',
+                                page, re.S):
+        rows = []
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+            cells = [re.sub(r"<[^>]+>", "", c).strip()
+                     for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            if len(cells) > 1:
+                rows.append(cells)
+        found[key] = rows
+    return found
+
+
+def _same(cell) -> object:
+    """A cell as page and workbook can both be read: numbers as numbers, a gap as ""."""
+    text = "" if cell is None else str(cell).rstrip("%").replace("—", "").strip()
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def test_the_workbook_holds_what_the_page_shows_under_the_same_filters(client, login, users,
+                                                                       june):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    login(users[Role.admin])
+    query = {**JUNE, "chain": ""}
+    page = _page_tables(client.get("/dashboards/", query_string=query).get_data(as_text=True))
+    response = client.get("/dashboards/export.xlsx", query_string=query)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(BytesIO(response.data))
+    about, *sheets = book.worksheets
+    assert about.title == "统计口径与筛选条件"
+    assert ["月份", "2026-06 – 2026-06"] == [c.value for c in about[1]]
+    assert [s.title for s in sheets] == ["按月份", "按实验室", "按服务类别", "按产业链", "满意度",
+                                         "按市场统计的贸易结算用秤检定"]
+    for key, sheet in zip(("by-month", "by-lab", "by-kind", "by-chain", "satisfaction"),
+                          sheets, strict=False):
+        written = [[_same(c.value) for c in row] for row in sheet.iter_rows(min_row=2)]
+        assert written == [[_same(c) for c in row] for row in page[key]], key
+    assert sheets[0]["E2"].value == 66.7 and sheets[0]["A2"].value == "2026-06"
+    csv = client.get("/dashboards/export.csv", query_string=query)
+    assert csv.data.startswith(b"\xef\xbb\xbf") and "66.7" in csv.get_data(as_text=True)
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(client, login, users, june):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    june.lab.name_zh = '=HYPERLINK("http://evil.example","点我")'
+    db.session.commit()
+    login(users[Role.admin])
+    book = load_workbook(BytesIO(client.get("/dashboards/export.xlsx",
+                                            query_string=JUNE).data))
+    cell = book["按实验室"]["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example","点我")', "s")
+    for start in ("+", "-", "@"):
+        june.lab.name_zh = f"{start}1+2"
+        db.session.commit()
+        book = load_workbook(BytesIO(client.get("/dashboards/export.xlsx",
+                                                query_string=JUNE).data))
+        assert (book["按实验室"]["A2"].value, book["按实验室"]["A2"].data_type) == \
+            (f"{start}1+2", "s")
+        text = client.get("/dashboards/export.csv", query_string=JUNE).get_data(as_text=True)
+        assert f"'{start}1+2" in text
+
+
+def test_exports_refuse_filters_that_do_not_read(client, login, users):
+    login(users[Role.admin])
+    assert client.get("/dashboards/export.xlsx", query_string={"since": "2026-13"}
+                      ).status_code == 400
+    login(users[Role.sme])
+    assert client.get("/dashboards/export.xlsx").status_code == 403

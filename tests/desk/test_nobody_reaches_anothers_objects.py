@@ -52,7 +52,7 @@ ARGUMENTS = {
     "signatory_id": "signatory", "capability_id": "capability", "lab_id": "lab",
     "user_id": "b_user", "mail_id": "mail", "parameter_id": "parameter",
     "service_id": "service", "code": "lab_code", "token": "token", "kind": "zip",
-    "standard_id": "standard",
+    "standard_id": "standard", "fmt": "xlsx",
     "import_id": "batch",  # any id: only administrators reach catalogue imports
     "case_id": "case", "file_id": "case_file", "visit_id": "visit", "action_id": "case_action",
     "article_id": "article", "expert_id": "expert", "verdict": "approve",
@@ -120,6 +120,7 @@ def build_world(client, login, users, two_labs, metrology) -> dict:
         "b_user": users[Role.sme], "mail": mail,
         "parameter": two_labs["fabric"].parameters[0], "service": two_labs["fabric"],
         "lab_code": lab.code, "token": secrets.token_urlsafe(16), "zip": "zip",
+        "xlsx": "xlsx",
         "standard": factories.create_standard("GB/T 2912.1-2009", "纺织品 甲醛的测定"),
         **clinic, "approve": "approve",
         "marks": [req.number, ent.name, "乙方机密报告.pdf", "乙方差评", "YFSECRET01",
