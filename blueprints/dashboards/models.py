@@ -8,6 +8,8 @@ t41 for more), which SQL adds up like any count.
 SatisfactionRow: per span x lab x chain: parts closed, ratings and their levels, bad
 reviews and those followed up.
 ScaleRow: per span x lab x market: scales verified, passed, verified free.
+ServedRow: the enterprises served per month; BacklogRow: each lab's open parts by age,
+as last counted.
 FigureState: how far the worker has read the audit trail, and when it last did."""
 from datetime import date, datetime
 
@@ -84,6 +86,36 @@ class ScaleRow(Spanned, db.Model):
     free: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (Index("ix_figure_scales_span", "span", "starts", "lab_id"),)
+
+
+class ServedRow(db.Model):
+    """An enterprise served in a month (a request of its submitted), by lab, kind and
+    chain: the page counts them distinct over its months and filters."""
+    __tablename__ = "figure_served"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts: Mapped[date] = mapped_column(Date)             # the month's first day
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id",
+                                                          ondelete="CASCADE"))
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    chain: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_figure_served_month", "starts", "lab_id"),)
+
+
+# How old the open work is, in days since it was submitted: each bucket's upper bound.
+AGES = (7, 14, 30, 60)
+
+
+class BacklogRow(db.Model):
+    """The open parts of each lab by age, as the worker last counted them."""
+    __tablename__ = "figure_backlog"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    age: Mapped[int] = mapped_column()                     # an AGES bound, or 0 for older
+    parts: Mapped[int] = mapped_column(default=0)
 
 
 class FigureState(db.Model):

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from blueprints.dashboards import metrics
 from blueprints.dashboards.models import (
     BUCKETS,
+    BacklogRow,
     FigureRow,
     FigureState,
     SatisfactionRow,
     ScaleRow,
+    ServedRow,
     Span,
 )
 from blueprints.dashboards.refresh import STATE
@@ -34,8 +36,9 @@ class Filters:
     kind: str | None = None
 
     def where(self, model) -> list:
-        found = [model.span == Span.month, model.starts >= self.first,
-                 model.starts <= self.last]
+        found = [model.starts >= self.first, model.starts <= self.last]
+        if hasattr(model, "span"):
+            found.append(model.span == Span.month)
         if self.lab_id is not None:
             found.append(model.lab_id == self.lab_id)
         if self.chain is not None and hasattr(model, "chain"):
@@ -169,6 +172,24 @@ def scales(filters: Filters, public: bool = False) -> list[ScaleLine]:
         .order_by(func.sum(ScaleRow.verified).desc(), ScaleRow.market)).all()
     return [ScaleLine(market, verified, passed, free, public)
             for market, verified, passed, free in rows]
+
+
+def served(filters: Filters) -> int:
+    """The enterprises with a request submitted in the months (under the filters)."""
+    return db.session.scalar(select(func.count(func.distinct(ServedRow.enterprise_id)))
+                             .where(*filters.where(ServedRow))) or 0
+
+
+def backlog(filters: Filters) -> list[tuple[int, dict[int, int]]]:
+    """Each lab's open parts by age bound (AGES, then 0 for older), as last counted;
+    only the lab filter applies (open work is now, not in a span of months)."""
+    stmt = select(BacklogRow.lab_id, BacklogRow.age, BacklogRow.parts)
+    if filters.lab_id is not None:
+        stmt = stmt.where(BacklogRow.lab_id == filters.lab_id)
+    found: dict[int, dict[int, int]] = {}
+    for lab, age, parts in db.session.execute(stmt.order_by(BacklogRow.lab_id)):
+        found.setdefault(lab, {})[age] = parts
+    return list(found.items())
 
 
 def computed_at() -> datetime | None:

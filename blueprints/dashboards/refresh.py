@@ -8,7 +8,7 @@ history."""
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import aliased
 
 from blueprints.audit.models import AuditEvent
@@ -16,17 +16,20 @@ from blueprints.catalogue.models import Service
 from blueprints.certificates.models import Certificate
 from blueprints.dashboards import metrics
 from blueprints.dashboards.models import (
+    AGES,
     BUCKETS,
     LONGEST,
+    BacklogRow,
     FigureRow,
     FigureState,
     SatisfactionRow,
     ScaleRow,
+    ServedRow,
     Span,
 )
 from blueprints.enterprises.models import Enterprise
 from blueprints.metrology.models import Instrument, ScaleVerification
-from blueprints.service_requests.lifecycle import CLOCK_PAUSED
+from blueprints.service_requests.lifecycle import CLOCK_PAUSED, OPEN_STATES
 from blueprints.service_requests.models import (
     Rating,
     RequestItem,
@@ -35,7 +38,7 @@ from blueprints.service_requests.models import (
     SubRequest,
 )
 from blueprints.service_requests.verdicts import Conclusion, conclusion
-from core.timeutil import LOCAL_TZ, to_local, utcnow
+from core.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 from core.working_calendar import lab_calendars
 from extensions import db
 
@@ -300,8 +303,21 @@ def _insert(model, rows: list[dict]) -> None:
 
 
 def recompute_month(first: date) -> None:
-    """The month's rows as the sums of its days' rows."""
+    """The month's rows as the sums of its days' rows, and the enterprises it served."""
     last = (first + timedelta(days=32)).replace(day=1)
+    db.session.execute(delete(ServedRow).where(ServedRow.starts == first))
+    start, end = bounds(first)[0], bounds(last)[0]
+    served = db.session.execute(
+        select(ServiceRequest.enterprise_id, SubRequest.lab_id, Service.kind,
+               Enterprise.industry_chain).distinct()
+        .join(SubRequest, SubRequest.request_id == ServiceRequest.id)
+        .join(RequestItem, RequestItem.sub_request_id == SubRequest.id)
+        .join(Service, Service.id == RequestItem.service_id)
+        .join(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+        .where(ServiceRequest.submitted_at >= start, ServiceRequest.submitted_at < end)).all()
+    _insert(ServedRow, [{"starts": first, "enterprise_id": ent, "lab_id": lab,
+                         "kind": _chain(kind), "chain": _chain(chain)}
+                        for ent, lab, kind, chain in served])
     for model, keys, counts in ((FigureRow, ("lab_id", "service_id", "kind", "chain"),
                                  FIGURE_COUNTS),
                                 (SatisfactionRow, ("lab_id", "chain"), SATISFACTION_COUNTS),
@@ -317,6 +333,22 @@ def recompute_month(first: date) -> None:
 
 
 # -- the worker's job -------------------------------------------------------------------
+
+
+def count_backlog(today: date) -> None:
+    """Each lab's open parts by age (days since submitted), counted afresh: what is
+    open now, not history, so the worker counts it on every run."""
+    db.session.execute(delete(BacklogRow))
+    bounds_by_age = [(age, datetime.combine(today - timedelta(days=age), time(), LOCAL_TZ)
+                      .astimezone(UTC)) for age in AGES]
+    age = case(*((ServiceRequest.submitted_at >= since, bound)
+                 for bound, since in bounds_by_age), else_=0)
+    rows = db.session.execute(
+        select(SubRequest.lab_id, age, func.count())
+        .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
+        .where(SubRequest.state.in_(OPEN_STATES), ServiceRequest.submitted_at.is_not(None))
+        .group_by(SubRequest.lab_id, age)).all()
+    _insert(BacklogRow, [{"lab_id": lab, "age": bound, "parts": n} for lab, bound, n in rows])
 
 
 def refresh(batch: int = 5000) -> dict[str, int]:
@@ -349,6 +381,7 @@ def refresh(batch: int = 5000) -> dict[str, int]:
         state.last_event_id = events[-1].id
         state.computed_at = utcnow()
         db.session.commit()
+    count_backlog(local_today())
     state.computed_at = utcnow()
     db.session.commit()
     return {"events": events_read, "days": days_done, "months": len(months)}

@@ -5,6 +5,7 @@ None."""
 from dataclasses import dataclass, field
 
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
+from blueprints.dashboards.models import AGES
 from core.i18n import lazy_gettext as _l
 
 
@@ -34,8 +35,18 @@ def _done(name, line) -> list:
             line.median, line.p90, line.on_time_rate]
 
 
-def board_tables(by: dict, satisfaction: list, scales: list, labs: dict[int, str],
-                 own_lab: int | None) -> list[Table]:
+BACKLOG_COLUMNS = [Column(_l("Lab")), Column(_l("Up to 7 days")), Column(_l("8 to 14 days")),
+                   Column(_l("15 to 30 days")), Column(_l("31 to 60 days")),
+                   Column(_l("Over 60 days")), Column(_l("Open in all"))]
+
+
+def _backlog_row(name, ages: dict[int, int]) -> list:
+    cells = [ages.get(bound, 0) for bound in (*AGES, 0)]
+    return [name, *cells, sum(cells)]
+
+
+def board_tables(by: dict, satisfaction: list, scales: list, backlog: list,
+                 labs: dict[int, str], own_lab: int | None) -> list[Table]:
     """The tables of a board, in the page's order."""
     found = [Table("by-month", _l("By month"), [Column(_l("Month")), *DONE_COLUMNS],
                    [_done(line.key.strftime("%Y-%m"), line) for line in by["month"]])]
@@ -59,6 +70,10 @@ def board_tables(by: dict, satisfaction: list, scales: list, labs: dict[int, str
         [[_l("In all") if line.key == "total" else labs.get(line.key, str(line.key)),
           line.satisfaction.rated, line.mean, line.response_rate, line.satisfaction.bad,
           line.followed_up_rate] for line in satisfaction]))
+    found.append(Table(
+        "backlog", _l("Open work by age (days since submitted, as now)"), BACKLOG_COLUMNS,
+        [_backlog_row(labs.get(lab, str(lab)), ages) for lab, ages in backlog],
+        empty=_l("No open work.")))
     found.append(Table(
         "scales", _l("Trade scales verified, by market"),
         [Column(_l("Market")), Column(_l("Scales verified")), Column(_l("Free of charge")),

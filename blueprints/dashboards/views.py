@@ -80,6 +80,7 @@ class Board:
     tables: list
     charts: dict
     computed_at: object
+    served: int
 
 
 def _read_board(own_lab: int | None, public: bool) -> Board:
@@ -89,9 +90,10 @@ def _read_board(own_lab: int | None, public: bool) -> Board:
     by = {name: queries.lines(filters, name, public) for name in ("month", "lab", "kind",
                                                                    "chain")}
     found = board_tables(by, queries.satisfaction(filters, public),
-                         queries.scales(filters, public), labs, own_lab)
+                         queries.scales(filters, public), queries.backlog(filters), labs,
+                         own_lab)
     return Board(form, filters, status, labs, by, queries.total(by["month"], public), found,
-                 _charts(by, labs, own_lab), queries.computed_at())
+                 _charts(by, labs, own_lab), queries.computed_at(), queries.served(filters))
 
 
 def _board(own_lab: int | None, public: bool):

@@ -1,6 +1,6 @@
 """dashboards: the figures the worker keeps per day and per month (items in and done,
-pass and fail, on time, the turnaround histogram; satisfaction; scales by market) and
-its place in the audit trail; indexes for reading one day of submissions, issues,
+pass and fail, on time, the turnaround histogram; satisfaction; scales by market; the
+enterprises served), each lab's open work by age, and its place in the audit trail; indexes for reading one day of submissions, issues,
 ratings and scale verifications
 
 Revision ID: 0024
@@ -59,6 +59,30 @@ def upgrade():
             'verified', 'passed', 'free')),
         index='ix_figure_scales_span')
     op.create_table(
+        'figure_served',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('starts', sa.Date(), nullable=False),
+        sa.Column('enterprise_id', sa.Integer(), nullable=False),
+        sa.Column('lab_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('chain', sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(['enterprise_id'], ['enterprises.id'],
+                                name=op.f('fk_figure_served_enterprise_id_enterprises'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['lab_id'], ['labs.id'],
+                                name=op.f('fk_figure_served_lab_id_labs'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_served')))
+    op.create_index('ix_figure_served_month', 'figure_served', ['starts', 'lab_id'])
+    op.create_table(
+        'figure_backlog',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('lab_id', sa.Integer(), nullable=False),
+        sa.Column('age', sa.Integer(), nullable=False),
+        sa.Column('parts', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['lab_id'], ['labs.id'],
+                                name=op.f('fk_figure_backlog_lab_id_labs'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_backlog')))
+    op.create_table(
         'figure_state',
         sa.Column('name', sa.String(length=20), nullable=False),
         sa.Column('last_event_id', sa.Integer(), nullable=False),
@@ -77,6 +101,9 @@ def downgrade():
     op.drop_index(op.f('ix_ratings_created_at'), table_name='ratings')
     op.drop_index('ix_service_requests_submitted', table_name='service_requests')
     op.drop_table('figure_state')
+    op.drop_table('figure_backlog')
+    op.drop_index('ix_figure_served_month', table_name='figure_served')
+    op.drop_table('figure_served')
     for name in ('figure_scales', 'figure_satisfaction', 'figure_rows'):
         op.drop_index(f'ix_{name}_span', table_name=name)
         op.drop_table(name)

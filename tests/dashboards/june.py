@@ -101,6 +101,7 @@ def build_june(users) -> June:
     db.session.add(Rating(sub_request_id=p1.id, lab_id=lab.id, level=2, rated_by_id=sme.id,
                           created_at=at(15, 16), follow_up_due=date(2026, 7, 6),
                           followed_up_at=at(16)))
+    p1.state, p2.state = State.closed, State.issued
     db.session.commit()
     return June(lab, fabric, fastness, p1, p2, signer)
 

@@ -33,6 +33,9 @@ def test_the_desk_sees_the_county_as_counted(client, login, users, june):
                                       "fig-median", "fig-on-time")] == \
         ["3", "4", "3", "66.7%", "6 / 6", "66.7%"]
     assert june.lab.name_zh in page
+    assert figure(page, "fig-served") == "1"        # the citizen is no enterprise
+    # P3 is the one part still open, submitted in June: over 60 days old now.
+    assert _page_tables(page)["backlog"] == [[june.lab.name_zh, "0", "0", "0", "0", "1", "1"]]
     # A chain and a kind filter every table alike: the citizen's free item alone.
     page = client.get("/dashboards/", query_string={**JUNE, "chain": "citizens",
                                                     "kind": "testing"}).get_data(as_text=True)
@@ -147,9 +150,10 @@ def test_the_workbook_holds_what_the_page_shows_under_the_same_filters(client, l
     assert about.title == "统计口径与筛选条件"
     assert ["月份", "2026-06 – 2026-06"] == [c.value for c in about[1]]
     assert [s.title for s in sheets] == ["按月份", "按实验室", "按服务类别", "按产业链", "满意度",
+                                         "在办分单账龄（自提交起的天数，截至当前）",
                                          "按市场统计的贸易结算用秤检定"]
-    for key, sheet in zip(("by-month", "by-lab", "by-kind", "by-chain", "satisfaction"),
-                          sheets, strict=False):
+    for key, sheet in zip(("by-month", "by-lab", "by-kind", "by-chain", "satisfaction",
+                           "backlog"), sheets, strict=False):
         written = [[_same(c.value) for c in row] for row in sheet.iter_rows(min_row=2)]
         assert written == [[_same(c) for c in row] for row in page[key]], key
     assert sheets[0]["E2"].value == 66.7 and sheets[0]["A2"].value == "2026-06"
