@@ -8,12 +8,13 @@ t41 for more), which SQL adds up like any count.
 SatisfactionRow: per span x lab x chain: parts closed, ratings and their levels, bad
 reviews and those followed up.
 ScaleRow: per span x lab x market: scales verified, passed, verified free.
-ServedRow: the enterprises served per month; BacklogRow: each lab's open parts by age,
+ServedRow: the enterprises served per month; ClinicRow: the quality clinic's cases per
+month and chain; BacklogRow: each lab's open parts by age,
 as last counted.
 FigureState: how far the worker has read the audit trail, and when it last did."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -116,6 +117,29 @@ class BacklogRow(db.Model):
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
     age: Mapped[int] = mapped_column()                     # an AGES bound, or 0 for older
     parts: Mapped[int] = mapped_column(default=0)
+
+
+class ClinicRow(db.Model):
+    """The quality clinic's cases opened in a month, by industry chain: how many, how many
+    solved, the working days to the first visit and to resolution (histograms {days:
+    cases}), the benefit reported and verified, and the ratings."""
+    __tablename__ = "figure_clinic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts: Mapped[date] = mapped_column(Date, index=True)   # the month's first day
+    chain: Mapped[str] = mapped_column(String(32))
+    opened: Mapped[int] = mapped_column(default=0)
+    solved: Mapped[int] = mapped_column(default=0)
+    visit_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    resolution_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    reported: Mapped[int] = mapped_column(default=0)
+    reported_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    verified: Mapped[int] = mapped_column(default=0)
+    verified_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    level_total: Mapped[int] = mapped_column(default=0)
+    bad: Mapped[int] = mapped_column(default=0)
+    followed_up: Mapped[int] = mapped_column(default=0)
 
 
 class FigureState(db.Model):

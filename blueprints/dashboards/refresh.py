@@ -14,12 +14,18 @@ from sqlalchemy.orm import aliased
 from blueprints.audit.models import AuditEvent
 from blueprints.catalogue.models import Service
 from blueprints.certificates.models import Certificate
+from blueprints.clinic.kinds import VisitState
+from blueprints.clinic.lifecycle import CaseState
+from blueprints.clinic.models import CaseRating, ClinicCase
+from blueprints.clinic.outcome import CaseBenefit
+from blueprints.clinic.work import CaseVisit
 from blueprints.dashboards import metrics
 from blueprints.dashboards.models import (
     AGES,
     BUCKETS,
     LONGEST,
     BacklogRow,
+    ClinicRow,
     FigureRow,
     FigureState,
     SatisfactionRow,
@@ -39,18 +45,21 @@ from blueprints.service_requests.models import (
 )
 from blueprints.service_requests.verdicts import Conclusion, conclusion
 from core.timeutil import LOCAL_TZ, local_today, to_local, utcnow
-from core.working_calendar import lab_calendars
+from core.working_calendar import desk_calendar, lab_calendars
 from extensions import db
 
 STATE = "figures"
 # The events that can move a figure, by the record they are about.
-ENTITIES = ("service_requests", "sub_requests", "ratings", "scale_verifications")
+ENTITIES = ("service_requests", "sub_requests", "ratings", "scale_verifications",
+            "clinic_cases")
 PAUSED = frozenset(s.value for s in CLOCK_PAUSED)
 # What each kind of row counts.
 FIGURE_COUNTS = ("items_in", "parts_in", "requests_in", "items_done", "passed", "failed",
                  "on_time", "late", "free_done", *BUCKETS)
 SATISFACTION_COUNTS = ("closed", "rated", "level_total", "bad", "followed_up")
 SCALE_COUNTS = ("verified", "passed", "free")
+CLINIC_COUNTS = ("opened", "solved", "reported", "reported_cents", "verified",
+                 "verified_cents", "rated", "level_total", "bad", "followed_up")
 
 
 def bounds(day: date) -> tuple[datetime, datetime]:
@@ -69,6 +78,67 @@ def month_of(day: date) -> date:
 
 
 # -- which days an event touches ----------------------------------------------------
+
+
+def clinic_months(events: list[AuditEvent]) -> set[date]:
+    """The months the clinic's cases in these events were opened in."""
+    cases = {e.entity_id for e in events if e.entity == "clinic_cases"}
+    if not cases:
+        return set()
+    return {month_of(local_day(opened)) for opened in db.session.scalars(
+        select(ClinicCase.created_at).where(ClinicCase.id.in_(cases)))}
+
+
+def recompute_clinic_month(first: date) -> None:
+    """The clinic's row of each chain for the cases opened in the month."""
+    db.session.execute(delete(ClinicRow).where(ClinicRow.starts == first))
+    start, end = bounds(first)[0], bounds((first + timedelta(days=32)).replace(day=1))[0]
+    opened_in = (ClinicCase.created_at >= start, ClinicCase.created_at < end)
+    visits = (select(CaseVisit.case_id, func.min(CaseVisit.starts_at).label("first"))
+              .where(CaseVisit.state == VisitState.booked, CaseVisit.starts_at <= utcnow())
+              .group_by(CaseVisit.case_id).subquery())
+    calendar = desk_calendar()
+    rows: dict[str, dict] = {}
+
+    def row(chain) -> dict:
+        return rows.setdefault(_chain(chain), {
+            "starts": first, "chain": _chain(chain), **dict.fromkeys(CLINIC_COUNTS, 0),
+            "visit_days": Counter(), "resolution_days": Counter()})
+    for chain, opened, resolved, state, visited in db.session.execute(
+            select(ClinicCase.chain, ClinicCase.created_at, ClinicCase.resolved_at,
+                   ClinicCase.state, visits.c.first)
+            .outerjoin(visits, visits.c.case_id == ClinicCase.id).where(*opened_in)):
+        r = row(chain)
+        r["opened"] += 1
+        if visited is not None:
+            r["visit_days"][calendar.between(local_day(opened), local_day(visited))] += 1
+        if state == CaseState.resolved and resolved is not None:
+            r["solved"] += 1
+            r["resolution_days"][calendar.between(local_day(opened), local_day(resolved))] += 1
+    for chain, reported, cents, verified in db.session.execute(
+            select(ClinicCase.chain, CaseBenefit.reported_at, CaseBenefit.cost_saved_cents,
+                   CaseBenefit.verified_at)
+            .join(ClinicCase, ClinicCase.id == CaseBenefit.case_id).where(*opened_in)):
+        r = row(chain)
+        if reported is not None:
+            r["reported"] += 1
+            r["reported_cents"] += cents or 0
+        if verified is not None:
+            r["verified"] += 1
+            r["verified_cents"] += cents or 0
+    for chain, level, bad, followed in db.session.execute(
+            select(ClinicCase.chain, CaseRating.level, CaseRating.follow_up_due,
+                   CaseRating.followed_up_at)
+            .join(ClinicCase, ClinicCase.id == CaseRating.case_id).where(*opened_in)):
+        r = row(chain)
+        r["rated"] += 1
+        r["level_total"] += level
+        r["bad"] += bad is not None
+        r["followed_up"] += bad is not None and followed is not None
+    _insert(ClinicRow, [{**r, "visit_days": {str(k): v for k, v in r["visit_days"].items()},
+                         "resolution_days": {str(k): v
+                                             for k, v in r["resolution_days"].items()}}
+                        for r in rows.values()])
 
 
 def touched_days(events: list[AuditEvent]) -> set[date]:
@@ -369,6 +439,8 @@ def refresh(batch: int = 5000) -> dict[str, int]:
             break
         relevant = [e for e in events if e.entity in ENTITIES]
         days = touched_days(relevant) if relevant else set()
+        for first in sorted(clinic_months(relevant)):
+            recompute_clinic_month(first)
         for day in sorted(days):
             recompute_day(day)
         # Each batch leaves its months right before the mark moves on, so a run that

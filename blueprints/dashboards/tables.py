@@ -22,6 +22,7 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     empty: object = _l("Nothing in these months.")
+    total_last: bool = False    # the last row adds up the others
 
 
 DONE_COLUMNS = [Column(_l("Requests in")), Column(_l("Items in")), Column(_l("Items reported")),
@@ -45,7 +46,7 @@ def _backlog_row(name, ages: dict[int, int]) -> list:
     return [name, *cells, sum(cells)]
 
 
-def board_tables(by: dict, satisfaction: list, scales: list, backlog: list,
+def board_tables(by: dict, satisfaction: list, scales: list, backlog: list, clinic: list,
                  labs: dict[int, str], own_lab: int | None) -> list[Table]:
     """The tables of a board, in the page's order."""
     found = [Table("by-month", _l("By month"), [Column(_l("Month")), *DONE_COLUMNS],
@@ -69,11 +70,24 @@ def board_tables(by: dict, satisfaction: list, scales: list, backlog: list,
          Column(_l("Followed up"), "%")],
         [[_l("In all") if line.key == "total" else labs.get(line.key, str(line.key)),
           line.satisfaction.rated, line.mean, line.response_rate, line.satisfaction.bad,
-          line.followed_up_rate] for line in satisfaction]))
+          line.followed_up_rate] for line in satisfaction], total_last=True))
     found.append(Table(
         "backlog", _l("Open work by age (days since submitted, as now)"), BACKLOG_COLUMNS,
         [_backlog_row(labs.get(lab, str(lab)), ages) for lab, ages in backlog],
         empty=_l("No open work.")))
+    if own_lab is None:
+        found.append(Table(
+            "clinic", _l("Quality clinic, by the month a case was opened"),
+            [Column(_l("Industry chain")), Column(_l("Cases opened")),
+             Column(_l("Problems solved")), Column(_l("Median working days to the first visit")),
+             Column(_l("Median working days to resolution")),
+             Column(_l("Saved, as reported (yuan)")), Column(_l("Of it verified (yuan)")),
+             Column(_l("Mean rating of 5"))],
+            [[_l("In all") if line.key == "total" else
+              INDUSTRY_LABELS.get(line.key, line.key), line.opened, line.solved,
+              line.days_to_visit, line.days_to_resolution, line.reported_yuan,
+              line.verified_yuan, line.mean_rating] for line in clinic],
+            empty=_l("No case opened in these months."), total_last=True))
     found.append(Table(
         "scales", _l("Trade scales verified, by market"),
         [Column(_l("Market")), Column(_l("Scales verified")), Column(_l("Free of charge")),

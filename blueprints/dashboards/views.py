@@ -90,7 +90,8 @@ def _read_board(own_lab: int | None, public: bool) -> Board:
     by = {name: queries.lines(filters, name, public) for name in ("month", "lab", "kind",
                                                                    "chain")}
     found = board_tables(by, queries.satisfaction(filters, public),
-                         queries.scales(filters, public), queries.backlog(filters), labs,
+                         queries.scales(filters, public), queries.backlog(filters),
+                         queries.clinic(filters, public) if own_lab is None else [], labs,
                          own_lab)
     return Board(form, filters, status, labs, by, queries.total(by["month"], public), found,
                  _charts(by, labs, own_lab), queries.computed_at(), queries.served(filters))

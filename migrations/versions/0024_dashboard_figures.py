@@ -83,6 +83,22 @@ def upgrade():
                                 name=op.f('fk_figure_backlog_lab_id_labs'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_backlog')))
     op.create_table(
+        'figure_clinic',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('starts', sa.Date(), nullable=False),
+        sa.Column('chain', sa.String(length=32), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in ('opened', 'solved')),
+        sa.Column('visit_days', sa.JSON(), nullable=False),
+        sa.Column('resolution_days', sa.JSON(), nullable=False),
+        sa.Column('reported', sa.Integer(), nullable=False),
+        sa.Column('reported_cents', sa.BigInteger(), nullable=False),
+        sa.Column('verified', sa.Integer(), nullable=False),
+        sa.Column('verified_cents', sa.BigInteger(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in (
+            'rated', 'level_total', 'bad', 'followed_up')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_clinic')))
+    op.create_index(op.f('ix_figure_clinic_starts'), 'figure_clinic', ['starts'])
+    op.create_table(
         'figure_state',
         sa.Column('name', sa.String(length=20), nullable=False),
         sa.Column('last_event_id', sa.Integer(), nullable=False),
@@ -101,6 +117,8 @@ def downgrade():
     op.drop_index(op.f('ix_ratings_created_at'), table_name='ratings')
     op.drop_index('ix_service_requests_submitted', table_name='service_requests')
     op.drop_table('figure_state')
+    op.drop_index(op.f('ix_figure_clinic_starts'), table_name='figure_clinic')
+    op.drop_table('figure_clinic')
     op.drop_table('figure_backlog')
     op.drop_index('ix_figure_served_month', table_name='figure_served')
     op.drop_table('figure_served')

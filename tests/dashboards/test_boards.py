@@ -151,7 +151,7 @@ def test_the_workbook_holds_what_the_page_shows_under_the_same_filters(client, l
     assert ["月份", "2026-06 – 2026-06"] == [c.value for c in about[1]]
     assert [s.title for s in sheets] == ["按月份", "按实验室", "按服务类别", "按产业链", "满意度",
                                          "在办分单账龄（自提交起的天数，截至当前）",
-                                         "按市场统计的贸易结算用秤检定"]
+                                         "质量问诊（按案件提交月份）", "按市场统计的贸易结算用秤检定"]
     for key, sheet in zip(("by-month", "by-lab", "by-kind", "by-chain", "satisfaction",
                            "backlog"), sheets, strict=False):
         written = [[_same(c.value) for c in row] for row in sheet.iter_rows(min_row=2)]
