@@ -3,7 +3,7 @@ public's (aggregates only, figures over fewer than five cases left out). Every t
 reads the month rows the worker keeps (dashboards/queries.py)."""
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,8 +14,8 @@ from blueprints.dashboards.export import write_csv, write_xlsx
 from blueprints.dashboards.forms import FilterForm, month_start, months_back
 from blueprints.dashboards.tables import DEFINITIONS, board_tables
 from blueprints.labs.models import Lab
+from core.i18n import current_language, localized
 from core.i18n import gettext as _
-from core.i18n import localized
 from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
@@ -186,6 +186,35 @@ def board():
 def export(fmt: str):
     """The board as shown, under the same filters, as a workbook or CSV."""
     return _export(_own_lab(), False, fmt)
+
+
+@bp.route("/report.pdf")
+@roles_required(Role.admin, Role.lab_manager)
+def report():
+    """The board as a printable report (WeasyPrint; the charts drawn as SVG), under the
+    same filters: a month's report when the filters span one month."""
+    own_lab = _own_lab()
+    board = _read_board(own_lab, public=False)
+    if board.status != 200:
+        abort(400)
+    f = board.filters
+    period = f"{f.first:%Y-%m}" if f.first == f.last else f"{f.first:%Y-%m} – {f.last:%Y-%m}"
+    title = _("Dashboard of %(lab)s", lab=board.labs[own_lab]) if own_lab \
+        else _("Dashboard of the county")
+    html = render_template(
+        "dashboards/report.html", title=title, period=period, whole=board.whole,
+        served=board.served, tables=board.tables, charts=board.charts,
+        definitions=DEFINITIONS, locale=current_language(),
+        computed=board.computed_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        if board.computed_at else "—")
+    # WeasyPrint loads only where a document is printed (hundreds of modules).
+    from blueprints.certificates.rendering import html_to_pdf
+    response = make_response(html_to_pdf(html, current_app.static_folder))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = \
+        f"inline; filename=qidesk-report-{f.first:%Y%m}-{f.last:%Y%m}.pdf"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/public")

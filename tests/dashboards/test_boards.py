@@ -189,3 +189,20 @@ def test_exports_refuse_filters_that_do_not_read(client, login, users):
                       ).status_code == 400
     login(users[Role.sme])
     assert client.get("/dashboards/export.xlsx").status_code == 403
+
+
+def test_the_monthly_report_prints_the_board(client, login, users, june):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    login(users[Role.admin])
+    response = client.get("/dashboards/report.pdf", query_string=JUNE)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+    assert "2026-06" in text and "66.7" in text and june.lab.name_zh in text
+    assert "<svg" not in text                     # the charts are drawn, not printed as code
+    login(factories.create_user(Role.lab_manager, lab=factories.create_lab()))
+    other = client.get("/dashboards/report.pdf", query_string=JUNE)
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(other.data)).pages)
+    assert june.lab.name_zh not in text
+    assert client.get("/dashboards/report.pdf", query_string={"since": "x"}).status_code == 400
