@@ -23,6 +23,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     empty: object = _l("Nothing in these months.")
     total_last: bool = False    # the last row adds up the others
+    note: object = ""           # which filters do not apply, and why
 
 
 DONE_COLUMNS = [Column(_l("Requests in")), Column(_l("Items in")), Column(_l("Items reported")),
@@ -70,11 +71,13 @@ def board_tables(by: dict, satisfaction: list, scales: list, backlog: list, clin
          Column(_l("Followed up"), "%")],
         [[_l("In all") if line.key == "total" else labs.get(line.key, str(line.key)),
           line.satisfaction.rated, line.mean, line.response_rate, line.satisfaction.bad,
-          line.followed_up_rate] for line in satisfaction], total_last=True))
+          line.followed_up_rate] for line in satisfaction], total_last=True,
+        note=_l("The kind filter does not apply: a rating is of a lab's whole part.")))
     found.append(Table(
         "backlog", _l("Open work by age (days since submitted, as now)"), BACKLOG_COLUMNS,
         [_backlog_row(labs.get(lab, str(lab)), ages) for lab, ages in backlog],
-        empty=_l("No open work.")))
+        empty=_l("No open work."),
+        note=_l("Open work as it is now: only the lab filter applies.")))
     if own_lab is None:
         found.append(Table(
             "clinic", _l("Quality clinic, by the month a case was opened"),
@@ -87,13 +90,15 @@ def board_tables(by: dict, satisfaction: list, scales: list, backlog: list, clin
               INDUSTRY_LABELS.get(line.key, line.key), line.opened, line.solved,
               line.days_to_visit, line.days_to_resolution, line.reported_yuan,
               line.verified_yuan, line.mean_rating] for line in clinic],
-            empty=_l("No case opened in these months."), total_last=True))
+            empty=_l("No case opened in these months."), total_last=True,
+            note=_l("The lab and kind filters do not apply: a case is the county's.")))
     found.append(Table(
         "scales", _l("Trade scales verified, by market"),
         [Column(_l("Market")), Column(_l("Scales verified")), Column(_l("Free of charge")),
          Column(_l("Pass rate"), "%")],
         [[line.market or _l("Market not given"), line.verified, line.free, line.pass_rate]
-         for line in scales], empty=_l("No scale verified in these months.")))
+         for line in scales], empty=_l("No scale verified in these months."),
+        note=_l("The chain and kind filters do not apply: a trade scale is a market's.")))
     return found
 
 
