@@ -119,6 +119,26 @@ class BacklogRow(db.Model):
     parts: Mapped[int] = mapped_column(default=0)
 
 
+class EnterpriseRow(db.Model):
+    """An enterprise's items reported per day and per month, by kind of service: passed,
+    failed, on time and late (its quality profile reads 24 month rows)."""
+    __tablename__ = "figure_enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))
+    starts: Mapped[date] = mapped_column(Date)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id",
+                                                          ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    items_done: Mapped[int] = mapped_column(default=0)
+    passed: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    late: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_figure_enterprises_span", "enterprise_id", "span", "starts"),)
+
+
 class ClinicRow(db.Model):
     """The quality clinic's cases opened in a month, by industry chain: how many, how many
     solved, the working days to the first visit and to resolution (histograms {days:

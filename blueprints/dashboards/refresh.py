@@ -26,6 +26,7 @@ from blueprints.dashboards.models import (
     LONGEST,
     BacklogRow,
     ClinicRow,
+    EnterpriseRow,
     FigureRow,
     FigureState,
     SatisfactionRow,
@@ -58,6 +59,7 @@ FIGURE_COUNTS = ("items_in", "parts_in", "requests_in", "items_done", "passed", 
                  "on_time", "late", "free_done", *BUCKETS)
 SATISFACTION_COUNTS = ("closed", "rated", "level_total", "bad", "followed_up")
 SCALE_COUNTS = ("verified", "passed", "free")
+ENTERPRISE_COUNTS = ("items_done", "passed", "failed", "on_time", "late")
 CLINIC_COUNTS = ("opened", "solved", "reported", "reported_cents", "verified",
                  "verified_cents", "rated", "level_total", "bad", "followed_up")
 
@@ -215,9 +217,10 @@ def items_in(day: date) -> dict[tuple, Counter]:
     return out
 
 
-def items_done(day: date) -> dict[tuple, Counter]:
+def items_done(day: date) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
     """(lab, service, kind, chain) -> items whose part was first issued that day:
-    passed, failed, on time, late, free, and the turnaround histogram."""
+    passed, failed, on time, late, free, and the turnaround histogram; and the same
+    items by (enterprise, kind) for the enterprises' quality profiles."""
     start, end = bounds(day)
     first = aliased(Certificate)
     issued = dict(db.session.execute(
@@ -225,13 +228,15 @@ def items_done(day: date) -> dict[tuple, Counter]:
         .where(first.issued_at >= start, first.issued_at < end,
                first.supersedes_id.is_(None))).all())
     out: dict[tuple, Counter] = defaultdict(Counter)
+    by_enterprise: dict[tuple, Counter] = defaultdict(Counter)
     if not issued:
-        return out
+        return out, by_enterprise
     parts = list(issued)
     items = db.session.execute(
         select(RequestItem.id, RequestItem.sub_request_id, SubRequest.lab_id,
                RequestItem.service_id, Service.kind, Enterprise.industry_chain,
-               RequestItem.price_cents, ServiceRequest.submitted_at, SubRequest.due_date)
+               RequestItem.price_cents, ServiceRequest.submitted_at, SubRequest.due_date,
+               ServiceRequest.enterprise_id)
         .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
         .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
         .join(Service, Service.id == RequestItem.service_id)
@@ -257,25 +262,27 @@ def items_done(day: date) -> dict[tuple, Counter]:
         taken[part] = metrics.working_days_taken(calendars[lab], local_day(submitted),
                                                  issue_day, pauses)
         due_at_issue[part] = metrics.on_time(issue_day, due_then or due)
-    for item, part, lab, service, kind, chain, price, _submitted, _due in items:
+    for item, part, lab, service, kind, chain, price, _submitted, _due, ent in items:
         if part not in taken:
             continue
-        c = out[(lab, service, _chain(kind), _chain(chain))]
-        c["items_done"] += 1
-        c[f"t{min(taken[part], LONGEST)}"] += 1
+        counts = Counter(items_done=1)
         if item in scales:
-            c["passed" if scales[item] else "failed"] += 1
+            counts["passed" if scales[item] else "failed"] += 1
         else:
             outcome = conclusion(verdicts.get(item, ()))
             if outcome == Conclusion.conforms:
-                c["passed"] += 1
+                counts["passed"] += 1
             elif outcome == Conclusion.does_not_conform:
-                c["failed"] += 1
+                counts["failed"] += 1
         if due_at_issue[part] is not None:
-            c["on_time" if due_at_issue[part] else "late"] += 1
+            counts["on_time" if due_at_issue[part] else "late"] += 1
+        if ent is not None:
+            by_enterprise[(ent, _chain(kind))].update(counts)
+        counts[f"t{min(taken[part], LONGEST)}"] += 1
         if price == 0:
-            c["free_done"] += 1
-    return out
+            counts["free_done"] += 1
+        out[(lab, service, _chain(kind), _chain(chain))].update(counts)
+    return out, by_enterprise
 
 
 def _histories(parts: list[int]) -> dict[int, tuple[list, date | None]]:
@@ -349,11 +356,15 @@ def scales(day: date) -> dict[tuple, Counter]:
 
 def recompute_day(day: date) -> None:
     """Replace the day's rows with what the records say now."""
-    for model in (FigureRow, SatisfactionRow, ScaleRow):
+    for model in (FigureRow, SatisfactionRow, ScaleRow, EnterpriseRow):
         db.session.execute(delete(model).where(model.span == Span.day, model.starts == day))
     figures = items_in(day)
-    for key, counts in items_done(day).items():
+    done, by_enterprise = items_done(day)
+    for key, counts in done.items():
         figures.setdefault(key, Counter()).update(counts)
+    _insert(EnterpriseRow, [{"span": Span.day, "starts": day, **dict.fromkeys(ENTERPRISE_COUNTS, 0),
+                             "enterprise_id": ent, "kind": kind, **counts}
+                            for (ent, kind), counts in by_enterprise.items()])
     base = {"span": Span.day, "starts": day}
     rows = [{**base, **dict.fromkeys(FIGURE_COUNTS, 0), "lab_id": lab, "service_id": service,
              "kind": kind, "chain": chain, **counts}
@@ -391,7 +402,8 @@ def recompute_month(first: date) -> None:
     for model, keys, counts in ((FigureRow, ("lab_id", "service_id", "kind", "chain"),
                                  FIGURE_COUNTS),
                                 (SatisfactionRow, ("lab_id", "chain"), SATISFACTION_COUNTS),
-                                (ScaleRow, ("lab_id", "market"), SCALE_COUNTS)):
+                                (ScaleRow, ("lab_id", "market"), SCALE_COUNTS),
+                                (EnterpriseRow, ("enterprise_id", "kind"), ENTERPRISE_COUNTS)):
         db.session.execute(delete(model).where(model.span == Span.month,
                                                model.starts == first))
         columns = [getattr(model, k) for k in keys]

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
-from blueprints.dashboards import charts, queries
+from blueprints.dashboards import charts, profile, queries
 from blueprints.dashboards.export import write_csv, write_xlsx
 from blueprints.dashboards.forms import FilterForm, month_start, months_back
 from blueprints.dashboards.tables import DEFINITIONS, board_tables
+from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Lab
 from core.i18n import current_language, localized
 from core.i18n import gettext as _
@@ -215,6 +216,21 @@ def report():
         f"inline; filename=qidesk-report-{f.first:%Y%m}-{f.last:%Y%m}.pdf"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/enterprises/<int:enterprise_id>")
+def quality_profile(enterprise_id: int):
+    """An enterprise's quality profile: for its own members and the desk; nobody else
+    learns it exists."""
+    if not current_user.is_authenticated or not (
+            current_user.role == Role.admin or current_user.enterprise_id == enterprise_id):
+        abort(404)
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    return render_template("dashboards/profile.html", enterprise=enterprise,
+                           profile=profile.quality_profile(enterprise.id, local_today()),
+                           computed_at=queries.computed_at())
 
 
 @bp.route("/public")

@@ -83,6 +83,21 @@ def upgrade():
                                 name=op.f('fk_figure_backlog_lab_id_labs'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_backlog')))
     op.create_table(
+        'figure_enterprises',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('span', sa.String(length=5), nullable=False),
+        sa.Column('starts', sa.Date(), nullable=False),
+        sa.Column('enterprise_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in (
+            'items_done', 'passed', 'failed', 'on_time', 'late')),
+        sa.ForeignKeyConstraint(['enterprise_id'], ['enterprises.id'],
+                                name=op.f('fk_figure_enterprises_enterprise_id_enterprises'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_enterprises')))
+    op.create_index('ix_figure_enterprises_span', 'figure_enterprises',
+                    ['enterprise_id', 'span', 'starts'])
+    op.create_table(
         'figure_clinic',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('starts', sa.Date(), nullable=False),
@@ -117,6 +132,8 @@ def downgrade():
     op.drop_index(op.f('ix_ratings_created_at'), table_name='ratings')
     op.drop_index('ix_service_requests_submitted', table_name='service_requests')
     op.drop_table('figure_state')
+    op.drop_index('ix_figure_enterprises_span', table_name='figure_enterprises')
+    op.drop_table('figure_enterprises')
     op.drop_index(op.f('ix_figure_clinic_starts'), table_name='figure_clinic')
     op.drop_table('figure_clinic')
     op.drop_table('figure_backlog')

@@ -206,3 +206,24 @@ def test_the_monthly_report_prints_the_board(client, login, users, june):
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(other.data)).pages)
     assert june.lab.name_zh not in text
     assert client.get("/dashboards/report.pdf", query_string={"since": "x"}).status_code == 400
+
+
+def test_an_enterprise_profile_is_its_own_and_the_desks(client, login, users, june):
+    sme = users[Role.sme]
+    url = f"/dashboards/enterprises/{sme.enterprise_id}"
+    login(sme)
+    assert 'id="quality-profile-link"' in client.get(
+        f"/enterprises/{sme.enterprise_id}").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    # P1's two items (one passed, one failed); the citizen's P2 is no enterprise's.
+    assert [figure(page, f) for f in ("fig-done", "fig-pass", "fig-certificates")] == \
+        ["2", "50.0%", "1"]
+    assert re.search(r"2026-06</th><td class=\"num\">2</td>", page)
+    login(users[Role.admin])
+    assert client.get(url).status_code == 200
+    other = factories.create_user(Role.sme, enterprise=factories.create_enterprise())
+    for person in (other, users[Role.lab_staff], users[Role.citizen]):
+        login(person)
+        assert client.get(url).status_code == 404
+    client.post("/logout")
+    assert client.get(url).status_code == 404
