@@ -17,6 +17,12 @@ def to_local(value: datetime | None) -> datetime | None:
     return value.astimezone(LOCAL_TZ)
 
 
+def months_back(day, months: int):
+    """The first day of the month `months` before `day`'s."""
+    n = day.year * 12 + day.month - 1 - months
+    return day.replace(year=n // 12, month=n % 12 + 1, day=1)
+
+
 def local_today():
     """Today's date in Asia/Shanghai (what "today" means to the desk's users)."""
     return datetime.now(LOCAL_TZ).date()

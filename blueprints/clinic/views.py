@@ -2,7 +2,6 @@
 dispatches it, the expert accepts it and works it, the enterprise confirms, rates and
 reports the benefit. One case page serves them all, each seeing what is theirs to do."""
 import os
-from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -57,7 +56,7 @@ from core.pagination import paginate
 from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
-from core.timeutil import LOCAL_TZ, local_today, utcnow
+from core.timeutil import LOCAL_TZ, local_today, months_back, utcnow
 from core.uploads import UploadRefused, read_upload, refusal, upload_folder
 from extensions import db
 
@@ -594,8 +593,7 @@ def figures():
     today = local_today()
     form = PeriodForm(request.args)
     if not form.since.data:
-        month = today.year * 12 + today.month - 1 - 11
-        form.since.data = date(month // 12, month % 12 + 1, 1)
+        form.since.data = months_back(today, 11)
     if not form.until.data:
         form.until.data = today
     status = 200

@@ -8,9 +8,7 @@ import io
 from decimal import Decimal
 
 from blueprints.dashboards.tables import Table
-
-# What a spreadsheet reads as the start of a formula when it opens a CSV.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheets import inert
 
 
 def _plain(value):
@@ -71,25 +69,18 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _guarded(value) -> object:
-    """Text a spreadsheet would run as a formula, made inert with a leading "'"."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def write_csv(tables: list[Table], about_title: str, about: list[tuple[str, str]]) -> bytes:
     """UTF-8 with a BOM (so Excel reads the Chinese): the filters and definitions,
     then each table under its title, a blank line between."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_guarded(about_title)])
+    writer.writerow([inert(about_title)])
     for what, value in about:
-        writer.writerow([_guarded(str(what)), _guarded(str(value))])
+        writer.writerow([inert(str(what)), inert(str(value))])
     for table in tables:
         writer.writerow([])
-        writer.writerow([_guarded(str(table.title))])
+        writer.writerow([inert(str(table.title))])
         writer.writerow([_header(c) for c in table.columns])
         for cells in table.rows:
-            writer.writerow([_guarded(_plain(c)) for c in cells])
+            writer.writerow([inert(_plain(c)) for c in cells])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

@@ -20,12 +20,6 @@ def month_start(text: str) -> date:
     return date(int(year), int(month), 1)
 
 
-def months_back(day: date, months: int) -> date:
-    """The first day of the month `months` before `day`'s."""
-    n = day.year * 12 + day.month - 1 - months
-    return date(n // 12, n % 12 + 1, 1)
-
-
 class FilterForm(Form):
     class Meta:
         csrf = False

@@ -12,12 +12,12 @@ from blueprints.clinic.lifecycle import CaseState
 from blueprints.clinic.models import ClinicCase
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.dashboards import metrics
-from blueprints.dashboards.forms import months_back
 from blueprints.dashboards.models import EnterpriseRow, Span
 from blueprints.dashboards.refresh import bounds
 from blueprints.metrology.models import Instrument
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from blueprints.standards.models import StandardFollow
+from core.timeutil import months_back
 from extensions import db
 
 MONTHS = 24

@@ -189,23 +189,28 @@ def _chain(value) -> str:
     return getattr(value, "value", value) or ""
 
 
+def _items(*more):
+    """Items with their part, lab, service, kind and chain (id, part, lab, service,
+    kind, chain first, then `more`), for a day's figures to filter."""
+    return (select(RequestItem.id, RequestItem.sub_request_id, SubRequest.lab_id,
+                   RequestItem.service_id, Service.kind, Enterprise.industry_chain, *more)
+            .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
+            .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
+            .join(Service, Service.id == RequestItem.service_id)
+            .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id))
+
+
 def items_in(day: date) -> dict[tuple, Counter]:
     """(lab, service, kind, chain) -> items, parts and requests submitted that day
     (a part counts on its first item, a request on its first)."""
     start, end = bounds(day)
     rows = db.session.execute(
-        select(RequestItem.id, RequestItem.sub_request_id, RequestItem.request_id,
-               SubRequest.lab_id, RequestItem.service_id, Service.kind,
-               Enterprise.industry_chain)
-        .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
-        .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
-        .join(Service, Service.id == RequestItem.service_id)
-        .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+        _items(RequestItem.request_id)
         .where(ServiceRequest.submitted_at >= start, ServiceRequest.submitted_at < end)
         .order_by(RequestItem.id)).all()
     out: dict[tuple, Counter] = defaultdict(Counter)
     parts, requests = set(), set()
-    for _item, part, request, lab, service, kind, chain in rows:
+    for _item, part, lab, service, kind, chain, request in rows:
         key = (lab, service, _chain(kind), _chain(chain))
         out[key]["items_in"] += 1
         if part not in parts:
@@ -233,14 +238,8 @@ def items_done(day: date) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
         return out, by_enterprise
     parts = list(issued)
     items = db.session.execute(
-        select(RequestItem.id, RequestItem.sub_request_id, SubRequest.lab_id,
-               RequestItem.service_id, Service.kind, Enterprise.industry_chain,
-               RequestItem.price_cents, ServiceRequest.submitted_at, SubRequest.due_date,
+        _items(RequestItem.price_cents, ServiceRequest.submitted_at, SubRequest.due_date,
                ServiceRequest.enterprise_id)
-        .join(SubRequest, SubRequest.id == RequestItem.sub_request_id)
-        .join(ServiceRequest, ServiceRequest.id == RequestItem.request_id)
-        .join(Service, Service.id == RequestItem.service_id)
-        .outerjoin(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
         .where(RequestItem.sub_request_id.in_(parts)).order_by(RequestItem.id)).all()
     item_ids = [row[0] for row in items]
     verdicts: dict[int, list] = defaultdict(list)

@@ -11,7 +11,7 @@ from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
 from blueprints.dashboards import charts, profile, queries
 from blueprints.dashboards.export import write_csv, write_xlsx
-from blueprints.dashboards.forms import FilterForm, month_start, months_back
+from blueprints.dashboards.forms import FilterForm, month_start
 from blueprints.dashboards.tables import DEFINITIONS, board_tables
 from blueprints.enterprises.models import Enterprise
 from blueprints.labs.models import Lab
@@ -20,7 +20,7 @@ from core.i18n import gettext as _
 from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
-from core.timeutil import LOCAL_TZ, local_today
+from core.timeutil import LOCAL_TZ, local_today, months_back
 from extensions import db, limiter
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")

@@ -45,6 +45,7 @@ from blueprints.standards.references import (
     read_all,
     resolve,
 )
+from core.spreadsheets import FORMULA_START, inert
 from core.typed import folded
 
 MAX_ROWS = 200_000
@@ -120,7 +121,6 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 _ICS = re.compile(r"(\d{1,2})(?:\.(\d{1,3})(?:\.(\d{1,2}))?)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A text cell a spreadsheet would take for a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # What other files begin with (they would decode as "text" in GB18030).
 BINARY = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",
           b"\x7fELF")
@@ -847,21 +847,13 @@ def cells_of(values: Mapping[str, object]) -> list:
     return cells
 
 
-def _guarded(cell: object) -> object:
-    """Text a spreadsheet would run as a formula, made inert with a leading "'" (which
-    text_of takes off again)."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        return "'" + cell
-    return cell
-
-
 def write_csv(records: Iterable[Mapping[str, object]]) -> bytes:
     """The catalogue as UTF-8 CSV with a BOM (so Excel reads the Chinese)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS.values())
     for values in records:
-        writer.writerow(["" if c is None else _guarded(c.isoformat() if isinstance(c, date)
+        writer.writerow(["" if c is None else inert(c.isoformat() if isinstance(c, date)
                                                         else c) for c in cells_of(values)])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
