@@ -49,6 +49,9 @@ class DefaultConfig:
     # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is
     # generated on first start, a deployment puts its own there)
     SIGNING_FOLDER = None
+    DOSSIER_FOLDER = None  # quality-credit dossiers' PDFs (default: instance/dossiers)
+    # The county's quality-credit indicator set (blueprints/credit/data/<name>.toml)
+    CREDIT_INDICATOR_SET = "jinjiang"
     SCALE_SERVICE_CODE = "MT-001"  # the catalogue service for free trade-scale verification
     BATCH_PROCESSES = 2
     # Outgoing mail (the worker delivers the outbox; QIDESK_MAIL_SERVER etc. to change)

@@ -21,7 +21,9 @@ from blueprints.clinic.models import (  # noqa: F401
 )
 from blueprints.clinic.outcome import CaseBenefit  # noqa: F401
 from blueprints.clinic.work import CaseFinding, CaseVisit, CorrectiveAction, TimeEntry  # noqa: F401
+from blueprints.credit.models import Dossier, DossierView  # noqa: F401
 from blueprints.enterprises.models import Enterprise, Invitation  # noqa: F401
+from blueprints.enterprises.records import QualityRecord  # noqa: F401
 from blueprints.metrology.models import Campaign, Instrument, ScaleVerification  # noqa: F401
 from blueprints.notifications.mail import OutgoingMail  # noqa: F401
 from blueprints.notifications.models import Notification, SentReminder  # noqa: F401

@@ -14,7 +14,9 @@ from blueprints.certificates import views as certificates
 from blueprints.clinic import expert_views, feed_views, library_views
 from blueprints.clinic import subscriptions as clinic_subscriptions
 from blueprints.clinic import views as clinic
+from blueprints.credit import views as credit
 from blueprints.dashboards import views as dashboards
+from blueprints.enterprises import record_views
 from blueprints.enterprises import views as enterprises
 from blueprints.labs import signatory_views
 from blueprints.labs import views as labs
@@ -45,6 +47,7 @@ BLUEPRINTS = [
     (metrology.bp, None),
     (clinic.bp, None),
     (dashboards.bp, None),
+    (credit.bp, None),
     (notifications.bp, None),
     (scheduling.bp, None),
     (tasks.bp, None),
@@ -54,7 +57,8 @@ BLUEPRINTS = [
 # Views modules that add routes for a second audience to their area's blueprint
 # (imported for those routes).
 SECOND_VIEWS = (audit_views, batch_views, calendar_views, expert_views, feed_views,
-                import_views, lab_views, library_views, signatory_views, standard_views)
+                import_views, lab_views, library_views, record_views, signatory_views,
+                standard_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
 SUBSCRIPTIONS = (certificates_subscriptions, clinic_subscriptions, metrology_subscriptions,

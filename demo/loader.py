@@ -33,6 +33,7 @@ from core.timeutil import local_today, utcnow
 from core.uploads import store
 from demo import clinic
 from demo.licence import licence_picture
+from demo.records import load_records
 from extensions import db
 
 
@@ -326,6 +327,7 @@ def load_demo() -> LoadReport:
     _demo_metrology(labs)
     report.experts = clinic.load_experts(enterprises)
     report.cases = clinic.load_cases()
+    load_records(enterprises["91350582"])
     record_event(None, "demo", None, "loaded", after={
         "standards": report.standards, "labs": report.labs, "services": report.services,
         "users": report.users})

@@ -98,6 +98,7 @@ def make_config(database_uri, tmp_path, **overrides) -> dict:
         "PUBLIC_URL": PUBLIC_URL,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
+        "DOSSIER_FOLDER": str(tmp_path / "dossiers"),
     }
     config.update(overrides)
     return config

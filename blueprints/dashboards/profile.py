@@ -50,8 +50,10 @@ class Profile:
     certificates: int
     instruments: int
     instruments_overdue: int
+    instruments_in_date: int     # verified and not yet due again
     cases: int
     cases_solved: int
+    cases_ended: int             # solved or withdrawn: the cases that came to an end
     benefit_reported_cents: int
     benefit_verified_cents: int
     standards_followed: int
@@ -76,13 +78,16 @@ def quality_profile(enterprise_id: int, today: date) -> Profile:
         .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
         .where(ServiceRequest.enterprise_id == enterprise_id,
                Certificate.supersedes_id.is_(None), Certificate.issued_at >= since))
-    instruments, overdue = db.session.execute(
+    instruments, overdue, in_date = db.session.execute(
         select(func.count(Instrument.id),
-               func.count(Instrument.id).filter(Instrument.next_due < today))
+               func.count(Instrument.id).filter(Instrument.next_due < today),
+               func.count(Instrument.id).filter(Instrument.next_due >= today))
         .where(Instrument.enterprise_id == enterprise_id)).one()
-    cases, solved = db.session.execute(
+    cases, solved, ended = db.session.execute(
         select(func.count(ClinicCase.id),
-               func.count(ClinicCase.id).filter(ClinicCase.state == CaseState.resolved))
+               func.count(ClinicCase.id).filter(ClinicCase.state == CaseState.resolved),
+               func.count(ClinicCase.id).filter(ClinicCase.state.in_(
+                   (CaseState.resolved, CaseState.withdrawn))))
         .where(ClinicCase.enterprise_id == enterprise_id)).one()
     reported, verified = db.session.execute(
         select(func.coalesce(func.sum(CaseBenefit.cost_saved_cents).filter(
@@ -94,5 +99,5 @@ def quality_profile(enterprise_id: int, today: date) -> Profile:
     followed = db.session.scalar(select(func.count(StandardFollow.id)).where(
         StandardFollow.enterprise_id == enterprise_id))
     return Profile(first, list(months.values()), whole, calibrations, certificates or 0,
-                   instruments, overdue, cases, solved, int(reported), int(verified),
-                   followed or 0)
+                   instruments, overdue, in_date, cases, solved, ended, int(reported),
+                   int(verified), followed or 0)

@@ -13,7 +13,13 @@ from blueprints.dashboards import charts, profile, queries
 from blueprints.dashboards.export import write_csv, write_xlsx
 from blueprints.dashboards.forms import FilterForm, month_start
 from blueprints.dashboards.tables import DEFINITIONS, board_tables
+from blueprints.enterprises.labels import (
+    RECORD_KIND_LABELS,
+    RECORD_LEVEL_LABELS,
+    RECORD_OUTCOME_LABELS,
+)
 from blueprints.enterprises.models import Enterprise
+from blueprints.enterprises.records import records_of
 from blueprints.labs.models import Lab
 from core.i18n import current_language, localized
 from core.i18n import gettext as _
@@ -24,7 +30,9 @@ from core.timeutil import LOCAL_TZ, local_today, months_back
 from extensions import db, limiter
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
-expose(bp, INDUSTRY_LABELS=INDUSTRY_LABELS, SERVICE_KIND_LABELS=SERVICE_KIND_LABELS)
+expose(bp, INDUSTRY_LABELS=INDUSTRY_LABELS, SERVICE_KIND_LABELS=SERVICE_KIND_LABELS,
+       RECORD_KIND_LABELS=RECORD_KIND_LABELS, RECORD_LEVEL_LABELS=RECORD_LEVEL_LABELS,
+       RECORD_OUTCOME_LABELS=RECORD_OUTCOME_LABELS)
 
 # A citizen's request has no industry chain: the filter names it so.
 CITIZENS = "citizens"
@@ -230,6 +238,7 @@ def quality_profile(enterprise_id: int):
         abort(404)
     return render_template("dashboards/profile.html", enterprise=enterprise,
                            profile=profile.quality_profile(enterprise.id, local_today()),
+                           records=records_of(enterprise.id), today=local_today(),
                            computed_at=queries.computed_at())
 
 

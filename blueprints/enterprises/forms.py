@@ -1,11 +1,25 @@
-from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from blueprints.auth.forms import NewPasswordMixin
 from blueprints.catalogue.labels import INDUSTRY_LABELS
 from blueprints.enterprises import uscc
-from blueprints.enterprises.labels import ENTERPRISE_SIZE_LABELS
+from blueprints.enterprises.labels import (
+    ENTERPRISE_SIZE_LABELS,
+    RECORD_KIND_LABELS,
+    RECORD_LEVEL_LABELS,
+)
 from core.forms import EnumSelectField, Form, VersionedForm
 from core.i18n import lazy_gettext as _l
 from core.validators import phone_number
@@ -114,3 +128,34 @@ class AcceptInvitationForm(NewPasswordMixin, Form):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                     Length(max=100)])
     submit = SubmitField(_l("Join the enterprise"))
+
+
+def _record_categories() -> dict:
+    """The record's kind and level as one choice, grouped by kind."""
+    return [SelectChoice(f"{kind.value}/{level}", label, optgroup=RECORD_KIND_LABELS[kind])
+            for kind, levels in RECORD_LEVEL_LABELS.items() for level, label in levels.items()]
+
+
+class QualityRecordForm(Form):
+    """A desk administrator enters what the enterprise showed (records.py)."""
+    category = SelectField(_l("What it is"), validators=[DataRequired()])
+    title = StringField(_l("Name on the document"), validators=[
+        DataRequired(_l("Name the standard, certificate, award or sampled product.")),
+        Length(max=200)])
+    reference = StringField(_l("Document number"), validators=[Length(max=80)], description=_l(
+        "The standard's number, the certificate's number or the sampling report's number."))
+    issuer = StringField(_l("Issued by"), validators=[Length(max=120)])
+    outcome = SelectField(_l("Sampling result"), choices=[
+        SelectChoice("", _l("Not a sampling")), SelectChoice("passed", _l("Passed")),
+        SelectChoice("failed", _l("Did not pass"))], default="")
+    dated = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date it bears."))])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("For certifications: the date printed as the end "
+                                           "of validity."))
+    file = FileField(_l("Evidence (PDF, JPEG or PNG, up to 10 MB)"), validators=[
+        FileRequired(_l("Attach the document that shows it."))])
+    submit = SubmitField(_l("Enter the record"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _record_categories()

@@ -1,5 +1,6 @@
 """The enterprises area's words for people."""
 from blueprints.enterprises.models import EnterpriseSize, EnterpriseStatus
+from blueprints.enterprises.records import RecordKind
 from core.i18n import lazy_gettext as _l
 
 ENTERPRISE_STATUS_LABELS = {
@@ -26,3 +27,29 @@ AUTHORITY_TYPE_LABELS = {
     "92": _l("Individual business (market regulation)"),
     "93": _l("Farmers' cooperative (market regulation)"),
 }
+
+RECORD_KIND_LABELS = {
+    RecordKind.standard_drafted: _l("Standard drafted"),
+    RecordKind.certification: _l("Certification"),
+    RecordKind.award: _l("Award"),
+    RecordKind.sampling: _l("Supervision sampling"),
+}
+# Each kind's levels (records.LEVELS) in words; a level name may mean different things
+# for different kinds, so the words are looked up by both.
+RECORD_LEVEL_LABELS = {
+    RecordKind.standard_drafted: {
+        "international": _l("International standard"), "national": _l("National standard"),
+        "industry": _l("Industry standard"), "local": _l("Local standard"),
+        "group": _l("Association standard")},
+    RecordKind.certification: {
+        "qms": _l("Quality management system (ISO 9001)"),
+        "product": _l("Product certification"),
+        "other_system": _l("Other management system")},
+    RecordKind.award: {
+        "national": _l("National award"), "provincial": _l("Provincial award"),
+        "municipal": _l("Municipal award"), "county": _l("County award")},
+    RecordKind.sampling: {
+        "national": _l("National sampling"), "provincial": _l("Provincial sampling"),
+        "municipal": _l("Municipal sampling"), "county": _l("County sampling")},
+}
+RECORD_OUTCOME_LABELS = {"passed": _l("Passed"), "failed": _l("Did not pass")}

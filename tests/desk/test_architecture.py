@@ -128,7 +128,8 @@ PURE = ["blueprints.service_requests.routing", "blueprints.service_requests.life
         "blueprints.catalogue.kinds", "blueprints.catalogue.grade_scales", "blueprints.scheduling.allocation",
         "blueprints.scheduling.kinds", "core.workdays", "core.roles", "core.typed",
         "blueprints.standards.references", "blueprints.standards.tokens",
-        "blueprints.standards.ics", "blueprints.dashboards.metrics"]
+        "blueprints.standards.ics", "blueprints.dashboards.metrics",
+        "blueprints.credit.indicators"]
 # Plain Python too, but over a library of some size (icalendar): no bound on the count.
 PURE_OVER_A_LIBRARY = ["blueprints.scheduling.ical"]
 DATABASE_BACKED = ["blueprints.service_requests.clock", "blueprints.service_requests.models",

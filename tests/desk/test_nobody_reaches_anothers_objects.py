@@ -56,6 +56,7 @@ ARGUMENTS = {
     "import_id": "batch",  # any id: only administrators reach catalogue imports
     "case_id": "case", "file_id": "case_file", "visit_id": "visit", "action_id": "case_action",
     "article_id": "article", "expert_id": "expert", "verdict": "approve",
+    "record_id": "quality_record", "dossier_id": "dossier",
     "action": None,  # every lifecycle action in turn
     "step": None,    # every step of a clinic case in turn
 }
@@ -110,6 +111,7 @@ def build_world(client, login, users, two_labs, metrology) -> dict:
     signatory = db.session.scalar(text("SELECT id FROM signatories WHERE lab_id = :lab"),
                                   {"lab": lab.id})
     clinic = _clinic_cases(client, login, users)
+    credit = _credit(client, login, users)
     return {
         "request": req, "part": part, "item": part.items[0],
         "attachment": db.session.scalars(select(Attachment)).first(),
@@ -122,12 +124,29 @@ def build_world(client, login, users, two_labs, metrology) -> dict:
         "lab_code": lab.code, "token": secrets.token_urlsafe(16), "zip": "zip",
         "xlsx": "xlsx",
         "standard": factories.create_standard("GB/T 2912.1-2009", "纺织品 甲醛的测定"),
-        **clinic, "approve": "approve",
+        **clinic, **credit, "approve": "approve",
         "marks": [req.number, ent.name, "乙方机密报告.pdf", "乙方差评", "YFSECRET01",
                   cert.number, "乙方邮件", "colleague@yifang.example", users[Role.sme].email,
                   citizen.phone, clinic["case"].number, "乙方问诊照片.pdf", "乙方车间 8 号",
-                  "乙方保密配方", clinic["article"].title],
+                  "乙方保密配方", clinic["article"].title, "乙方省质量奖",
+                  credit["dossier"].number, "乙方开户银行"],
     }
+
+
+def _credit(client, login, users) -> dict:
+    """B's quality record (entered by the desk) and the dossier B made for its bank."""
+    from blueprints.credit.models import Dossier
+    from blueprints.enterprises.records import QualityRecord
+    ent = users[Role.sme].enterprise
+    login(users[Role.admin])
+    client.post(f"/enterprises/{ent.id}/records", data={
+        "category": "award/provincial", "title": "乙方省质量奖", "dated": "2025-05-01",
+        "file": (io.BytesIO(b"%PDF-1.4 award"), "award.pdf")},
+        content_type="multipart/form-data")
+    login(users[Role.sme])
+    client.post("/credit/new", data={"bank": "乙方开户银行", "purpose": "贷款", "consent": "y"})
+    return {"quality_record": db.session.scalars(select(QualityRecord)).one(),
+            "dossier": db.session.scalars(select(Dossier)).one()}
 
 
 def _clinic_cases(client, login, users) -> dict:

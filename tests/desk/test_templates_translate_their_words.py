@@ -14,7 +14,7 @@ WORDS = re.compile(r"[A-Za-z]{2,}(?:[ \-][A-Za-z]{2,})*|[\u3400-\u9fff]+")
 # Symbols and names that are the same in both languages, and the language switch.
 SAME_IN_BOTH = {"CMA", "CNAS", "SHA", "KB", "Max", "MPE", "Ec", "中文", "English"}
 # Printed in both languages side by side, as accredited reports are.
-BILINGUAL = {"certificates/document.html"}
+BILINGUAL = {"certificates/document.html", "credit/document.html"}
 
 
 def untranslated(source: str) -> list[str]:
