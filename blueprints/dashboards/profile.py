@@ -13,7 +13,7 @@ from blueprints.clinic.models import ClinicCase
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.dashboards import metrics
 from blueprints.dashboards.models import EnterpriseRow, Span
-from blueprints.dashboards.refresh import bounds
+from blueprints.dashboards.spans import bounds
 from blueprints.metrology.models import Instrument
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from blueprints.standards.models import StandardFollow

@@ -135,7 +135,8 @@ PURE_OVER_A_LIBRARY = ["blueprints.scheduling.ical"]
 DATABASE_BACKED = ["blueprints.service_requests.clock", "blueprints.service_requests.models",
                    "blueprints.scheduling.slots", "blueprints.metrology.campaigns",
                    "blueprints.certificates.batches", "core.numbering",
-                   "core.working_calendar", "blueprints.dashboards.refresh"]
+                   "core.working_calendar", "blueprints.dashboards.refresh",
+                   "blueprints.dashboards.days", "blueprints.dashboards.clinic_figures"]
 PROBE = """
 import json, sys
 import {module}
