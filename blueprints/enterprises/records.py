@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from blueprints.audit.models import record_event
 from core.i18n import lazy_gettext as _l
@@ -131,5 +131,6 @@ def records_of(enterprise_id: int) -> list[QualityRecord]:
     """The enterprise's records, standing ones first, newest first within a kind."""
     return list(db.session.scalars(
         db.select(QualityRecord).where(QualityRecord.enterprise_id == enterprise_id)
+        .options(joinedload(QualityRecord.entered_by))
         .order_by(QualityRecord.withdrawn_at.is_not(None), QualityRecord.kind,
                   QualityRecord.dated.desc(), QualityRecord.id.desc())))

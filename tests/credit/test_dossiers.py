@@ -305,3 +305,32 @@ def test_the_original_passes_the_check_and_a_changed_copy_fails(app, client, dos
     assert client.post("/credit/check", data={"number": dossier.number, "code": "X",
                                               "pdf": (io.BytesIO(data), "c.pdf")},
                        content_type="multipart/form-data").status_code == 400
+
+
+# -- cost ----------------------------------------------------------------------------------
+
+
+def test_the_pages_run_the_same_statements_for_few_records_and_views_or_many(
+        client, login, users, dummy_enterprise, dossier, count_queries):
+    pages = ["/credit/", f"/credit/{dossier.id}",
+             f"/dashboards/enterprises/{dummy_enterprise.id}",
+             f"/enterprises/{dummy_enterprise.id}/records"]
+
+    def counts() -> list[int]:
+        login(dossier.made_by)
+        found = []
+        for url in pages:
+            client.get(url)          # warm: only the page's own statements are counted
+            with count_queries() as seen:
+                assert client.get(url).status_code == 200
+            found.append(len(seen.statements))
+        return found
+
+    few = counts()
+    for n in range(6):      # each by another of the desk's administrators
+        login(factories.create_user(Role.admin))
+        enter(client, dummy_enterprise.id, title=f"记录{n}", file=(io.BytesIO(PDF), f"{n}.pdf"))
+    client.post("/logout")
+    for _n in range(6):
+        check(client, dossier)
+    assert counts() == few
