@@ -120,7 +120,8 @@ def test_admin_creates_and_edits_a_service(client, users, login):
                                          "parameters-0-grade_scale": "rainbow"}))
     assert refused.status_code == 400
     assert "检出限应大于零" in refused.get_data(as_text=True)
-    events = db.session.scalars(db.select(AuditEvent).filter_by(entity="services")).all()
+    events = db.session.scalars(db.select(AuditEvent).filter_by(entity="services")
+                                .order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["created", "edited"]
     assert events[1].before["price_cents"] == 18050 and events[1].after["price_cents"] == 20000
 

@@ -55,7 +55,8 @@ def test_a_case_goes_from_order_to_rating(client, login, users, dummy_lab):
     db.session.refresh(case)
     assert case.state == CaseState.resolved and case.resolved_at is not None
     events = db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity == "clinic_cases", AuditEvent.entity_id == case.id)).all()
+        AuditEvent.entity == "clinic_cases", AuditEvent.entity_id == case.id)
+        .order_by(AuditEvent.id)).all()
     assert events == ["opened", "dispatched", "accepted", "visit_booked", "finding_recorded",
                       "action_planned", "action_planned", "resolution_proposed", "resolved",
                       "rated"]

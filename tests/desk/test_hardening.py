@@ -108,7 +108,8 @@ def test_renaming_a_verified_enterprise_sends_it_back_to_the_queue(client, users
                                                       "version": str(ent.version)})
     db.session.refresh(ent)
     assert ent.status == EnterpriseStatus.pending and ent.name == "冒名顶替有限公司"
-    ev = db.session.scalars(db.select(AuditEvent).filter_by(entity="enterprises")).all()[-1]
+    ev = db.session.scalars(db.select(AuditEvent).filter_by(entity="enterprises")
+                                .order_by(AuditEvent.id)).all()[-1]
     assert ev.after["status"] == "pending"
 
 

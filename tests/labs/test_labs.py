@@ -32,7 +32,8 @@ def test_admin_creates_a_lab_and_adds_a_capability(client, users, login, dummy_s
     page = client.get(f"/services/{dummy_service.code}").get_data(as_text=True)
     assert "晋江市质量计量检测所" in page and "¥99.90" in page
     actions = [e.action for e in db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.entity.in_(["labs", "capabilities"])))]
+        db.select(AuditEvent).where(AuditEvent.entity.in_(["labs", "capabilities"]))
+        .order_by(AuditEvent.id))]
     assert actions == ["created", "created"]
 
 

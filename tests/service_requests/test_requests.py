@@ -155,7 +155,7 @@ def test_the_whole_path_with_four_eyes(client, users, login, two_labs):
     assert "请复核平行样" not in page  # the internal review stays internal
     events = [e.action for e in db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.entity == "sub_requests",
-                                    AuditEvent.entity_id == sub.id))]
+                                    AuditEvent.entity_id == sub.id).order_by(AuditEvent.id))]
     assert events[:3] == ["routed", "quoted", "quote_detail"]
     assert "approved" in events and "sent_back" in events
 
