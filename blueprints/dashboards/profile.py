@@ -76,8 +76,12 @@ def quality_profile(enterprise_id: int, today: date) -> Profile:
         select(func.count(Certificate.id))
         .join(SubRequest, SubRequest.id == Certificate.sub_request_id)
         .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
+        # Not "supersedes_id IS NULL": SQLite would read that index (every original
+        # certificate of the desk, 420 ms at a million requests) rather than start from
+        # the enterprise's own requests (17 ms).
         .where(ServiceRequest.enterprise_id == enterprise_id,
-               Certificate.supersedes_id.is_(None), Certificate.issued_at >= since))
+               func.coalesce(Certificate.supersedes_id, 0) == 0,
+               Certificate.issued_at >= since))
     instruments, overdue, in_date = db.session.execute(
         select(func.count(Instrument.id),
                func.count(Instrument.id).filter(Instrument.next_due < today),
