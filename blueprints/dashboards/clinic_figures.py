@@ -4,7 +4,7 @@ ratings. A month is recomputed whole from the cases opened in it."""
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from blueprints.audit.models import AuditEvent
 from blueprints.clinic.kinds import VisitState
@@ -13,7 +13,14 @@ from blueprints.clinic.models import CaseRating, ClinicCase
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.clinic.work import CaseVisit
 from blueprints.dashboards.models import ClinicRow
-from blueprints.dashboards.spans import bounds, insert_rows, key_of, local_day, month_of
+from blueprints.dashboards.spans import (
+    bounds,
+    delete_rows,
+    insert_rows,
+    key_of,
+    local_day,
+    month_of,
+)
 from core.timeutil import utcnow
 from core.working_calendar import desk_calendar
 from extensions import db
@@ -33,7 +40,7 @@ def clinic_months(events: list[AuditEvent]) -> set[date]:
 
 def recompute_clinic_month(first: date) -> None:
     """The clinic's row of each chain for the cases opened in the month."""
-    db.session.execute(delete(ClinicRow).where(ClinicRow.starts == first))
+    delete_rows(ClinicRow, ClinicRow.starts == first)
     start, end = bounds(first)[0], bounds((first + timedelta(days=32)).replace(day=1))[0]
     opened_in = (ClinicCase.created_at >= start, ClinicCase.created_at < end)
     visits = (select(CaseVisit.case_id, func.min(CaseVisit.starts_at).label("first"))

@@ -5,7 +5,7 @@ closed and ratings; scales verified. A day's recompute reads that day's records 
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from blueprints.audit.models import AuditEvent
@@ -21,7 +21,7 @@ from blueprints.dashboards.models import (
     ScaleRow,
     Span,
 )
-from blueprints.dashboards.spans import bounds, insert_rows, key_of, local_day
+from blueprints.dashboards.spans import bounds, delete_rows, insert_rows, key_of, local_day
 from blueprints.enterprises.models import Enterprise
 from blueprints.metrology.models import Instrument, ScaleVerification
 from blueprints.service_requests.lifecycle import CLOCK_PAUSED
@@ -42,7 +42,7 @@ FIGURE_COUNTS = ("items_in", "parts_in", "requests_in", "items_done", "passed", 
                  "on_time", "late", "free_done", *BUCKETS)
 SATISFACTION_COUNTS = ("closed", "rated", "level_total", "bad", "followed_up")
 SCALE_COUNTS = ("verified", "passed", "free")
-ENTERPRISE_COUNTS = ("items_done", "passed", "failed", "on_time", "late")
+ENTERPRISE_COUNTS = ("items_done", "passed", "failed", "on_time", "late", "reports")
 
 
 def _items(*more):
@@ -106,7 +106,7 @@ def items_done(day: date) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
                                      .where(ScaleVerification.item_id.in_(item_ids))).all())
     history = _histories(parts)
     calendars = lab_calendars({row[2] for row in items})
-    taken, due_at_issue = {}, {}
+    taken, due_at_issue, reported = {}, {}, set()
     for row in items:
         part, lab, submitted, due = row[1], row[2], row[7], row[8]
         if part in taken or submitted is None:
@@ -132,7 +132,11 @@ def items_done(day: date) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
         if due_at_issue[part] is not None:
             counts["on_time" if due_at_issue[part] else "late"] += 1
         if ent is not None:
-            by_enterprise[(ent, key_of(kind))].update(counts)
+            mine = by_enterprise[(ent, key_of(kind))]
+            mine.update(counts)
+            if part not in reported:      # a part's report counted once, with its first item
+                reported.add(part)
+                mine["reports"] += 1
         counts[f"t{min(taken[part], LONGEST)}"] += 1
         if price == 0:
             counts["free_done"] += 1
@@ -212,7 +216,7 @@ def scales(day: date) -> dict[tuple, Counter]:
 def recompute_day(day: date) -> None:
     """Replace the day's rows with what the records say now."""
     for model in (FigureRow, SatisfactionRow, ScaleRow, EnterpriseRow):
-        db.session.execute(delete(model).where(model.span == Span.day, model.starts == day))
+        delete_rows(model, model.span == Span.day, model.starts == day)
     figures = items_in(day)
     done, by_enterprise = items_done(day)
     for key, counts in done.items():

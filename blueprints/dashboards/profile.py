@@ -1,21 +1,18 @@
 """An enterprise's quality profile: what the desk knows of it over the last 24 months,
-each figure from the desk's own records (its reports month by month from the rows the
-worker keeps; its certificates, instruments, clinic cases and the standards it
-follows counted from its own records, which grow with the enterprise, not the desk)."""
+each figure from the desk's own records (its items and reports month by month from the
+rows the worker keeps; its instruments, clinic cases and the standards it follows
+counted from its own records, which grow with the enterprise, not the desk)."""
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
-from blueprints.certificates.models import Certificate
 from blueprints.clinic.lifecycle import CaseState
 from blueprints.clinic.models import ClinicCase
 from blueprints.clinic.outcome import CaseBenefit
 from blueprints.dashboards import metrics
 from blueprints.dashboards.models import EnterpriseRow, Span
-from blueprints.dashboards.spans import bounds
 from blueprints.metrology.models import Instrument
-from blueprints.service_requests.models import ServiceRequest, SubRequest
 from blueprints.standards.models import StandardFollow
 from core.timeutil import months_back
 from extensions import db
@@ -31,6 +28,7 @@ class Month:
     failed: int = 0
     on_time: int = 0
     late: int = 0
+    reports: int = 0             # reports and certificates first issued (not amendments)
 
     @property
     def pass_rate(self):
@@ -69,19 +67,8 @@ def quality_profile(enterprise_id: int, today: date) -> Profile:
             EnterpriseRow.starts >= first).order_by(EnterpriseRow.starts)):
         for line in (months.setdefault(row.starts, Month(row.starts)), whole,
                      *((calibrations,) if row.kind == "calibration" else ())):
-            for name in ("items_done", "passed", "failed", "on_time", "late"):
+            for name in ("items_done", "passed", "failed", "on_time", "late", "reports"):
                 setattr(line, name, getattr(line, name) + getattr(row, name))
-    since = bounds(first)[0]
-    certificates = db.session.scalar(
-        select(func.count(Certificate.id))
-        .join(SubRequest, SubRequest.id == Certificate.sub_request_id)
-        .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
-        # Not "supersedes_id IS NULL": SQLite would read that index (every original
-        # certificate of the desk, 420 ms at a million requests) rather than start from
-        # the enterprise's own requests (17 ms).
-        .where(ServiceRequest.enterprise_id == enterprise_id,
-               func.coalesce(Certificate.supersedes_id, 0) == 0,
-               Certificate.issued_at >= since))
     instruments, overdue, in_date = db.session.execute(
         select(func.count(Instrument.id),
                func.count(Instrument.id).filter(Instrument.next_due < today),
@@ -102,6 +89,6 @@ def quality_profile(enterprise_id: int, today: date) -> Profile:
         .where(ClinicCase.enterprise_id == enterprise_id)).one()
     followed = db.session.scalar(select(func.count(StandardFollow.id)).where(
         StandardFollow.enterprise_id == enterprise_id))
-    return Profile(first, list(months.values()), whole, calibrations, certificates or 0,
+    return Profile(first, list(months.values()), whole, calibrations, whole.reports,
                    instruments, overdue, in_date, cases, solved, ended, int(reported),
                    int(verified), followed or 0)

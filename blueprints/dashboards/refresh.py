@@ -7,7 +7,7 @@ recompute reads that day's records only, so a run costs what changed, not the
 history."""
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, func, select
 
 from blueprints.audit.models import AuditEvent
 from blueprints.catalogue.models import Service
@@ -30,9 +30,17 @@ from blueprints.dashboards.models import (
     SatisfactionRow,
     ScaleRow,
     ServedRow,
+    ServedYearRow,
     Span,
 )
-from blueprints.dashboards.spans import bounds, insert_rows, key_of, local_day, month_of
+from blueprints.dashboards.spans import (
+    bounds,
+    delete_rows,
+    insert_rows,
+    key_of,
+    local_day,
+    month_of,
+)
 from blueprints.enterprises.models import Enterprise
 from blueprints.metrology.models import ScaleVerification
 from blueprints.service_requests.lifecycle import OPEN_STATES
@@ -93,35 +101,63 @@ def _chunks(values: list, size: int = 500):
 # -- months and the worker's job ------------------------------------------------------
 
 
-def recompute_month(first: date) -> None:
-    """The month's rows as the sums of its days' rows, and the enterprises it served."""
+def recompute_month(first: date) -> bool:
+    """The month's rows as the sums of its days' rows, and the enterprises it served;
+    says whether those changed (and so the year's ServedYearRow rows must follow)."""
     last = (first + timedelta(days=32)).replace(day=1)
-    db.session.execute(delete(ServedRow).where(ServedRow.starts == first))
     start, end = bounds(first)[0], bounds(last)[0]
-    served = db.session.execute(
-        select(ServiceRequest.enterprise_id, SubRequest.lab_id, Service.kind,
-               Enterprise.industry_chain).distinct()
-        .join(SubRequest, SubRequest.request_id == ServiceRequest.id)
-        .join(RequestItem, RequestItem.sub_request_id == SubRequest.id)
-        .join(Service, Service.id == RequestItem.service_id)
-        .join(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
-        .where(ServiceRequest.submitted_at >= start, ServiceRequest.submitted_at < end)).all()
-    insert_rows(ServedRow, [{"starts": first, "enterprise_id": ent, "lab_id": lab,
-                         "kind": key_of(kind), "chain": key_of(chain)}
-                        for ent, lab, kind, chain in served])
+    served = {(ent, lab, key_of(kind), key_of(chain)) for ent, lab, kind, chain in
+              db.session.execute(
+                  select(ServiceRequest.enterprise_id, SubRequest.lab_id, Service.kind,
+                         Enterprise.industry_chain).distinct()
+                  .join(SubRequest, SubRequest.request_id == ServiceRequest.id)
+                  .join(RequestItem, RequestItem.sub_request_id == SubRequest.id)
+                  .join(Service, Service.id == RequestItem.service_id)
+                  .join(Enterprise, Enterprise.id == ServiceRequest.enterprise_id)
+                  .where(ServiceRequest.submitted_at >= start,
+                         ServiceRequest.submitted_at < end))}
+    before = {tuple(row) for row in db.session.execute(
+        select(ServedRow.enterprise_id, ServedRow.lab_id, ServedRow.kind, ServedRow.chain)
+        .where(ServedRow.starts == first))}
+    changed = served != before
+    if changed:
+        delete_rows(ServedRow, ServedRow.starts == first)
+        insert_rows(ServedRow, [{"starts": first, "enterprise_id": ent, "lab_id": lab,
+                                 "kind": kind, "chain": chain}
+                                for ent, lab, kind, chain in served])
     for model, keys, counts in ((FigureRow, ("lab_id", "service_id", "kind", "chain"),
                                  FIGURE_COUNTS),
                                 (SatisfactionRow, ("lab_id", "chain"), SATISFACTION_COUNTS),
                                 (ScaleRow, ("lab_id", "market"), SCALE_COUNTS),
                                 (EnterpriseRow, ("enterprise_id", "kind"), ENTERPRISE_COUNTS)):
-        db.session.execute(delete(model).where(model.span == Span.month,
-                                               model.starts == first))
+        delete_rows(model, model.span == Span.month, model.starts == first)
         columns = [getattr(model, k) for k in keys]
         sums = [func.sum(getattr(model, c)).label(c) for c in counts]
         rows = db.session.execute(
             select(*columns, *sums).where(model.span == Span.day, model.starts >= first,
                                           model.starts < last).group_by(*columns)).all()
         insert_rows(model, [{"span": Span.month, "starts": first, **row._mapping} for row in rows])
+    return changed
+
+
+def recompute_served_year(year: int) -> None:
+    """The year's ServedYearRow rows from its months' ServedRow rows: a bit per month
+    for each enterprise, lab and kind, and for every lab, every kind and both."""
+    delete_rows(ServedYearRow, ServedYearRow.year == year)
+    months: dict[tuple, int] = {}
+    chains: dict[int, str] = {}
+    for ent, lab, kind, chain, starts in db.session.execute(
+            select(ServedRow.enterprise_id, ServedRow.lab_id, ServedRow.kind, ServedRow.chain,
+                   ServedRow.starts)
+            .where(ServedRow.starts >= date(year, 1, 1), ServedRow.starts < date(year + 1, 1, 1))
+            .order_by(ServedRow.starts)):
+        bit = 1 << (starts.month - 1)
+        for key in ((ent, lab, kind), (ent, None, kind), (ent, lab, None), (ent, None, None)):
+            months[key] = months.get(key, 0) | bit
+        chains[ent] = chain   # the latest month's, should the enterprise's chain change
+    insert_rows(ServedYearRow, [{"year": year, "enterprise_id": ent, "lab_id": lab,
+                                 "kind": kind, "chain": chains[ent], "months": bits}
+                                for (ent, lab, kind), bits in months.items()])
 
 
 # -- the worker's job -------------------------------------------------------------------
@@ -130,7 +166,7 @@ def recompute_month(first: date) -> None:
 def count_backlog(today: date) -> None:
     """Each lab's open parts by age (days since submitted), counted afresh: what is
     open now, not history, so the worker counts it on every run."""
-    db.session.execute(delete(BacklogRow))
+    delete_rows(BacklogRow)
     bounds_by_age = [(age, datetime.combine(today - timedelta(days=age), time(), LOCAL_TZ)
                       .astimezone(UTC)) for age in AGES]
     age = case(*((ServiceRequest.submitted_at >= since, bound)
@@ -157,7 +193,8 @@ def catch_up(state: FigureState) -> dict[str, int]:
         recompute_day(day)
         days += 1
         if day == today or (day + timedelta(days=1)).day == 1:
-            recompute_month(month_of(day))
+            if recompute_month(month_of(day)):
+                recompute_served_year(day.year)
             db.session.commit()
         day += timedelta(days=1)
     opened = db.session.scalar(select(func.min(ClinicCase.created_at)))
@@ -199,8 +236,12 @@ def refresh(batch: int = 5000) -> dict[str, int]:
             recompute_day(day)
         # Each batch leaves its months right before the mark moves on, so a run that
         # stops half-way leaves no month behind its days.
+        changed = set()
         for first in sorted({month_of(d) for d in days}):
-            recompute_month(first)
+            if recompute_month(first):
+                changed.add(first.year)
+        for year in sorted(changed):
+            recompute_served_year(year)
         months |= {month_of(d) for d in days}
         days_done += len(days)
         events_read += len(events)

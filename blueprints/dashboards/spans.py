@@ -3,7 +3,7 @@ the UTC instants it runs between, the month a day falls in, and a value as a col
 holds it."""
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from core.timeutil import LOCAL_TZ, to_local
 from extensions import db
@@ -33,3 +33,11 @@ def insert_rows(model, rows: list[dict]) -> None:
     """Insert in one statement (none for no rows)."""
     if rows:
         db.session.execute(insert(model), rows)
+
+
+def delete_rows(model, *where) -> None:
+    """Delete the rows in one statement. No figure row is ever loaded as an object, so
+    the session has nothing to bring in line (and on PostgreSQL need not fetch the ids
+    of the thousands of rows a month's recomputation deletes)."""
+    db.session.execute(delete(model).where(*where)
+                       .execution_options(synchronize_session=False))

@@ -83,10 +83,11 @@ def _every_figure() -> dict[str, list[tuple]]:
         EnterpriseRow,
         ScaleRow,
         ServedRow,
+        ServedYearRow,
     )
     out = {}
-    for model in (FigureRow, SatisfactionRow, ScaleRow, ServedRow, EnterpriseRow, BacklogRow,
-                  ClinicRow):
+    for model in (FigureRow, SatisfactionRow, ScaleRow, ServedRow, ServedYearRow,
+                  EnterpriseRow, BacklogRow, ClinicRow):
         columns = [c for c in model.__table__.columns if c.name != "id"]
         out[model.__tablename__] = sorted(
             tuple(str(v) for v in row) for row in db.session.execute(select(*columns)))
