@@ -65,7 +65,7 @@ def test_the_enterprise_hands_a_dossier_to_its_bank_and_takes_it_back(
     page.reload()
     expect(page.locator("#views tbody tr")).to_have_count(1)
     page.get_by_label("理由").fill("贷款已办完")
-    page.get_by_role("button", name="撤销", exact=True).click()
+    page.get_by_role("button", name="撤回档案", exact=True).click()
     expect(page.locator("#dossier-status")).to_have_text("已撤回")
 
     bank.reload()
