@@ -5,6 +5,7 @@ days it was submitted, first issued and rated), recomputes those days whole from
 records, and then the months they fall in as the sums of their days. A day's
 recompute reads that day's records only, so a run costs what changed, not the
 history."""
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func, select
@@ -101,9 +102,10 @@ def _chunks(values: list, size: int = 500):
 # -- months and the worker's job ------------------------------------------------------
 
 
-def recompute_month(first: date) -> bool:
+def recompute_month(first: date) -> set[int]:
     """The month's rows as the sums of its days' rows, and the enterprises it served;
-    says whether those changed (and so the year's ServedYearRow rows must follow)."""
+    returns the enterprises whose part of those changed (their ServedYearRow rows must
+    follow)."""
     last = (first + timedelta(days=32)).replace(day=1)
     start, end = bounds(first)[0], bounds(last)[0]
     served = {(ent, lab, key_of(kind), key_of(chain)) for ent, lab, kind, chain in
@@ -119,7 +121,7 @@ def recompute_month(first: date) -> bool:
     before = {tuple(row) for row in db.session.execute(
         select(ServedRow.enterprise_id, ServedRow.lab_id, ServedRow.kind, ServedRow.chain)
         .where(ServedRow.starts == first))}
-    changed = served != before
+    changed = {row[0] for row in served ^ before}
     if changed:
         delete_rows(ServedRow, ServedRow.starts == first)
         insert_rows(ServedRow, [{"starts": first, "enterprise_id": ent, "lab_id": lab,
@@ -140,17 +142,27 @@ def recompute_month(first: date) -> bool:
     return changed
 
 
-def recompute_served_year(year: int) -> None:
-    """The year's ServedYearRow rows from its months' ServedRow rows: a bit per month
-    for each enterprise, lab and kind, and for every lab, every kind and both."""
-    delete_rows(ServedYearRow, ServedYearRow.year == year)
+# Above this many enterprises changed, the year's rows are rebuilt whole: cheaper than
+# picking each one's rows out of the year's (a catch-up changes every enterprise).
+WHOLE_YEAR_AFTER = 500
+
+
+def recompute_served_year(year: int, enterprises: set[int]) -> None:
+    """The year's ServedYearRow rows of these enterprises (all, past WHOLE_YEAR_AFTER)
+    from its months' ServedRow rows: a bit per month for each enterprise, lab and kind,
+    and for every lab, every kind and both. A routine run changes a few enterprises,
+    so it rewrites a few rows, not the year's tens of thousands."""
+    in_year = [ServedRow.starts >= date(year, 1, 1), ServedRow.starts < date(year + 1, 1, 1)]
+    mine = [ServedYearRow.year == year]
+    if len(enterprises) <= WHOLE_YEAR_AFTER:
+        in_year.append(ServedRow.enterprise_id.in_(enterprises))
+        mine.append(ServedYearRow.enterprise_id.in_(enterprises))
+    delete_rows(ServedYearRow, *mine)
     months: dict[tuple, int] = {}
     chains: dict[int, str] = {}
     for ent, lab, kind, chain, starts in db.session.execute(
             select(ServedRow.enterprise_id, ServedRow.lab_id, ServedRow.kind, ServedRow.chain,
-                   ServedRow.starts)
-            .where(ServedRow.starts >= date(year, 1, 1), ServedRow.starts < date(year + 1, 1, 1))
-            .order_by(ServedRow.starts)):
+                   ServedRow.starts).where(*in_year).order_by(ServedRow.starts)):
         bit = 1 << (starts.month - 1)
         for key in ((ent, lab, kind), (ent, None, kind), (ent, lab, None), (ent, None, None)):
             months[key] = months.get(key, 0) | bit
@@ -193,8 +205,9 @@ def catch_up(state: FigureState) -> dict[str, int]:
         recompute_day(day)
         days += 1
         if day == today or (day + timedelta(days=1)).day == 1:
-            if recompute_month(month_of(day)):
-                recompute_served_year(day.year)
+            changed = recompute_month(month_of(day))
+            if changed:
+                recompute_served_year(day.year, changed)
             db.session.commit()
         day += timedelta(days=1)
     opened = db.session.scalar(select(func.min(ClinicCase.created_at)))
@@ -236,12 +249,12 @@ def refresh(batch: int = 5000) -> dict[str, int]:
             recompute_day(day)
         # Each batch leaves its months right before the mark moves on, so a run that
         # stops half-way leaves no month behind its days.
-        changed = set()
+        changed: dict[int, set[int]] = defaultdict(set)
         for first in sorted({month_of(d) for d in days}):
-            if recompute_month(first):
-                changed.add(first.year)
-        for year in sorted(changed):
-            recompute_served_year(year)
+            changed[first.year] |= recompute_month(first)
+        for year, enterprises in sorted(changed.items()):
+            if enterprises:
+                recompute_served_year(year, enterprises)
         months |= {month_of(d) for d in days}
         days_done += len(days)
         events_read += len(events)
