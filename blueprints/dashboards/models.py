@@ -1,10 +1,12 @@
 """What the dashboards read: figures the worker keeps per day and per month (the
 sum of its days), so a page costs the same at ten thousand and a million requests.
 
-FigureRow: per span (day or month) x lab x service x industry chain: items in, parts
-and requests in, items done (their part first issued), passed and failed, on time and
-late, and the turnaround histogram as columns of whole working days (t0 ... t40, and
-t41 for more), which SQL adds up like any count.
+FigureRow: per day x lab x service x industry chain, and per month x lab x kind of
+service x chain (what the boards break down by: a quarter of the rows, so a board sums
+some 500 rows for a year, not 2,000): items in, parts and requests in, items done
+(their part first issued), passed and failed, on time and late, and the turnaround
+histogram as columns of whole working days (t0 ... t40, and t41 for more), which SQL
+adds up like any count.
 SatisfactionRow: per span x lab x chain: parts closed, ratings and their levels, bad
 reviews and those followed up.
 ScaleRow: per span x lab x market: scales verified, passed, verified free.
@@ -41,7 +43,9 @@ class Spanned:
 class FigureRow(Spanned, db.Model):
     __tablename__ = "figure_rows"
 
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    # The service on day rows; none on month rows.
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id",
+                                                              ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))          # the service's kind
     chain: Mapped[str] = mapped_column(String(32))         # the enterprise's; "" a citizen's
     items_in: Mapped[int] = mapped_column(default=0)

@@ -127,7 +127,7 @@ def recompute_month(first: date) -> set[int]:
         insert_rows(ServedRow, [{"starts": first, "enterprise_id": ent, "lab_id": lab,
                                  "kind": kind, "chain": chain}
                                 for ent, lab, kind, chain in served])
-    for model, keys, counts in ((FigureRow, ("lab_id", "service_id", "kind", "chain"),
+    for model, keys, counts in ((FigureRow, ("lab_id", "kind", "chain"),
                                  FIGURE_COUNTS),
                                 (SatisfactionRow, ("lab_id", "chain"), SATISFACTION_COUNTS),
                                 (ScaleRow, ("lab_id", "market"), SCALE_COUNTS),
