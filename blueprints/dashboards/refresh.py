@@ -208,6 +208,7 @@ def catch_up(state: FigureState) -> dict[str, int]:
             changed = recompute_month(month_of(day))
             if changed:
                 recompute_served_year(day.year, changed)
+            state.computed_at = utcnow()     # the boards' kept figures are out of date
             db.session.commit()
         day += timedelta(days=1)
     opened = db.session.scalar(select(func.min(ClinicCase.created_at)))

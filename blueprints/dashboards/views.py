@@ -1,6 +1,8 @@
 """The dashboards: the county's for the desk, a lab's own for its manager, and the
 public's (aggregates only, figures over fewer than five cases left out). Every table
 reads the month rows the worker keeps (dashboards/queries.py)."""
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
@@ -34,6 +36,7 @@ expose(bp, INDUSTRY_LABELS=INDUSTRY_LABELS, SERVICE_KIND_LABELS=SERVICE_KIND_LAB
        RECORD_KIND_LABELS=RECORD_KIND_LABELS, RECORD_LEVEL_LABELS=RECORD_LEVEL_LABELS,
        RECORD_OUTCOME_LABELS=RECORD_OUTCOME_LABELS)
 
+BREAKDOWNS = ("month", "lab", "kind", "chain")
 # A citizen's request has no industry chain: the filter names it so.
 CITIZENS = "citizens"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,18 +95,57 @@ class Board:
     served: int
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What the board's queries read, before any word is put on it."""
+    by: dict
+    satisfaction: list
+    scales: list
+    backlog: list
+    clinic: list
+    served: int
+    computed_at: object
+
+
+# Figures change only when the worker computes them again, so a process keeps the last
+# few it read, keyed by their filters and that moment: the same board asked again (the
+# county's default, the public one) reads one row, not the month rows.
+FIGURES_KEPT = 64
+_kept_lock = threading.Lock()
+
+
+def _figures(filters: queries.Filters, with_clinic: bool, public: bool) -> Figures:
+    computed_at = queries.computed_at()
+    key = (filters, with_clinic, public, computed_at)
+    kept = current_app.extensions.setdefault("dashboard_figures", OrderedDict())
+    if computed_at is not None and current_app.config["DASHBOARD_FIGURES_KEPT"]:
+        with _kept_lock:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+    figures = Figures(
+        {name: queries.lines(filters, name, public) for name in BREAKDOWNS},
+        queries.satisfaction(filters, public), queries.scales(filters, public),
+        queries.backlog(filters), queries.clinic(filters, public) if with_clinic else [],
+        queries.served(filters), computed_at)
+    if computed_at is not None and current_app.config["DASHBOARD_FIGURES_KEPT"]:
+        with _kept_lock:
+            kept[key] = figures
+            while len(kept) > FIGURES_KEPT:
+                kept.popitem(last=False)
+    return figures
+
+
 def _read_board(own_lab: int | None, public: bool) -> Board:
     labs = _labs()
     form = _form(labs, own_lab)
     filters, status = _filters(form, own_lab)
-    by = {name: queries.lines(filters, name, public) for name in ("month", "lab", "kind",
-                                                                   "chain")}
-    found = board_tables(by, queries.satisfaction(filters, public),
-                         queries.scales(filters, public), queries.backlog(filters),
-                         queries.clinic(filters, public) if own_lab is None else [], labs,
-                         own_lab)
+    figures = _figures(filters, own_lab is None, public)
+    by = figures.by
+    found = board_tables(by, figures.satisfaction, figures.scales, figures.backlog,
+                         figures.clinic, labs, own_lab)
     return Board(form, filters, status, labs, by, queries.total(by["month"], public), found,
-                 _charts(by, labs, own_lab), queries.computed_at(), queries.served(filters))
+                 _charts(by, labs, own_lab), figures.computed_at, figures.served)
 
 
 def _board(own_lab: int | None, public: bool):

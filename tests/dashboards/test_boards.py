@@ -89,8 +89,9 @@ def test_filters_that_do_not_read_are_refused_in_words(client, login, users, jun
         assert message in response.get_data(as_text=True)
 
 
-def test_a_board_runs_the_same_statements_for_one_month_or_many(client, login, users,
+def test_a_board_runs_the_same_statements_for_one_month_or_many(app, client, login, users,
                                                                 count_queries):
+    app.config["DASHBOARD_FIGURES_KEPT"] = False     # every view reads the month rows
     login(users[Role.admin])
     build_june(users)
     refresh()
@@ -109,6 +110,26 @@ def test_a_board_runs_the_same_statements_for_one_month_or_many(client, login, u
     with count_queries() as many:
         assert client.get("/dashboards/", query_string=JUNE).status_code == 200
     assert len(few.statements) == len(many.statements)
+
+
+def test_a_board_keeps_its_figures_until_the_worker_computes_them_again(
+        client, login, users, count_queries):
+    login(users[Role.admin])
+    june = build_june(users)
+    refresh()
+    first = client.get("/dashboards/", query_string=JUNE).get_data(as_text=True)
+    with count_queries() as again:
+        page = client.get("/dashboards/", query_string=JUNE).get_data(as_text=True)
+    assert page.split("<h1>")[1] == first.split("<h1>")[1]
+    assert not any("figure_rows" in s for s in again.statements)
+    p = part(users[Role.sme], june.lab, [june.fabric], 20)
+    steps(p, (20, "submitted"))
+    db.session.commit()
+    assert figure(client.get("/dashboards/", query_string=JUNE).get_data(as_text=True),
+                  "fig-requests") == figure(first, "fig-requests")     # not computed yet
+    refresh()
+    assert int(figure(client.get("/dashboards/", query_string=JUNE).get_data(as_text=True),
+                      "fig-requests")) == int(figure(first, "fig-requests")) + 1
 
 
 def _page_tables(page: str) -> dict[str, list[list[str]]]:
