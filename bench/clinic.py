@@ -33,7 +33,6 @@ import random
 import re
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -42,7 +41,20 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from harness import ROOT, serve, sign_in, table, wrk
+from harness import (
+    ROOT,
+    alone,
+    desk,
+    print_plan,
+    serve,
+    sign_in,
+    signed_in,
+    statements,
+    table,
+    upgraded,
+    warm,
+    wrk,
+)
 
 sys.path.insert(0, ROOT)
 
@@ -611,101 +623,32 @@ def accounts(info: dict) -> dict[str, tuple[str, str]]:
 
 
 def in_process(url: str, info: dict, explain: bool = False) -> dict[str, float]:
-    """Each page served in this process with nothing else running: the median
-    milliseconds of 9 requests (what a page costs before the queueing that 4
-    connections on 2 workers add). With `explain`, also prints the time of each of its
-    SQL statements and the slowest one with its plan."""
-    from sqlalchemy import event
-
-    from app import create_app
+    """Each page served in this process with nothing else running (harness.alone); with
+    `explain`, also prints the time of each of its SQL statements and the slowest one
+    with its plan."""
     from extensions import db
-
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "PUBLIC_URL": "http://127.0.0.1", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_ENGINE_OPTIONS": {}})
-    # No application context around the requests: each has its own, as under gunicorn
-    # (a shared one would keep the first signed-in user in `g` for every client).
+    app = desk(url)
     with app.app_context():
         engine = db.engine
-    dialect = engine.dialect.name
-    clients = {}
-    for who, (login, password) in accounts(info).items():
-        client = app.test_client()
-        page = client.get("/login", base_url="http://127.0.0.1").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/login", base_url="http://127.0.0.1",
-                    data={"csrf_token": token, "login": login, "password": password})
-        clients[who] = client
+    clients = signed_in(app, accounts(info))
     medians = {}
     for name, path, who in pages(info):
-        client = clients[who]
-        taken = []
-        for _ in range(11):  # the first two warm the caches
-            started = time.perf_counter()
-            response = client.get(path, base_url="http://127.0.0.1")
-            taken.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} as {who}: {response.status_code}")
-        medians[name] = statistics.median(taken[2:]) * 1000
-        if not explain:
-            continue
-        seen = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            conn.info["started"] = time.perf_counter()
-
-        def after(conn, cursor, statement, parameters, context, executemany, seen=seen):
-            seen.append((time.perf_counter() - conn.info["started"], statement, parameters))
-
-        event.listen(engine, "before_cursor_execute", before)
-        event.listen(engine, "after_cursor_execute", after)
-        try:
-            client.get(path, base_url="http://127.0.0.1")
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
-            event.remove(engine, "after_cursor_execute", after)
-        slowest = max(seen, key=lambda s: s[0])
-        prefix = "EXPLAIN ANALYZE " if dialect == "postgresql" else "EXPLAIN QUERY PLAN "
-        with engine.connect() as conn:
-            plan = conn.exec_driver_sql(prefix + slowest[1], slowest[2]).all()
-        each = ", ".join(f"{s[0] * 1000:.1f}" for s in seen)
-        print(f"\n-- {name} ({who}, {path}): alone {medians[name]:.1f} ms; SQL {len(seen)} "
-              f"statements {sum(s[0] for s in seen) * 1000:.1f} ms ({each}); the slowest, "
-              f"{slowest[0] * 1000:.1f} ms:\n{slowest[1]}\n{slowest[2]}\n"
-              + "\n".join(" | ".join(str(c) for c in row) for row in plan), flush=True)
+        medians[name] = alone(clients[who], path)
+        if explain:
+            print_plan(engine, f"{name} ({who}, {path})", medians[name],
+                       statements(engine, clients[who], path))
     engine.dispose()
     return medians
 
 
-def report(rows: list[tuple[str, dict]], floor: dict, alone: dict[str, float]) -> str:
+def report(rows: list[tuple[str, dict]], floor: dict, by_itself: dict[str, float]) -> str:
     """harness.table's columns, and the page served alone."""
     lines = table(rows, floor).split("\n")
     lines[0] += f" {'alone ms':>8}"
     for k, (name, _r) in enumerate(rows, start=1):
-        if name in alone:
-            lines[k] += f" {alone[name]:8.1f}"
+        if name in by_itself:
+            lines[k] += f" {by_itself[name]:8.1f}"
     return "\n".join(lines)
-
-
-def warm(base: str, path: str, cookie: str) -> None:
-    """A few requests first, so both workers have loaded templates and caches."""
-    opener = urllib.request.build_opener()
-    opener.addheaders = [("Cookie", cookie)]
-    for _ in range(4):
-        opener.open(base + path, timeout=60).read()
-
-
-def upgraded(url: str) -> None:
-    """A kept database brought to the code's schema (--reuse)."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from extensions import db
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "PUBLIC_URL": "http://127.0.0.1", "SQLALCHEMY_ENGINE_OPTIONS": {}})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 def run(kind: str, args) -> list[str]:
@@ -775,13 +718,13 @@ def run(kind: str, args) -> list[str]:
             proc.terminate()
             proc.wait(10)
         procs = []
-        alone = in_process(url, info, args.explain)
+        by_itself = in_process(url, info, args.explain)
         out = [f"\n{kind}, {args.cases:,} cases, gunicorn 2 workers, wrk 2 threads x "
                f"{args.connections} connections x {args.seconds} s per page (alone: the "
                f"page served in one process with nothing else running, median of 9); "
                f"machine load average {load_before:.1f} before wrk, {load_after:.1f} after "
                f"({os.cpu_count()} cores):",
-               filled, report(rows, floor, alone), f"verdict (p95 < {TARGET_MS} ms):"]
+               filled, report(rows, floor, by_itself), f"verdict (p95 < {TARGET_MS} ms):"]
         for name, r in rows[1:-1]:
             ok = "PASS" if r["p95"] < TARGET_MS else "FAIL"
             out.append(f"  {ok}  {name:44} p95 {r['p95']:7.1f} ms")

@@ -50,14 +50,26 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 
-from harness import ROOT, serve, sign_in, table, wrk
+from harness import (
+    ROOT,
+    alone,
+    desk,
+    print_plan,
+    serve,
+    sign_in,
+    signed_in,
+    statements,
+    table,
+    upgraded,
+    warm,
+    wrk,
+)
 
 sys.path.insert(0, ROOT)
 
@@ -122,24 +134,6 @@ class Store:
     def load(self) -> dict:
         with open(self.facts_file) as f:
             return json.load(f)
-
-
-def desk(url: str, **config):
-    """The desk's app on this database, for work done in this process."""
-    from app import create_app
-    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                       "PUBLIC_URL": "http://127.0.0.1", "RATELIMIT_ENABLED": False,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {}, **config})
-
-
-def upgraded(url: str) -> None:
-    """A kept database brought to the code's schema (--reuse)."""
-    from flask_migrate import upgrade
-
-    from extensions import db
-    with desk(url).app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 def analyse(url: str) -> float:
@@ -273,15 +267,6 @@ def accounts(facts: dict) -> dict[str, tuple[str, str]]:
             "sme": (facts["busy_user"], PASSWORD)}
 
 
-def warm(base: str, path: str, cookie: str) -> None:
-    """A few requests first, so both workers have loaded templates and caches."""
-    opener = urllib.request.build_opener()
-    if cookie:
-        opener.addheaders = [("Cookie", cookie)]
-    for _ in range(4):
-        opener.open(base + path, timeout=60).read()
-
-
 def measure(url: str, facts: dict, folder: str, args) -> list[tuple[str, dict]]:
     """wrk on the floor and on each page (and the floor again), under gunicorn."""
     env = {**os.environ, "QIDESK_INSTANCE_PATH": folder, "DATABASE_URL": url,
@@ -315,66 +300,24 @@ def measure(url: str, facts: dict, folder: str, args) -> list[tuple[str, dict]]:
 
 def in_process(url: str, facts: dict, explain: bool,
                kept: bool = True) -> dict[str, tuple[float, int, float]]:
-    """Each page served in this process with nothing else running: (median ms of 9,
+    """Each page served in this process with nothing else running: (harness.alone,
     SQL statements, their ms) of one request; with `explain`, prints each statement's
     time and the slowest one's plan. `kept=False`: the boards read their figures at
     every view (as right after the worker computed them), not from what they kept."""
-    from sqlalchemy import event
-
     from extensions import db
     app = desk(url, DASHBOARD_FIGURES_KEPT=kept)
     with app.app_context():
         engine = db.engine
-    clients = {None: app.test_client()}
-    for who, (login, password) in accounts(facts).items():
-        client = clients[who] = app.test_client()
-        page = client.get("/login", base_url="http://127.0.0.1").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/login", base_url="http://127.0.0.1",
-                    data={"csrf_token": token, "login": login, "password": password})
+    clients = signed_in(app, accounts(facts))
     found = {}
     for name, path, who in pages(facts):
-        taken = []
-        for _ in range(11):  # the first two warm the caches
-            started = time.perf_counter()
-            response = clients[who].get(path, base_url="http://127.0.0.1")
-            taken.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} as {who}: {response.status_code}")
-        seen = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            conn.info["started"] = time.perf_counter()
-
-        def after(conn, cursor, statement, parameters, context, executemany, seen=seen):
-            seen.append((time.perf_counter() - conn.info["started"], statement, parameters))
-
-        event.listen(engine, "before_cursor_execute", before)
-        event.listen(engine, "after_cursor_execute", after)
-        try:
-            clients[who].get(path, base_url="http://127.0.0.1")
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
-            event.remove(engine, "after_cursor_execute", after)
-        found[name] = (statistics.median(taken[2:]) * 1000, len(seen),
-                       sum(s[0] for s in seen) * 1000)
+        ms = alone(clients[who], path)
+        seen = statements(engine, clients[who], path)
+        found[name] = (ms, len(seen), sum(s[0] for s in seen) * 1000)
         if explain:
-            print_plan(engine, name, path, found[name], seen)
+            print_plan(engine, f"{name} ({path})", ms, seen)
     engine.dispose()
     return found
-
-
-def print_plan(engine, name: str, path: str, alone: tuple, seen: list) -> None:
-    slowest = max(seen, key=lambda s: s[0])
-    prefix = "EXPLAIN ANALYZE " if engine.dialect.name == "postgresql" else \
-        "EXPLAIN QUERY PLAN "
-    with engine.connect() as conn:
-        plan = conn.exec_driver_sql(prefix + slowest[1], slowest[2]).all()
-    each = ", ".join(f"{s[0] * 1000:.1f}" for s in seen)
-    print(f"\n-- {name} ({path}): alone {alone[0]:.1f} ms; SQL {len(seen)} statements "
-          f"{alone[2]:.1f} ms ({each}); the slowest, {slowest[0] * 1000:.1f} ms:\n"
-          f"{slowest[1]}\n{slowest[2]}\n"
-          + "\n".join(" | ".join(str(c) for c in row) for row in plan), flush=True)
 
 
 # -- one database, both sizes, the report -----------------------------------------------
@@ -446,14 +389,14 @@ def figures_line(facts: dict) -> str:
                    f"{routine['seconds']:.1f} s ({routine['days']} days recomputed)")
 
 
-def report(rows: list, floor: dict, alone: dict, cold: dict) -> str:
+def report(rows: list, floor: dict, by_itself: dict, cold: dict) -> str:
     """harness.table's columns, the page served alone and its SQL, and served alone
     with its figures read afresh."""
     lines = table(rows, floor).split("\n")
     lines[0] += f" {'alone ms':>8} {'SQL':>4} {'SQL ms':>7} {'afresh ms':>9} {'SQL':>4}"
     for k, (name, _r) in enumerate(rows, start=1):
-        if name in alone:
-            ms, count, sql = alone[name]
+        if name in by_itself:
+            ms, count, sql = by_itself[name]
             lines[k] += f" {ms:8.1f} {count:4d} {sql:7.1f} {cold[name][0]:9.1f} " \
                         f"{cold[name][1]:4d}"
     return "\n".join(lines)
@@ -466,13 +409,13 @@ def one(kind: str, n: int, args) -> dict:
         load_before = os.getloadavg()[0]
         rows = measure(store.url, facts, store.folder, args)
         load_after = os.getloadavg()[0]
-        alone = in_process(store.url, facts, args.explain)
+        kept = in_process(store.url, facts, args.explain)
         cold = in_process(store.url, facts, False, kept=False)
         text = "\n".join([
             f"\n{kind}, {n:,} requests, gunicorn 2 workers, wrk 2 threads x "
             f"{args.connections} connections x {args.seconds} s per page; machine load "
             f"{load_before:.1f} before wrk, {load_after:.1f} after ({os.cpu_count()} cores):",
-            figures_line(facts), report(rows, rows[0][1], alone, cold)])
+            figures_line(facts), report(rows, rows[0][1], kept, cold)])
         print(text, flush=True)
         return {"rows": dict(rows), "text": text}
     finally:

@@ -1,9 +1,11 @@
-"""What the bench scripts share: wrk, a gunicorn server on a free port, sign-in."""
+"""What the bench scripts share: wrk, a gunicorn server on a free port, sign-in, the
+desk's app in the bench's own process, and a page timed there alone with its SQL."""
 import http.cookiejar
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -84,3 +86,98 @@ def table(rows: list[tuple[str, dict]], floor: dict) -> str:
         lines.append(f"{name:46} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f} "
                      f"{r['rps']:7.0f} {r['p95'] / floor['p95']:9.1f}")
     return "\n".join(lines)
+
+
+def warm(base: str, path: str, cookie: str) -> None:
+    """A few requests first, so both workers have loaded templates and caches."""
+    opener = urllib.request.build_opener()
+    if cookie:
+        opener.addheaders = [("Cookie", cookie)]
+    for _ in range(4):
+        opener.open(base + path, timeout=60).read()
+
+
+# -- the desk in this process -----------------------------------------------------------
+
+
+def desk(url: str, **config):
+    """The desk's app on this database, for work done in the bench's own process."""
+    from app import create_app
+    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                       "PUBLIC_URL": "http://127.0.0.1", "RATELIMIT_ENABLED": False,
+                       "SQLALCHEMY_ENGINE_OPTIONS": {}, **config})
+
+
+def upgraded(url: str) -> None:
+    """A kept database brought to the code's schema (--reuse)."""
+    from flask_migrate import upgrade
+
+    from extensions import db
+    with desk(url).app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def signed_in(app, accounts: dict[str, tuple[str, str]]) -> dict:
+    """A test client per person, signed in through the login form; None: nobody. No
+    application context around the requests: each has its own, as under gunicorn (a
+    shared one would keep the first signed-in user in `g` for every client)."""
+    clients = {None: app.test_client()}
+    for who, (login, password) in accounts.items():
+        client = clients[who] = app.test_client()
+        page = client.get("/login", base_url="http://127.0.0.1").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", base_url="http://127.0.0.1",
+                    data={"csrf_token": token, "login": login, "password": password})
+    return clients
+
+
+def alone(client, path: str) -> float:
+    """The median milliseconds of 9 requests for the page, served in this process with
+    nothing else running (what it costs before the queueing that 4 connections on 2
+    workers add); the first two warm the caches."""
+    taken = []
+    for _ in range(11):
+        started = time.perf_counter()
+        response = client.get(path, base_url="http://127.0.0.1")
+        taken.append(time.perf_counter() - started)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: {response.status_code}")
+    return statistics.median(taken[2:]) * 1000
+
+
+def statements(engine, client, path: str) -> list[tuple[float, str, object]]:
+    """(seconds, SQL, parameters) of each statement one request for the page sends (on
+    SQLite the time to the first row: the rest is fetched after)."""
+    from sqlalchemy import event
+    seen = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        seen.append((time.perf_counter() - conn.info["started"], statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        client.get(path, base_url="http://127.0.0.1")
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return seen
+
+
+def print_plan(engine, title: str, ms: float, seen: list) -> None:
+    """Each statement's time, and the slowest one with its plan (EXPLAIN QUERY PLAN on
+    SQLite, EXPLAIN ANALYZE on PostgreSQL)."""
+    slowest = max(seen, key=lambda s: s[0])
+    prefix = "EXPLAIN ANALYZE " if engine.dialect.name == "postgresql" else \
+        "EXPLAIN QUERY PLAN "
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(prefix + slowest[1], slowest[2]).all()
+    each = ", ".join(f"{s[0] * 1000:.1f}" for s in seen)
+    print(f"\n-- {title}: alone {ms:.1f} ms; SQL {len(seen)} statements "
+          f"{sum(s[0] for s in seen) * 1000:.1f} ms ({each}); the slowest, "
+          f"{slowest[0] * 1000:.1f} ms:\n{slowest[1]}\n{slowest[2]}\n"
+          + "\n".join(" | ".join(str(c) for c in row) for row in plan), flush=True)
