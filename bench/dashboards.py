@@ -44,21 +44,19 @@ Traffic goes to 127.0.0.1 only; the script stops by itself, at the latest after
 --limit-minutes (cleaning up on the way out).
 """
 import argparse
-import json
 import multiprocessing
 import os
-import re
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
 from harness import (
     ROOT,
+    Store,
     alone,
+    analyse,
     desk,
     print_plan,
     serve,
@@ -73,87 +71,11 @@ from harness import (
 
 sys.path.insert(0, ROOT)
 
-SCHEMA = "qidesk_bench_dash"
 TARGET_MS = 100
 GROWTH_LIMIT = 1.25
 ROUTINE_EVENTS = 1000
 CHAIN, KIND = "textiles_footwear", "testing"
 DEMO_LOGINS = {"admin": "admin@qidesk.example", "manager": "manager@ntc.qidesk.example"}
-
-
-# -- where each database lives ----------------------------------------------------------
-
-
-class Store:
-    """One database of the run: its URL, folder and facts file, made and dropped here."""
-
-    def __init__(self, kind: str, n: int, args):
-        self.kind, self.n, self.args = kind, n, args
-        kept = args.keep or args.reuse
-        self.kept = bool(kept)
-        self.folder = os.path.join(os.path.abspath(kept), f"{kind}-{n}") if kept else \
-            tempfile.mkdtemp(prefix=f"qidesk-bench-dash-{kind}-")
-        os.makedirs(self.folder, exist_ok=True)
-        self.facts_file = os.path.join(self.folder, "facts.json")
-        self.schema = f"{SCHEMA}_{n}"
-        base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        self.pg_base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
-        if kind == "sqlite":
-            self.url = "sqlite:///" + os.path.join(self.folder, "bench.db")
-        else:
-            self.url = self.pg_base + ("&" if "?" in self.pg_base else "?") + \
-                f"options=-csearch_path%3D{self.schema}"
-
-    def create(self) -> None:
-        if self.kind == "postgresql":
-            self._admin(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE",
-                        f"CREATE SCHEMA {self.schema}")
-        elif os.path.exists(self.url[len("sqlite:///"):]):
-            os.remove(self.url[len("sqlite:///"):])
-
-    def drop(self) -> None:
-        if self.kept:
-            return
-        shutil.rmtree(self.folder, ignore_errors=True)
-        if self.kind == "postgresql":
-            self._admin(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
-
-    def _admin(self, *statements: str) -> None:
-        from sqlalchemy import create_engine, text
-        engine = create_engine(self.pg_base, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-        engine.dispose()
-
-    def save(self, facts: dict) -> None:
-        if self.kept:
-            with open(self.facts_file, "w") as f:
-                json.dump(facts, f, indent=1)
-
-    def load(self) -> dict:
-        with open(self.facts_file) as f:
-            return json.load(f)
-
-
-def analyse(url: str) -> float:
-    """On PostgreSQL, what autovacuum does to a live desk's tables: ANALYZE, and VACUUM
-    of the figure tables the worker rewrites (a whole-history refresh leaves most of
-    their index entries dead until vacuumed). SQLite is left as the desk runs it."""
-    if not url.startswith("postgresql"):
-        return 0.0
-    from sqlalchemy import inspect
-
-    from extensions import db
-    started = time.perf_counter()
-    with desk(url).app_context():
-        figures = [t for t in inspect(db.engine).get_table_names() if t.startswith("figure_")]
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in figures:
-                conn.exec_driver_sql(f"VACUUM {table}")
-            conn.exec_driver_sql("ANALYZE")
-        db.engine.dispose()
-    return time.perf_counter() - started
 
 
 # -- the figures: the worker's job over the whole history -------------------------------
@@ -323,7 +245,7 @@ def in_process(url: str, facts: dict, explain: bool,
 # -- one database, both sizes, the report -----------------------------------------------
 
 
-def prepared(store: Store, args) -> dict:
+def prepared(store: Store, n: int, args) -> dict:
     """The database filled and its figures computed (or a kept one, brought up to date)."""
     if args.reuse:
         started = time.perf_counter()
@@ -331,28 +253,28 @@ def prepared(store: Store, args) -> dict:
         facts = store.load()
         facts["upgrade_seconds"] = time.perf_counter() - started
         if args.refresh:
-            print(f"[{store.kind} {store.n:,}] the worker's refresh over the whole history "
+            print(f"[{store.kind} {n:,}] the worker's refresh over the whole history "
                   f"again ...", flush=True)
             facts.update(first_figures(store.url, args.refresh_minutes, from_scratch=True))
         # The routine run timed again with the code as it is now; then what autovacuum
         # would do after the migrations and the worker rewrote rows.
         facts["routine"] = routine_run(store.url)
-        facts["analyse_seconds"] = analyse(store.url)
+        facts["analyse_seconds"] = analyse(store.url, vacuum="figure_")
         store.save(facts)
         return facts
     import history
     store.create()
-    print(f"[{store.kind} {store.n:,}] filling ...", flush=True)
-    facts = history.fill(store.url, store.n, years=args.years, seed=args.seed,
+    print(f"[{store.kind} {n:,}] filling ...", flush=True)
+    facts = history.fill(store.url, n, years=args.years, seed=args.seed,
                          backlog_lab=args.backlog_lab)
-    print(f"[{store.kind} {store.n:,}] filled: {facts['counts']}; open parts {facts['open']}",
+    print(f"[{store.kind} {n:,}] filled: {facts['counts']}; open parts {facts['open']}",
           flush=True)
     facts["labs"] = lab_ids(store.url)
-    facts["analyse_seconds"] = analyse(store.url)
-    print(f"[{store.kind} {store.n:,}] the worker's refresh over the whole history ...",
+    facts["analyse_seconds"] = analyse(store.url, vacuum="figure_")
+    print(f"[{store.kind} {n:,}] the worker's refresh over the whole history ...",
           flush=True)
     facts.update(first_figures(store.url, args.refresh_minutes))
-    facts["analyse_seconds"] += analyse(store.url)
+    facts["analyse_seconds"] += analyse(store.url, vacuum="figure_")
     facts["routine"] = routine_run(store.url)
     store.save(facts)
     return facts
@@ -403,9 +325,9 @@ def report(rows: list, floor: dict, by_itself: dict, cold: dict) -> str:
 
 
 def one(kind: str, n: int, args) -> dict:
-    store = Store(kind, n, args)
+    store = Store(kind, f"dash_{n}", args.keep or args.reuse)
     try:
-        facts = prepared(store, args)
+        facts = prepared(store, n, args)
         load_before = os.getloadavg()[0]
         rows = measure(store.url, facts, store.folder, args)
         load_after = os.getloadavg()[0]

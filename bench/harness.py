@@ -1,6 +1,7 @@
 """What the bench scripts share: wrk, a gunicorn server on a free port, sign-in, the
 desk's app in the bench's own process, and a page timed there alone with its SQL."""
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -181,3 +183,81 @@ def print_plan(engine, title: str, ms: float, seen: list) -> None:
           f"{sum(s[0] for s in seen) * 1000:.1f} ms ({each}); the slowest, "
           f"{slowest[0] * 1000:.1f} ms:\n{slowest[1]}\n{slowest[2]}\n"
           + "\n".join(" | ".join(str(c) for c in row) for row in plan), flush=True)
+
+
+# -- where each filled database lives ---------------------------------------------------
+
+
+class Store:
+    """One filled database of a bench: its URL, folder and facts file. SQLite lives in
+    a folder (a temporary one, or `kept`/`name` to keep it for a later run); PostgreSQL
+    in a schema of its own in TEST_DATABASE_URL's database (default: the machine's
+    postgresql://postgres@127.0.0.1:5432/test). A kept database survives `drop`."""
+
+    def __init__(self, kind: str, name: str, kept: str | None = None):
+        self.kind, self.name, self.kept = kind, name, bool(kept)
+        self.folder = os.path.join(os.path.abspath(kept), f"{kind}-{name}") if kept else \
+            tempfile.mkdtemp(prefix=f"qidesk-bench-{kind}-")
+        os.makedirs(self.folder, exist_ok=True)
+        self.facts_file = os.path.join(self.folder, "facts.json")
+        self.schema = "qidesk_bench_" + re.sub(r"\W", "_", name).lower()
+        base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        self.pg_base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
+        if kind == "sqlite":
+            self.url = "sqlite:///" + os.path.join(self.folder, "bench.db")
+        else:
+            self.url = self.pg_base + ("&" if "?" in self.pg_base else "?") + \
+                f"options=-csearch_path%3D{self.schema}"
+
+    def create(self) -> None:
+        if self.kind == "postgresql":
+            self._admin(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE",
+                        f"CREATE SCHEMA {self.schema}")
+        elif os.path.exists(self.url[len("sqlite:///"):]):
+            os.remove(self.url[len("sqlite:///"):])
+
+    def drop(self) -> None:
+        if self.kept:
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.kind == "postgresql":
+            self._admin(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
+    def _admin(self, *sql: str) -> None:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(self.pg_base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for one in sql:
+                conn.execute(text(one))
+        engine.dispose()
+
+    def save(self, facts: dict) -> None:
+        if self.kept:
+            with open(self.facts_file, "w") as f:
+                json.dump(facts, f, indent=1)
+
+    def load(self) -> dict:
+        with open(self.facts_file) as f:
+            return json.load(f)
+
+
+def analyse(url: str, vacuum: str = "") -> float:
+    """On PostgreSQL, what autovacuum does to a live desk's tables: ANALYZE, after a
+    VACUUM of the tables whose names start with `vacuum` (rows rewritten in bulk leave
+    their index entries dead until vacuumed). SQLite is left as the desk runs it.
+    Seconds taken."""
+    if not url.startswith("postgresql"):
+        return 0.0
+    from sqlalchemy import inspect
+
+    from extensions import db
+    started = time.perf_counter()
+    with desk(url).app_context():
+        names = [t for t in inspect(db.engine).get_table_names() if vacuum and
+                 t.startswith(vacuum)]
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in names:
+                conn.exec_driver_sql(f"VACUUM {name}")
+            conn.exec_driver_sql("ANALYZE")
+        db.engine.dispose()
+    return time.perf_counter() - started

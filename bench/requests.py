@@ -1,276 +1,305 @@
-"""The request pages at scale: fills a database with 100,000 requests over 5 labs
-and 200 enterprises, then measures the lab queue, the SME's list and a request
-page under gunicorn (2 workers) with wrk, against a bare Flask page doing one
-indexed query on the same database in the same run. Also times saving a
-50-result worklist grid.
+"""The request pages at province scale (issue 18): fills databases with bench/history.py's
+realistic history at 10,000, 100,000 and 1,000,000 requests, and its backlog variant (one
+lab with 50,000 open parts), then measures the pages a lab and an enterprise open all
+day under gunicorn (2 workers) with wrk, against a bare Flask page doing one indexed
+query on the same database in the same run, and times saving a 50-result worklist grid.
+Targets: every page's p95 under 100 ms at 1,000,000 requests and within 1.25 times its
+100,000 figure; under 300 ms at the backlog lab; the grid saved in under 300 ms.
 
-    .venv/bin/python bench/requests.py [--db sqlite|postgresql|both] [--requests 100000]
-                                       [--seconds 5] [--connections 4]
+    .venv/bin/python bench/requests.py [--db sqlite|postgresql|both]
+                                       [--requests 10000 100000 1000000]
+                                       [--backlog 100000] [--backlog-lab NTC]
+                                       [--seconds 5] [--connections 4] [--explain]
+                                       [--keep DIR | --reuse DIR] [--limit-minutes 300]
 
-SQLite lives in a temporary instance folder; PostgreSQL in a schema of its own
-(qidesk_bench) in TEST_DATABASE_URL's database (default: the machine's
-postgresql://postgres@127.0.0.1:5432/test), dropped afterwards. Traffic goes to
-127.0.0.1 only; the script stops by itself.
+The pages, as the lab's manager (NTC; the backlog lab's in the backlog variant) and as
+the busiest enterprise's own user: the lab queue, its overdue filter, a week of the lab
+calendar, My tasks, the enterprise's list of requests and its newest request's page.
+"alone" is each page served in this process with nothing else running (median of 9) and
+"SQL" its statements and their time; --explain also prints the slowest statement's plan
+(EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL).
+
+SQLite lives in a temporary folder (as the desk runs it: no ANALYZE); PostgreSQL in a
+schema of its own in TEST_DATABASE_URL's database, ANALYZEd once filled (as autovacuum
+would in production) and dropped afterwards. --keep DIR keeps each filled database (SQLite
+in DIR, the PostgreSQL schemas) with what the run learnt of it; --reuse DIR measures them
+again, migrated to the code's schema, without refilling. Traffic goes to 127.0.0.1 only;
+the script stops by itself, at the latest after --limit-minutes (cleaning up on the way
+out).
 """
 import argparse
 import os
-import random
 import re
-import shutil
+import signal
+import statistics
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+import urllib.parse
+import urllib.request
+from datetime import timedelta
 
-from harness import ROOT, serve, sign_in, table, wrk
+from harness import (
+    ROOT,
+    Store,
+    alone,
+    analyse,
+    desk,
+    print_plan,
+    serve,
+    sign_in,
+    signed_in,
+    statements,
+    table,
+    upgraded,
+    warm,
+    wrk,
+)
 
 sys.path.insert(0, ROOT)
 
-PASSWORD = "bench-pass-2026"
-LAB_CODES = ["NTC", "JMI", "FTC", "CTC", "FML"]
-STATES = (["closed"] * 50 + ["issued"] * 8 + ["approved"] * 4 + ["in_review"] * 4 +
-          ["in_progress"] * 8 + ["sample_received"] * 4 + ["confirmed"] * 6 + ["quoted"] * 4 +
-          ["submitted"] * 8 + ["returned"] * 2 + ["cancelled"] * 2)
-PAUSED = {"returned", "quoted", "confirmed"}
-WITH_RESULTS = {"in_progress", "in_review", "approved", "issued", "closed"}
+TARGET_MS = 100
+BACKLOG_TARGET_MS = 300
+GRID_TARGET_MS = 300
+GROWTH_LIMIT = 1.25
+GRID_RESULTS = 50
+FLOOR = "floor: bare page, 1 indexed query"
 
 
-def fill(url: str, n_requests: int) -> dict:
-    """Migrate, load the demo catalogue, then bulk-insert the requests."""
-    # Imported here, not at the top: `--help` answers without loading the desk, and
-    # the desk's modules load only where the data is made.
-    from flask_migrate import upgrade
-    from sqlalchemy import func, insert, select
-    from werkzeug.security import generate_password_hash
+def extra_facts(url: str, lab_code: str, busy_enterprise: int) -> dict:
+    """What this bench needs beyond the history's facts: the lab, its manager, the
+    enterprise's newest request and the lab's service with the most results to enter."""
+    from sqlalchemy import func, select
 
-    from app import create_app
-    from blueprints.audit.models import AuditEvent
     from blueprints.auth.models import User
-    from blueprints.catalogue.models import Capability, ServiceParameter
-    from blueprints.enterprises.models import Enterprise
-    from blueprints.enterprises.uscc import check_character
     from blueprints.labs.models import Lab
-    from blueprints.service_requests.models import RequestItem, Result, ServiceRequest, SubRequest
-    from demo.loader import load_demo
+    from blueprints.service_requests.lifecycle import TAKES_RESULTS
+    from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
+    from core.roles import Role
     from extensions import db
-
-    rng = random.Random(2026)
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "PUBLIC_URL": "http://127.0.0.1",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {}})
-    with app.app_context():
-        upgrade()
-        load_demo()
-        labs = {lab.code: lab for lab in db.session.scalars(select(Lab))}
-        offers = {code: [(c.service_id, c.price_cents, c.turnaround_days)
-                         for c in db.session.scalars(select(Capability)
-                                                     .where(Capability.lab_id == labs[code].id))]
-                  for code in LAB_CODES}
-        first_param = dict(db.session.execute(
-            select(ServiceParameter.service_id, func.min(ServiceParameter.id))
-            .group_by(ServiceParameter.service_id)).all())
-        pw = generate_password_hash(PASSWORD)
-        base_ent = db.session.scalar(select(func.coalesce(func.max(Enterprise.id), 0))) + 1
-        base_user = db.session.scalar(select(func.coalesce(func.max(User.id), 0))) + 1
-        now = datetime.now(UTC)
-        ents, users = [], []
-        for k in range(200):
-            body = f"91350582B{k:08d}"
-            ents.append({"id": base_ent + k, "uscc": body + check_character(body),
-                         "name": f"晋江压测企业{k:03d}有限公司", "legal_representative": "测试",
-                         "address": "晋江", "industry_chain": "textiles_footwear", "size": "small",
-                         "contact_phone": "0595-85000000", "status": "verified",
-                         "status_reason": "", "uscc_override": False, "created_at": now,
-                         "updated_at": now, "version": 1})
-            users.append({"id": base_user + k, "email": f"bench{k}@sme.example",
-                          "name": f"压测用户{k}", "password_hash": pw, "role": "sme",
-                          "enterprise_id": base_ent + k, "is_enterprise_admin": True,
-                          "job_title": "", "active": True, "session_token": f"{k:032d}",
-                          "created_at": now, "updated_at": now, "version": 1})
-        manager = {"id": base_user + 200, "email": "bench-manager@ntc.example",
-                   "name": "压测主任", "password_hash": pw, "role": "lab_manager",
-                   "lab_id": labs["NTC"].id, "is_enterprise_admin": False, "job_title": "",
-                   "active": True, "session_token": "m" * 32, "created_at": now,
-                   "updated_at": now, "version": 1}
-        db.session.execute(insert(Enterprise), ents)
-        db.session.execute(insert(User), users + [manager])
-        db.session.commit()
-
-        batch = {"requests": [], "subs": [], "items": [], "results": [], "events": []}
-
-        def top(model):  # the demo data holds a few rows already: number after them
-            return db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
-        base_req = max(top(ServiceRequest), top(SubRequest))
-        ids = {"item": top(RequestItem), "result": top(Result), "event": top(AuditEvent)}
-        t0 = time.perf_counter()
-
-        def flush():
-            for model, key in ((ServiceRequest, "requests"), (SubRequest, "subs"),
-                               (RequestItem, "items"), (Result, "results"),
-                               (AuditEvent, "events")):
-                if batch[key]:
-                    db.session.execute(insert(model), batch[key])
-                    batch[key].clear()
-            db.session.commit()
-
-        today = date.today()
-        for r in range(base_req + 1, base_req + n_requests + 1):
-            ent = rng.randrange(200)
-            created = now - timedelta(minutes=r * 5)
-            code = LAB_CODES[r % 5]
-            state = rng.choice(STATES)
-            due = today + timedelta(days=rng.randint(-20, 20))
-            batch["requests"].append({
-                "id": r, "number": f"QD-2025-{r:06d}", "state": "submitted",
-                "enterprise_id": base_ent + ent, "applicant_id": base_user + ent,
-                "title": f"压测委托 {r}", "contact_name": "测试", "contact_phone": "0595-1",
-                "notes": "", "submitted_at": created, "due_date": due, "created_at": created,
-                "updated_at": created, "version": 2})
-            batch["subs"].append({
-                "id": r, "request_id": r, "lab_id": labs[code].id, "part": 1, "state": state,
-                "due_date": due, "routing_reason": [], "applicant_message": "",
-                "internal_note": "", "created_at": created, "updated_at": created,
-                "version": 3,
-                "answer_by": created + timedelta(days=1) if state == "submitted" else None,
-                "clock_paused_on": created.date() if state in PAUSED else None})
-            for position in (1, 2)[:rng.choice((1, 1, 2))]:
-                service_id, price, _days = rng.choice(offers[code])
-                ids["item"] += 1
-                batch["items"].append({
-                    "id": ids["item"], "request_id": r, "sub_request_id": r,
-                    "service_id": service_id, "position": position,
-                    "sample_description": "面料", "quantity": 1, "requirements": "",
-                    "price_cents": price, "price_reason": "", "method_deviation": "",
-                    "due_date": due})
-                if state in WITH_RESULTS and service_id in first_param:
-                    ids["result"] += 1
-                    batch["results"].append({
-                        "id": ids["result"], "item_id": ids["item"],
-                        "parameter_id": first_param[service_id], "value": 12.5,
-                        "text_value": "", "verdict": "pass", "entered_by_id": manager["id"],
-                        "entered_at": created})
-            for action in ("submitted", "quoted", "sample_received"):
-                ids["event"] += 1
-                batch["events"].append({
-                    "id": ids["event"], "created_at": created,
-                    "actor_id": base_user + ent,
-                    "entity": "service_requests" if action == "submitted" else "sub_requests",
-                    "entity_id": r, "action": action, "before": None, "after": None,
-                    "reason": ""})
-            if (r - base_req) % 5000 == 0:
-                flush()
-        flush()
-        if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
-            for table_name in ("service_requests", "sub_requests", "request_items", "results",
-                               "audit_events", "users", "enterprises"):
-                db.session.execute(db.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "
-                    f"(SELECT max(id) FROM {table_name}))"))
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
-        filled = time.perf_counter() - t0
-        sme_request = db.session.scalar(
-            select(ServiceRequest.id).join(SubRequest)
-            .where(ServiceRequest.enterprise_id == base_ent, SubRequest.state == "closed")
-            .order_by(ServiceRequest.id.desc()).limit(1))
+    with desk(url).app_context():
+        lab_id = db.session.scalar(select(Lab.id).where(Lab.code == lab_code))
+        manager = db.session.scalar(select(User.email).where(
+            User.lab_id == lab_id, User.role == Role.lab_manager).order_by(User.id).limit(1))
+        newest = db.session.scalar(select(func.max(ServiceRequest.id)).where(
+            ServiceRequest.enterprise_id == busy_enterprise))
+        grid_service = db.session.scalar(
+            select(RequestItem.service_id).join(RequestItem.sub_request)
+            .where(SubRequest.lab_id == lab_id, SubRequest.state.in_(TAKES_RESULTS))
+            .group_by(RequestItem.service_id).order_by(func.count().desc()).limit(1))
         db.engine.dispose()
-    return {"seconds": filled, "sme": users[0]["email"], "manager": manager["email"],
-            "request_id": sme_request, "counts": ids}
+    return {"lab": lab_code, "lab_id": lab_id, "manager": manager, "request_id": newest,
+            "grid_service": grid_service}
 
 
-def grid_save_time(base: str, cookie: str) -> float:
-    """Seconds to save a worklist grid of 50 results in one POST (median of 5)."""
-    import urllib.request
+def pages(facts: dict) -> list[tuple[str, str, str]]:
+    """(name, path, who) of each measured page."""
+    from core.timeutil import local_today
+    monday = local_today() - timedelta(days=local_today().weekday())
+    week = urllib.parse.urlencode({"start": f"{monday}T00:00:00",
+                                   "end": f"{monday + timedelta(days=7)}T00:00:00"})
+    return [("lab queue (/lab/queue)", "/lab/queue", "manager"),
+            ("lab queue, overdue filter", "/lab/queue?due=overdue", "manager"),
+            ("lab calendar, a week's events", f"/lab/calendar/events?{week}", "manager"),
+            ("my tasks (/tasks), lab manager", "/tasks", "manager"),
+            ("SME's list (/requests)", "/requests", "sme"),
+            ("request page (/requests/<id>)", f"/requests/{facts['request_id']}", "sme")]
+
+
+def accounts(facts: dict) -> dict[str, tuple[str, str]]:
+    from history import PASSWORD
+
+    from demo.loader import DEMO_PASSWORD
+    return {"manager": (facts["manager"], DEMO_PASSWORD), "sme": (facts["busy_user"], PASSWORD)}
+
+
+def grid_save(base: str, cookie: str, service_id: int) -> tuple[float, int]:
+    """Milliseconds to save a worklist grid of up to 50 results in one POST (median of 5,
+    each with new values, so every save writes) and how many results it held."""
     opener = urllib.request.build_opener()
     opener.addheaders = [("Cookie", cookie)]
-    times = []
-    for _ in range(5):
-        page = opener.open(base + "/lab/worklist?service=1").read().decode()
+    path = f"/lab/worklist?service={service_id}"
+    taken, fields = [], []
+    for k in range(5):
+        page = opener.open(base + path).read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        fields = re.findall(r'name="(r-\d+-\d+-value)"', page)[:50]
-        versions = re.findall(r'name="(v-\d+)" value="(\d+)"', page)
-        data = {"csrf_token": token, **dict(versions)}
-        data.update({f: "12.5" for f in fields})
-        body = urllib.parse.urlencode(data).encode()
-        t0 = time.perf_counter()
-        opener.open(base + page_path(page), data=body).read()
-        times.append(time.perf_counter() - t0)
-    return sorted(times)[2], len(fields)
+        fields = re.findall(r'name="(r-\d+-\d+-value)"', page)[:GRID_RESULTS]
+        items = {int(f.split("-")[1]) for f in fields}
+        versions = [(n, v) for n, v in re.findall(r'name="(v-\d+)" value="(\d+)"', page)
+                    if int(n[2:]) in items]
+        data = {"csrf_token": token, **dict(versions), **{f: f"12.{k + 1}" for f in fields}}
+        started = time.perf_counter()
+        response = opener.open(base + path, data=urllib.parse.urlencode(data).encode())
+        response.read()
+        taken.append(time.perf_counter() - started)
+        if "?service=" not in response.url:
+            raise SystemExit(f"the grid was not saved: {response.url}")
+    return statistics.median(taken) * 1000, len(fields)
 
 
-def page_path(page: str) -> str:
-    return "/lab/worklist?service=" + re.search(r'<option value="(\d+)" selected', page).group(1)
-
-
-def run(kind: str, args) -> None:
-    instance = tempfile.mkdtemp(prefix="qidesk-bench-")
-    pg_base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    pg_base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", pg_base)
-    if kind == "sqlite":
-        url = "sqlite:///" + os.path.join(instance, "bench.db")
-    else:
-        from sqlalchemy import create_engine, text
-        admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS qidesk_bench CASCADE"))
-            conn.execute(text("CREATE SCHEMA qidesk_bench"))
-        admin.dispose()
-        url = pg_base + ("&" if "?" in pg_base else "?") + "options=-csearch_path%3Dqidesk_bench"
-    print(f"[{kind}] filling {args.requests:,} requests ...", flush=True)
-    info = fill(url, args.requests)
-    print(f"[{kind}] filled in {info['seconds']:.0f} s: {info['counts']}", flush=True)
-    env = {**os.environ, "QIDESK_INSTANCE_PATH": instance, "DATABASE_URL": url,
-           "QIDESK_PUBLIC_URL": "http://127.0.0.1",
+def measure(url: str, facts: dict, folder: str, args) -> tuple[list, tuple[float, int]]:
+    """wrk on the floor and on each page (and the floor again), under gunicorn; then
+    the grid saved."""
+    env = {**os.environ, "QIDESK_INSTANCE_PATH": folder, "DATABASE_URL": url,
+           "QIDESK_PUBLIC_URL": "http://127.0.0.1", "QIDESK_RATELIMIT_ENABLED": "false",
            "FLOOR_DATABASE_URL": url,
-           "FLOOR_QUERY": "SELECT number FROM service_requests WHERE id = 50000"}
+           "FLOOR_QUERY": f"SELECT number FROM service_requests WHERE id = {facts['floor_id']}"}
     procs = []
     try:
         floor_proc, floor_base = serve("floor_app:create_app()", env, os.path.dirname(__file__))
         desk_proc, desk_base = serve("app:create_app()", env, ROOT)
         procs = [floor_proc, desk_proc]
-        manager = sign_in(desk_base, info["manager"], PASSWORD)
-        sme = sign_in(desk_base, info["sme"], PASSWORD)
-        floor = wrk(floor_base + "/item", args.seconds, args.connections)
-        rows = [("floor: bare page, 1 indexed query", floor)]
-        monday = date.today() - timedelta(days=date.today().weekday())
-        week = f"start={monday}T00:00:00&end={monday + timedelta(days=7)}T00:00:00"
-        for name, path, cookie in (
-                ("lab queue (/lab/queue)", "/lab/queue", manager),
-                ("lab queue, overdue filter", "/lab/queue?due=overdue", manager),
-                ("lab calendar, a week's events", f"/lab/calendar/events?{week}", manager),
-                ("my tasks (/tasks), lab manager", "/tasks", manager),
-                ("SME's list (/requests)", "/requests", sme),
-                ("request page (/requests/<id>)", f"/requests/{info['request_id']}", sme)):
-            rows.append((name, wrk(desk_base + path, args.seconds, args.connections, cookie)))
-        grid, n = grid_save_time(desk_base, manager)
+        cookies = {who: sign_in(desk_base, login, password)
+                   for who, (login, password) in accounts(facts).items()}
+        for _name, path, who in pages(facts):
+            warm(desk_base, path, cookies[who])
+        warm(floor_base, "/item", "")
+        rows = [(FLOOR, wrk(floor_base + "/item", args.seconds, args.connections))]
+        for name, path, who in pages(facts):
+            rows.append((name, wrk(desk_base + path, args.seconds, args.connections,
+                                   cookies[who])))
+        rows.append(("floor again, after the pages",
+                     wrk(floor_base + "/item", args.seconds, args.connections)))
+        return rows, grid_save(desk_base, cookies["manager"], facts["grid_service"])
     finally:
         for proc in procs:
             proc.terminate()
             proc.wait(10)
-        shutil.rmtree(instance, ignore_errors=True)
-        if kind == "postgresql":
-            from sqlalchemy import create_engine, text
-            admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("DROP SCHEMA IF EXISTS qidesk_bench CASCADE"))
-            admin.dispose()
-    print(f"\n{kind}, {args.requests:,} requests, wrk {args.connections} connections "
-          f"x {args.seconds} s per page:")
-    print(table(rows, floor))
-    print(f"worklist grid: saving {n} results in one POST took {grid * 1000:.0f} ms (median of 5)")
-    worst = max(r["p95"] for name, r in rows[1:])
-    print(f"slowest page p95: {worst:.1f} ms (target < 100 ms)\n", flush=True)
+
+
+def in_process(url: str, facts: dict, explain: bool) -> dict[str, tuple[float, int, float]]:
+    """Each page served alone in this process: (ms, SQL statements, their ms)."""
+    from extensions import db
+    app = desk(url)
+    with app.app_context():
+        engine = db.engine
+    clients = signed_in(app, accounts(facts))
+    found = {}
+    for name, path, who in pages(facts):
+        ms = alone(clients[who], path)
+        seen = statements(engine, clients[who], path)
+        found[name] = (ms, len(seen), sum(s[0] for s in seen) * 1000)
+        if explain:
+            print_plan(engine, f"{name} ({path})", ms, seen)
+    engine.dispose()
+    return found
+
+
+def prepared(store: Store, n: int, backlog_lab: str | None, args) -> dict:
+    """The database filled (or a kept one, brought to the code's schema)."""
+    if args.reuse:
+        upgraded(store.url)
+        facts = store.load()
+        facts["analyse_seconds"] = analyse(store.url)
+        return facts
+    import history
+    store.create()
+    print(f"[{store.kind} {store.name}] filling ...", flush=True)
+    facts = history.fill(store.url, n, backlog_lab=backlog_lab)
+    facts.update(extra_facts(store.url, backlog_lab or args.lab, facts["busy_enterprise"]))
+    facts["analyse_seconds"] = analyse(store.url)
+    print(f"[{store.kind} {store.name}] filled in {facts['seconds']:.0f} s: {facts['counts']};"
+          f" open parts {facts['open']}", flush=True)
+    store.save(facts)
+    return facts
+
+
+def one(kind: str, n: int, backlog_lab: str | None, args) -> dict:
+    name = f"req_{n}" + (f"_backlog_{backlog_lab}" if backlog_lab else "")
+    store = Store(kind, name, args.keep or args.reuse)
+    try:
+        facts = prepared(store, n, backlog_lab, args)
+        rows, (grid_ms, grid_n) = measure(store.url, facts, store.folder, args)
+        by_itself = in_process(store.url, facts, args.explain)
+        lines = table(rows, rows[0][1]).split("\n")
+        lines[0] += f" {'alone ms':>8} {'SQL':>4} {'SQL ms':>7}"
+        for k, (page, _r) in enumerate(rows, start=1):
+            if page in by_itself:
+                ms, count, sql = by_itself[page]
+                lines[k] += f" {ms:8.1f} {count:4d} {sql:7.1f}"
+        counts = facts["counts"]
+        title = (f"{kind}, {n:,} requests" + (f", backlog at {backlog_lab}" if backlog_lab
+                                               else "") +
+                 f" ({counts['sub_requests']:,} parts, {counts['audit_events']:,} audit events;"
+                 f" open parts at {facts['lab']}: {facts['open'].get(facts['lab'], 0):,}), "
+                 f"gunicorn 2 workers, wrk {args.connections} connections x {args.seconds} s")
+        text = "\n".join([f"\n{title}", *lines,
+                          f"worklist grid: saving {grid_n} results in one POST took "
+                          f"{grid_ms:.0f} ms (median of 5)"])
+        print(text, flush=True)
+        return {"rows": dict(rows), "grid": grid_ms, "text": text}
+    finally:
+        store.drop()
+
+
+def verdicts(kind: str, found: dict, args) -> str:
+    """p95 of each page at each size, the growth from 100,000 to 1,000,000 (also with
+    each run's floor taken out), the backlog, and the verdict against the targets."""
+    sizes = [n for n in args.requests if n in found]
+    columns = [f"{n:,}" for n in sizes] + (["backlog"] if "backlog" in found else [])
+    small, large = (100_000, 1_000_000) if {100_000, 1_000_000} <= set(sizes) else (None, None)
+    head = f"{'page':34}" + "".join(f" {c:>10}" for c in columns)
+    if large:
+        head += f" {'growth':>7} {'x floor':>7}"
+    lines = [f"\n{kind}: p95 in ms (targets: under {TARGET_MS} ms at the largest size, "
+             f"growth from 100,000 to 1,000,000 at most {GROWTH_LIMIT}, under "
+             f"{BACKLOG_TARGET_MS} ms at the backlog lab, the grid under {GRID_TARGET_MS} ms)",
+             head + "  verdict"]
+    keys = sizes + (["backlog"] if "backlog" in found else [])
+    largest = keys[len(sizes) - 1] if sizes else None
+    for name in [*found[keys[0]]["rows"], "worklist grid, 50 results saved"]:
+        if name.startswith("floor again"):
+            continue
+        p95 = {k: (found[k]["grid"] if name.startswith("worklist") else
+                   found[k]["rows"][name]["p95"]) for k in keys}
+        line = f"{name[:34]:34}" + "".join(f" {p95[k]:10.1f}" for k in keys)
+        missed = []
+        if large:
+            ratio = p95[large] / p95[small]
+            floors = found[large]["rows"][FLOOR]["p95"] / found[small]["rows"][FLOOR]["p95"]
+            line += f" {ratio:7.2f} {ratio / floors:7.2f}"
+            if ratio > GROWTH_LIMIT and not name.startswith(("floor", "worklist")):
+                missed.append("growth")
+        limit = GRID_TARGET_MS if name.startswith("worklist") else TARGET_MS
+        if largest and p95[largest] >= limit:
+            missed.append(f"{largest:,}")
+        if "backlog" in p95 and p95["backlog"] >= (GRID_TARGET_MS if name.startswith("worklist")
+                                                  else BACKLOG_TARGET_MS):
+            missed.append("backlog")
+        if not name.startswith("floor"):
+            line += "  " + (f"FAIL ({', '.join(missed)})" if missed else "PASS")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _out_of_time(signum, frame):
+    raise SystemExit("bench/requests.py: out of time (--limit-minutes); cleaning up")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--backlog", type=int, default=100_000, metavar="REQUESTS",
+                        help="the backlog variant's size (0: none)")
+    parser.add_argument("--backlog-lab", default="NTC", metavar="CODE")
+    parser.add_argument("--lab", default="NTC", metavar="CODE", help="whose manager signs in")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--explain", action="store_true",
+                        help="print each page's SQL times and the slowest one's plan")
+    parser.add_argument("--limit-minutes", type=int, default=300,
+                        help="stop (and clean up) after this long")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", metavar="DIR", help="keep the filled databases for --reuse")
+    kept.add_argument("--reuse", metavar="DIR", help="measure databases kept by --keep")
     args = parser.parse_args()
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.alarm(args.limit_minutes * 60)
     for kind in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-        run(kind, args)
+        found = {n: one(kind, n, None, args) for n in args.requests}
+        if args.backlog:
+            found["backlog"] = one(kind, args.backlog, args.backlog_lab, args)
+        print(verdicts(kind, found, args), flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ advisories kept in security/advisories/ (copied from the Python Packaging Author
 advisory database, CC-BY 4.0). Fails when a pin is affected by an advisory that has a
 fixed release: the fix is to raise the pin.
 
-    python security/check_requirements.py                 check requirements.txt
+    python security/check_requirements.py                 check requirements*.txt
     python security/check_requirements.py --refresh DIR   copy advisories for the pins
                                                           from DIR (OSV .json or .yaml
                                                           files, e.g. an unzipped
@@ -21,16 +21,18 @@ from packaging.version import InvalidVersion, Version
 
 HERE = Path(__file__).resolve().parent
 ADVISORIES = HERE / "advisories"
-REQUIREMENTS = HERE.parent / "requirements.txt"
+# What the desk runs on, and the tests' and tools' packages.
+REQUIREMENTS = (HERE.parent / "requirements.txt", HERE.parent / "requirements-dev.txt")
 PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
 
 
-def pins(path: Path = REQUIREMENTS) -> dict[str, Version]:
+def pins(paths: tuple[Path, ...] = REQUIREMENTS) -> dict[str, Version]:
     found = {}
-    for line in path.read_text().splitlines():
-        m = PIN.match(line)
-        if m:
-            found[canonicalize_name(m.group(1))] = Version(m.group(2))
+    for path in paths:
+        for line in path.read_text().splitlines():
+            m = PIN.match(line)
+            if m:
+                found[canonicalize_name(m.group(1))] = Version(m.group(2))
     return found
 
 
@@ -125,7 +127,8 @@ def main(argv=None) -> int:
     if problems:
         print("Known vulnerabilities with a fix in the pinned requirements:")
         print("\n".join(f"  {p}" for p in problems))
-        print("Raise these pins in requirements.txt (see README, Dependencies).")
+        print("Raise these pins in requirements.txt or requirements-dev.txt (see README, "
+              "Dependencies).")
         return 1
     print(f"No known vulnerability with a fix in {len(pinned)} pins "
           f"({count} advisories checked).")

@@ -50,3 +50,40 @@ def test_a_pin_with_a_fixed_advisory_is_reported(tmp_path):
 def test_the_pins_are_read_from_requirements():
     pinned = pins()
     assert pinned["flask"] == Version("3.1.3") and "weasyprint" in pinned
+
+
+def test_the_tests_and_tools_packages_are_read_too():
+    pinned = pins()
+    assert pinned["pytest"] and pinned["moto"] and pinned["boto3"]
+
+
+def test_the_desk_imports_only_what_a_production_install_takes():
+    """A production install takes requirements.txt alone: every package the desk's own
+    modules import must be pinned there, not only in requirements-dev.txt."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+    from pathlib import Path
+
+    from packaging.utils import canonicalize_name
+
+    root = Path(__file__).resolve().parents[2]
+    runtime, dev = (pins((root / name,)) for name in ("requirements.txt",
+                                                      "requirements-dev.txt"))
+    assert not set(runtime) & set(dev), "a package pinned in both files"
+    assert (root / "requirements-dev.txt").read_text().count("-r requirements.txt") == 1
+    sources = [*root.glob("*.py"), *(p for folder in ("blueprints", "core", "demo", "migrations")
+                                     for p in (root / folder).rglob("*.py"))]
+    imported = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    owners = packages_distributions()
+    outside = {name for name in imported - set(sys.stdlib_module_names)
+               if name in owners
+               for dist in owners[name] if canonicalize_name(dist) not in runtime}
+    assert not outside, f"imported by the desk but not in requirements.txt: {outside}"
+    assert {"flask", "weasyprint", "sqlalchemy"} <= imported  # the scan saw the desk
