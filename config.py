@@ -84,4 +84,7 @@ class DefaultConfig:
     CLINIC_BENEFIT_AFTER_DAYS = 90
 
     PER_PAGE = 20
+    # Lists count the rows they match up to this many, then say "more than" (counting
+    # all of a long history costs as much as the history).
+    COUNT_LIMIT = 10_000
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
