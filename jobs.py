@@ -17,6 +17,7 @@ from blueprints.metrology.reminders import send_campaign_reminders, send_due_rem
 from blueprints.notifications.mail import deliver_pending
 from blueprints.scheduling.reminders import send_booking_reminders
 from blueprints.service_requests.alerts import send_answer_alerts, send_digests, send_due_alerts
+from blueprints.service_requests.open_work import recount as recount_open_work
 from blueprints.standards.import_runs import requeue_interrupted as requeue_imports
 from blueprints.standards.import_runs import run_next_import
 from core.job_state import run_recorded
@@ -96,6 +97,12 @@ def dashboard_figures() -> dict | None:
     return done if done["events"] else None
 
 
+def open_work() -> dict | None:
+    """Recount each lab's open items per service (routing's queue), mending any drift."""
+    mended = recount_open_work()
+    return {"open_work_mended": mended} if mended else None
+
+
 def clinic_benefits() -> dict | None:
     """Ask enterprises what a case resolved 90 days ago brought them."""
     asked = ask_for_benefits(utcnow())
@@ -118,6 +125,7 @@ JOBS = [
     ("clinic-alerts", clinic_alerts, 300),
     ("clinic-benefits", clinic_benefits, 3600),
     ("dashboard-figures", dashboard_figures, 120),
+    ("open-work", open_work, 3600),
 ]
 
 

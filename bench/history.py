@@ -73,6 +73,7 @@ from blueprints.metrology.scale_verification import RULES
 from blueprints.scheduling.allocation import day_starts
 from blueprints.scheduling.kinds import ResourceKind
 from blueprints.scheduling.models import Resource, Slot
+from blueprints.service_requests.open_work import recount as recount_open_work
 from blueprints.standards.models import Standard
 from core.numbering import NumberSequence
 from demo.loader import load_demo
@@ -1075,6 +1076,7 @@ class History:
             db.session.execute(NumberSequence.__table__.insert().values(
                 series=series, year=year, last=last))
         db.session.commit()
+        recount_open_work()  # routing's kept figure, as the worker would mend it
         if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
             for name in ("enterprises", "users", "instruments", "standard_follows", *TABLES):
                 db.session.execute(text(

@@ -16,6 +16,7 @@ JOB_NAMES = {
     "clinic-alerts": _l("Quality clinic: answers due"),
     "clinic-benefits": _l("Quality clinic: benefits to ask for"),
     "dashboard-figures": _l("Dashboards: figures brought up to date"),
+    "open-work": _l("Routing: each lab's open work recounted"),
 }
 
 # The counts a job returns (jobs.py), as words.
@@ -39,6 +40,7 @@ JOB_COUNTS = {
     "events": _l("audit events read"),
     "days": _l("days recomputed"),
     "months": _l("months recomputed"),
+    "open_work_mended": _l("labs' open-work figures mended"),
 }
 
 

@@ -221,6 +221,9 @@ class Capability(TimestampMixin, VersionedMixin, db.Model):
     # the reference standards used and whose calibration they carry.
     traceability: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The lab's items of this service not done yet, kept as parts open and close
+    # (service_requests.models.keep_open_work): routing's view of the lab's queue.
+    open_items: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lab: Mapped["Lab"] = relationship(back_populates="capabilities")  # noqa: F821
     service: Mapped[Service] = relationship(back_populates="capabilities")

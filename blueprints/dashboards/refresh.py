@@ -44,7 +44,6 @@ from blueprints.dashboards.spans import (
 )
 from blueprints.enterprises.models import Enterprise
 from blueprints.metrology.models import ScaleVerification
-from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import Rating, RequestItem, ServiceRequest, SubRequest
 from core.timeutil import LOCAL_TZ, local_today, utcnow
 from extensions import db
@@ -186,7 +185,7 @@ def count_backlog(today: date) -> None:
     rows = db.session.execute(
         select(SubRequest.lab_id, age, func.count())
         .join(ServiceRequest, ServiceRequest.id == SubRequest.request_id)
-        .where(SubRequest.state.in_(OPEN_STATES), ServiceRequest.submitted_at.is_not(None))
+        .where(SubRequest.is_open(), ServiceRequest.submitted_at.is_not(None))
         .group_by(SubRequest.lab_id, age)).all()
     insert_rows(BacklogRow, [{"lab_id": lab, "age": bound, "parts": n} for lab, bound, n in rows])
 

@@ -17,7 +17,6 @@ from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.scheduling.slots import MoveRefusal, MoveRefused, move
 from blueprints.scheduling.views import bp
-from blueprints.service_requests.lifecycle import OPEN_STATES
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.i18n import gettext as _
@@ -180,7 +179,7 @@ def _due_parts(lab_id: int, first: datetime, last: datetime, analyst) -> list[Du
                    SubRequest.due_date)
             .join(SubRequest.request).outerjoin(ServiceRequest.enterprise)
             .join(User, User.id == ServiceRequest.applicant_id)
-            .where(SubRequest.lab_id == lab_id, SubRequest.state.in_(OPEN_STATES),
+            .where(SubRequest.lab_id == lab_id, SubRequest.is_open(),
                    SubRequest.due_date >= first.date(),
                    SubRequest.due_date < _day_after(last))
             .order_by(SubRequest.due_date, SubRequest.id).limit(EVENT_LIMIT))

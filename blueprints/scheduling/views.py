@@ -18,7 +18,7 @@ from blueprints.scheduling.kinds import BookingState, ResourceKind
 from blueprints.scheduling.labels import DAY_KIND_LABELS, RESOURCE_KIND_LABELS
 from blueprints.scheduling.models import Booking, Resource, Slot
 from blueprints.scheduling.slots import BookingClosed, SlotFull, book, cancel, open_slots
-from blueprints.service_requests.lifecycle import BOOKABLE, OPEN_STATES, VISITABLE
+from blueprints.service_requests.lifecycle import BOOKABLE, VISITABLE
 from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.converters import MAX_ID
 from core.forms import Form, render_form
@@ -299,7 +299,7 @@ def _bookings(where) -> list[Booking]:
 
 def _open_parts(where) -> list[SubRequest]:
     return list(db.session.scalars(
-        select(SubRequest).where(SubRequest.state.in_(OPEN_STATES),
+        select(SubRequest).where(SubRequest.is_open(),
                                  SubRequest.due_date.is_not(None), where)
         .options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
                  joinedload(SubRequest.request).joinedload(ServiceRequest.applicant))

@@ -77,7 +77,7 @@ def queue():
                          Service.code, Service.name_zh, Service.name_en)))
     state = args.get("state", "open")
     if state == "open":
-        stmt = stmt.where(SubRequest.state.in_(OPEN_STATES))
+        stmt = stmt.where(SubRequest.is_open())
     elif state in State.__members__:
         stmt = stmt.where(SubRequest.state == State(state))
     today = local_today()

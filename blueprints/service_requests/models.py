@@ -14,7 +14,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -31,6 +33,7 @@ from blueprints.service_requests.lifecycle import (
     FINAL_STATES,
     NEEDS_REASON,
     NEEDS_SIGNATORY,
+    OPEN_STATES,
     RESULTS_VISIBLE,
     RULED,
     SAMPLES_HELD,
@@ -70,6 +73,28 @@ class DraftLine:
 
 # Samples are kept this long after receipt, for a retest or a complaint.
 SAMPLE_RETENTION = timedelta(days=90)
+
+# The open states in one fixed order, as the partial index of open parts spells them.
+OPEN_ORDER = sorted(OPEN_STATES)
+OPEN_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in OPEN_ORDER) + ")"
+
+
+def keep_open_work(sub: "SubRequest", was_open: bool) -> None:
+    """Each capability's open items follow its parts as they open and close: routing
+    reads a lab's queue for a service from there instead of counting every item of the
+    service ever asked for (one atomic increment per service, so concurrent steps add
+    up; blueprints/service_requests/open_work.py recounts them)."""
+    if was_open == (sub.state in OPEN_STATES):
+        return
+    sign = -1 if was_open else 1
+    per_service: dict[int, int] = {}
+    for item in sub.items:
+        per_service[item.service_id] = per_service.get(item.service_id, 0) + 1
+    caps = Capability.__table__
+    for service_id, n in per_service.items():
+        db.session.execute(caps.update().where(caps.c.lab_id == sub.lab_id,
+                                               caps.c.service_id == service_id)
+                           .values(open_items=caps.c.open_items + sign * n))
 
 
 class ServiceRequest(TimestampMixin, VersionedMixin, db.Model):
@@ -278,7 +303,11 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("request_id", "part", name="uq_sub_requests_request_part"),
-        # The lab queue: one lab's requests by state and due date.
+        # The lab queue, calendar and My tasks: one lab's open parts by due date (a few
+        # thousand entries, however many closed parts the lab's history holds).
+        Index("ix_sub_requests_open_due", "lab_id", "due_date", "id",
+              sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL)),
+        # One lab's parts in one state by due date.
         Index("ix_sub_requests_lab_state_due", "lab_id", "state", "due_date"),
         Index("ix_sub_requests_lab_due", "lab_id", "due_date", "id"),
         # The deadline alerts: answers due, and due dates, across all labs.
@@ -289,6 +318,14 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     @property
     def number(self) -> str:
         return f"{self.request.number}-{self.part}"
+
+    @classmethod
+    def is_open(cls):
+        """SQL for the parts a lab still owes work on, the states written out rather than
+        bound: both databases match a query to the partial index of open parts only when
+        its condition reads as the index's does."""
+        return cls.state.in_(bindparam("open_states", OPEN_ORDER, expanding=True,
+                                       literal_execute=True))
 
     # What pages ask of the part's place in the lifecycle (templates name no state).
     @property
@@ -395,6 +432,7 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         record_event(user, "sub_requests", self.id, step.event,
                      before={"state": before.value}, after=after, reason=reason)
         follow_lifecycle(self, before)
+        keep_open_work(self, before in OPEN_STATES)
         part_stepped.send(self, event=step.event, user=user)
 
     # The steps whose rules go beyond the lifecycle table, each beside its guard. A

@@ -4,14 +4,14 @@ The database look-ups happen here; the choice itself is routing.route()."""
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.audit.models import record_event
 from blueprints.catalogue.models import Capability
 from blueprints.labs.models import Lab
 from blueprints.service_requests.clock import start_answer_clock
-from blueprints.service_requests.lifecycle import OPEN_STATES, Action, State, transition
-from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
+from blueprints.service_requests.lifecycle import Action, State, transition
+from blueprints.service_requests.models import ServiceRequest, SubRequest, keep_open_work
 from blueprints.service_requests.routing import Need, Offer, Placement, route
 from core.numbering import next_value
 from core.signals import collect, drop_off_days
@@ -30,16 +30,10 @@ class NotReadyToSubmit(Exception):
 
 def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, list[Offer]]:
     """Active capabilities of open labs (or of `lab_id` only) for these services, with
-    each one's open items and first free drop-off day (a fixed number of queries
-    whatever the number of labs)."""
+    each one's open items (kept on the capability as parts open and close) and first
+    free drop-off day (a fixed number of queries whatever the number of labs)."""
     if not service_ids:
         return {}
-    open_counts = dict(
-        ((lab_id, service_id), n) for lab_id, service_id, n in db.session.execute(
-            select(SubRequest.lab_id, RequestItem.service_id, func.count())
-            .join(RequestItem.sub_request)
-            .where(RequestItem.service_id.in_(service_ids), SubRequest.state.in_(OPEN_STATES))
-            .group_by(SubRequest.lab_id, RequestItem.service_id)))
     offers: dict[int, list[Offer]] = defaultdict(list)
     stmt = (select(Capability, Lab.code).join(Capability.lab)
             .where(Capability.service_id.in_(service_ids), Capability.is_active, Lab.is_active))
@@ -53,7 +47,7 @@ def load_offers(service_ids: set[int], lab_id: int | None = None) -> dict[int, l
         offers[cap.service_id].append(Offer(
             lab_id=cap.lab_id, lab_code=lab_code, price_cents=cap.price_cents,
             turnaround_days=cap.turnaround_days, daily_capacity=cap.daily_capacity,
-            open_items=open_counts.get((cap.lab_id, cap.service_id), 0),
+            open_items=cap.open_items,
             first_drop_off=drop_off.get(cap.lab_id)))
     return offers
 
@@ -120,6 +114,8 @@ def submit(request: ServiceRequest, user, today: date | None = None,
     request.submitted_at = utcnow()
     request.due_date = max(s.due_date for s in parts.values())
     db.session.flush()
+    for sub in parts.values():
+        keep_open_work(sub, was_open=False)
     record_event(user, "service_requests", request.id, "submitted",
                  before={"state": "draft"},
                  after={"state": "submitted", "number": request.number,
