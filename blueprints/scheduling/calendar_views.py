@@ -149,7 +149,11 @@ def _bookings(lab_id: int, first: datetime, last: datetime, resource, analyst) -
     stmt = (select(Booking).join(Booking.slot).join(Slot.resource)
             .where(Booking.state.in_((BookingState.booked, BookingState.done)),
                    Resource.lab_id == lab_id,
-                   Slot.starts_at < last.astimezone(UTC), Slot.ends_at > first.astimezone(UTC))
+                   Slot.starts_at < last.astimezone(UTC), Slot.ends_at > first.astimezone(UTC),
+                   # A slot is at most a working day long (resource forms cap it at 8
+                   # hours): bound the start on both sides, so the index reads the
+                   # range's slots, not every slot since the resource opened.
+                   Slot.starts_at > first.astimezone(UTC) - timedelta(days=1))
             .options(joinedload(Booking.slot).joinedload(Slot.resource),
                      joinedload(Booking.sub_request).joinedload(SubRequest.request).options(
                          joinedload(ServiceRequest.enterprise),

@@ -707,6 +707,9 @@ class Attachment(db.Model):
     request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
 
 
+TO_FOLLOW_UP = "follow_up_due IS NOT NULL AND followed_up_at IS NULL"
+
+
 class Rating(db.Model):
     """The applicant's satisfaction with one lab's part (好差评, five levels)."""
     __tablename__ = "ratings"
@@ -723,6 +726,11 @@ class Rating(db.Model):
     follow_up_due: Mapped[date | None] = mapped_column(Date)
     follow_up_note: Mapped[str] = mapped_column(Text, default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # My tasks and the ratings page: a lab's bad reviews still to follow up (a handful,
+    # however many reviews the lab has had).
+    __table_args__ = (Index("ix_ratings_to_follow_up", "lab_id", "follow_up_due",
+                            sqlite_where=text(TO_FOLLOW_UP), postgresql_where=text(TO_FOLLOW_UP)),)
 
     sub_request: Mapped[SubRequest] = relationship(back_populates="rating")
 

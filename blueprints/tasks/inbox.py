@@ -62,15 +62,16 @@ def _campaign_parts(user):
 
 
 def _booked_today(lab_id: int):
-    """Parts whose samples are booked to arrive at the lab's counter today and are
-    not in yet: the counter confirms each arrival by receiving the samples."""
+    """Parts whose samples are booked to arrive at the lab's counter today (read from
+    the counter's slots of the day, not from every part waiting for samples); the
+    list keeps those not in yet: the counter confirms each arrival by receiving them."""
     first = datetime.combine(local_today(), time.min, LOCAL_TZ).astimezone(UTC)  # as stored
-    return (select(Booking.sub_request_id).join(Booking.slot).join(Slot.resource)
-            .join(SubRequest, SubRequest.id == Booking.sub_request_id)
-            .where(Resource.lab_id == lab_id, Resource.kind == ResourceKind.reception,
-                   Booking.state == BookingState.booked, Slot.starts_at >= first,
+    counters = select(Resource.id).where(Resource.lab_id == lab_id,
+                                         Resource.kind == ResourceKind.reception)
+    return (select(Booking.sub_request_id).join(Booking.slot)
+            .where(Slot.resource_id.in_(counters), Slot.starts_at >= first,
                    Slot.starts_at < first + timedelta(days=1),
-                   SubRequest.state.in_(BOOKABLE)))
+                   Booking.state == BookingState.booked))
 
 
 def _bad_reviews(lab_id: int):
@@ -102,7 +103,8 @@ def _work_of(user) -> list[TaskList]:
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
         # (the lab is the counter's: found by id, not by scanning the lab's parts)
         lists = [TaskList("drop_offs_today", _parts(select(SubRequest).where(
-                     SubRequest.id.in_(_booked_today(user.lab_id))), few=True)),
+                     SubRequest.id.in_(_booked_today(user.lab_id)),
+                     SubRequest.state.in_(BOOKABLE)), few=True)),
                  TaskList("my_work", _parts(lab.where(
                      SubRequest.assignee_id == user.id,
                      SubRequest.state.in_(TAKES_RESULTS)),
