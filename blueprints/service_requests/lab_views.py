@@ -356,10 +356,13 @@ def worklist():
                    services[0] if services else None)
     items, errors = [], {}
     if service is not None:
+        # Read from the lab's open parts (their partial index), the service checked on
+        # each of their items: "+ 0" keeps the planners off the service's index, which
+        # would read every item of the service ever asked for.
         items = db.session.scalars(
             select(RequestItem).join(RequestItem.sub_request)
-            .where(SubRequest.lab_id == lab_id, RequestItem.service_id == service.id,
-                   SubRequest.state.in_(TAKES_RESULTS))
+            .where(SubRequest.lab_id == lab_id, SubRequest.is_open(),
+                   SubRequest.state.in_(TAKES_RESULTS), RequestItem.service_id + 0 == service.id)
             .options(joinedload(RequestItem.sub_request).joinedload(SubRequest.request),
                      selectinload(RequestItem.results), joinedload(RequestItem.sample))
             .order_by(SubRequest.due_date, RequestItem.id).limit(200)).unique().all()
