@@ -10,6 +10,7 @@ Targets: every page's p95 under 100 ms at 1,000,000 requests and within 1.25 tim
                                        [--requests 10000 100000 1000000]
                                        [--backlog 100000] [--backlog-lab NTC]
                                        [--seconds 5] [--connections 4] [--explain]
+                                       [--plans docs/query-plans.md]
                                        [--keep DIR | --reuse DIR] [--limit-minutes 300]
 
 The pages, as the lab's manager (NTC; the backlog lab's in the backlog variant) and as
@@ -17,7 +18,8 @@ the busiest enterprise's own user: the lab queue, its overdue filter, a week of 
 calendar, My tasks, the enterprise's list of requests and its newest request's page.
 "alone" is each page served in this process with nothing else running (median of 9) and
 "SQL" its statements and their time; --explain also prints the slowest statement's plan
-(EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL).
+(EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL); --plans FILE appends
+them to a Markdown file (docs/query-plans.md is made so).
 
 SQLite lives in a temporary folder (as the desk runs it: no ANALYZE); PostgreSQL in a
 schema of its own in TEST_DATABASE_URL's database, ANALYZEd once filled (as autovacuum
@@ -166,8 +168,10 @@ def measure(url: str, facts: dict, folder: str, args) -> tuple[list, tuple[float
             proc.wait(10)
 
 
-def in_process(url: str, facts: dict, explain: bool) -> dict[str, tuple[float, int, float]]:
-    """Each page served alone in this process: (ms, SQL statements, their ms)."""
+def in_process(url: str, facts: dict, explain: bool,
+               plans: list | None = None) -> dict[str, tuple[float, int, float]]:
+    """Each page served alone in this process: (ms, SQL statements, their ms); with
+    `plans`, each page's slowest statement and its plan are added to it."""
     from extensions import db
     app = desk(url)
     with app.app_context():
@@ -180,8 +184,32 @@ def in_process(url: str, facts: dict, explain: bool) -> dict[str, tuple[float, i
         found[name] = (ms, len(seen), sum(s[0] for s in seen) * 1000)
         if explain:
             print_plan(engine, f"{name} ({path})", ms, seen)
+        if plans is not None:
+            plans.append((name, path, ms, seen, slowest_plan(engine, seen)))
     engine.dispose()
     return found
+
+
+def slowest_plan(engine, seen: list) -> tuple[float, str, str]:
+    """(ms, SQL, plan) of the slowest statement (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN
+    QUERY PLAN on SQLite)."""
+    took, sql, parameters = max(seen, key=lambda s: s[0])
+    prefix = "EXPLAIN ANALYZE " if engine.dialect.name == "postgresql" else \
+        "EXPLAIN QUERY PLAN "
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(prefix + sql, parameters).all()
+    return took * 1000, sql, "\n".join(" | ".join(str(c) for c in row) for row in rows)
+
+
+def write_plans(path: str, title: str, plans: list) -> None:
+    """Each page's statements and its slowest one's plan, appended to a Markdown file."""
+    with open(path, "a") as out:
+        out.write(f"\n## {title}\n")
+        for name, page, ms, seen, (took, sql, plan) in plans:
+            out.write(f"\n### {name}: `{page.split('?')[0]}`\n\n{len(seen)} statements, "
+                      f"{sum(s[0] for s in seen) * 1000:.1f} ms of SQL; the page alone "
+                      f"{ms:.1f} ms. The slowest statement ({took:.2f} ms):\n\n```sql\n"
+                      f"{' '.join(sql.split())[:1500]}\n```\n\n```\n{plan}\n```\n")
 
 
 def prepared(store: Store, n: int, backlog_lab: str | None, args) -> dict:
@@ -209,7 +237,8 @@ def one(kind: str, n: int, backlog_lab: str | None, args) -> dict:
     try:
         facts = prepared(store, n, backlog_lab, args)
         rows, (grid_ms, grid_n) = measure(store.url, facts, store.folder, args)
-        by_itself = in_process(store.url, facts, args.explain)
+        plans = [] if args.plans else None
+        by_itself = in_process(store.url, facts, args.explain, plans)
         lines = table(rows, rows[0][1]).split("\n")
         lines[0] += f" {'alone ms':>8} {'SQL':>4} {'SQL ms':>7}"
         for k, (page, _r) in enumerate(rows, start=1):
@@ -226,6 +255,8 @@ def one(kind: str, n: int, backlog_lab: str | None, args) -> dict:
                           f"worklist grid: saving {grid_n} results in one POST took "
                           f"{grid_ms:.0f} ms (median of 5)"])
         print(text, flush=True)
+        if args.plans:
+            write_plans(args.plans, title.split(" (")[0], plans)
         return {"rows": dict(rows), "grid": grid_ms, "text": text}
     finally:
         store.drop()
@@ -287,6 +318,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--explain", action="store_true",
                         help="print each page's SQL times and the slowest one's plan")
+    parser.add_argument("--plans", metavar="FILE",
+                        help="append each page's slowest statement and its plan (Markdown)")
     parser.add_argument("--limit-minutes", type=int, default=300,
                         help="stop (and clean up) after this long")
     kept = parser.add_mutually_exclusive_group()
