@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models  # noqa: F401  (every model, so migrations and relationships see them)
+from backup.commands import backup_command, restore_command
 from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
 from core import errors, security, shared_state, templating
@@ -129,3 +130,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -52,7 +52,8 @@ class DefaultConfig:
     # desk runs in debug or test mode; `./qidesk run` sets its own local address.
     PUBLIC_URL = None
 
-    # Uploaded files live outside static/ (default: instance/uploads).
+    # Uploaded files live outside static/ (default: instance/uploads). `flask backup`
+    # archives these four folders with the database; `flask restore` puts them back.
     UPLOAD_FOLDER = None
     CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
     # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is

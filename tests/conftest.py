@@ -131,8 +131,8 @@ def app_factory(database_uri, tmp_path, signing_folder):
     made = []
 
     def build(**overrides):
-        app = create_app(make_config(database_uri, tmp_path, SIGNING_FOLDER=signing_folder,
-                                      **overrides))
+        app = create_app(make_config(database_uri, tmp_path,
+                                     **{"SIGNING_FOLDER": signing_folder, **overrides}))
         made.append(app)
         return app
 
