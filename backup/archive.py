@@ -50,8 +50,12 @@ class Manifest:
                                  "the one this desk reads")
         database = dict(raw["database"])
         database["member"] = Member(**database["member"])
+        files = [Member(**m) for m in raw["files"]]
+        if not database["member"].path.startswith("database/") or \
+                not all(m.path.startswith("files/") for m in files):
+            raise ArchiveRefused("the manifest lists the database or a file out of its place")
         return cls(created_at=raw["created_at"], revision=raw["revision"], database=database,
-                   files=[Member(**m) for m in raw["files"]])
+                   files=files)
 
     def members(self) -> list[Member]:
         return [self.database["member"], *self.files]

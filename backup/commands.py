@@ -97,7 +97,8 @@ def restore_command(path: str, force: bool):
     engine = db.engine
     folders = _folders()
     scripts = _scripts()
-    # Staged beside the instance folder's files, so that they move into place by rename.
+    # Unpacked in the instance folder, which has room for the desk's data (/tmp often
+    # has not); nothing of the desk is written until every file has been checked.
     with tempfile.TemporaryDirectory(dir=current_app.instance_path,
                                      prefix=".restore-") as staging:
         try:

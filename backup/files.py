@@ -66,7 +66,7 @@ def put(folders: dict[str, str], root: str, name: str, source: str, sha256: str,
     """Write `source` as `name` under `root` (by a rename, so nobody reads half a file);
     False when the same content is there already."""
     path = target(folders, root, name)
-    if os.path.exists(path) and not differs(path, sha256):
+    if os.path.exists(path) and file_sha256(path) == sha256:
         return False
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = path + ".restoring"

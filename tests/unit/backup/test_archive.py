@@ -109,3 +109,16 @@ def test_a_manifest_reads_back_as_written():
                      "member": {"path": "database/qidesk.pgdump", "size": 3, "sha256": "ab"}},
         "files": []}))
     assert manifest.database["schema"] == "public" and manifest.members()[0].size == 3
+
+
+def test_a_manifest_that_puts_the_database_among_the_files_is_refused():
+    member = {"path": "files/uploads/x", "size": 3, "sha256": "ab"}
+    with pytest.raises(ArchiveRefused, match="out of its place"):
+        Manifest.from_json(json.dumps({
+            "format": 1, "created_at": "2026-06-30T02:00:00Z", "revision": "0028",
+            "database": {"kind": "sqlite", "member": member}, "files": []}))
+    with pytest.raises(ArchiveRefused, match="out of its place"):
+        Manifest.from_json(json.dumps({
+            "format": 1, "created_at": "2026-06-30T02:00:00Z", "revision": "0028",
+            "database": {"kind": "sqlite", "member": {**member, "path": "database/d"}},
+            "files": [{**member, "path": "database/e"}]}))
