@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models  # noqa: F401  (every model, so migrations and relationships see them)
+from backup.commands import backup_command, restore_command
 from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
-from core import errors, security, templating
+from core import errors, security, shared_state, templating
 from core.converters import IdConverter
 from core.i18n import install_template_gettext, select_locale
 from core.links import check_public_url
@@ -34,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     configure_database_uri(app)
+    # Before the limiter is bound: with REDIS_URL the nodes count in one Redis.
+    shared_state.configure(app)
     # Checked before anything is served or issued: an issued PDF's QR code never changes.
     app.config["PUBLIC_URL"] = check_public_url(
         app.config.get("PUBLIC_URL"), required=not (app.debug or app.testing)) \
@@ -127,3 +130,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

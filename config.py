@@ -21,9 +21,18 @@ class DefaultConfig:
     # Host, or X-Forwarded-Host behind a proxy, gets a 400).
     ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 
-    # Rate limits are kept in memory per process; with several workers point this
-    # at Redis (redis://127.0.0.1:6379) so they share one count.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Several nodes (gunicorn processes, machines) share their state through one Redis
+    # (QIDESK_REDIS_URL=redis://10.0.0.5:6379/0): the rate limits' counts and the
+    # dashboards' kept figures. Unset, each process keeps its own. Keys are under
+    # REDIS_KEY_PREFIX, so two desks can share a Redis. When Redis cannot be reached the
+    # desk serves on with each process counting for itself and logs a warning
+    # (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED, on with Redis). Every node needs the same
+    # SECRET_KEY then (QIDESK_SECRET_KEY), or a shared instance folder.
+    REDIS_URL = None
+    REDIS_KEY_PREFIX = "qidesk:"
+    # Where the rate limits count: REDIS_URL when set, else memory://, unless set here
+    # (any Flask-Limiter storage URI).
+    RATELIMIT_STORAGE_URI = None
     RATELIMIT_HEADERS_ENABLED = True
     # Wrong passwords: per account, and (looser, as an office shares one address)
     # per client address.
@@ -43,7 +52,8 @@ class DefaultConfig:
     # desk runs in debug or test mode; `./qidesk run` sets its own local address.
     PUBLIC_URL = None
 
-    # Uploaded files live outside static/ (default: instance/uploads).
+    # Uploaded files live outside static/ (default: instance/uploads). `flask backup`
+    # archives these four folders with the database; `flask restore` puts them back.
     UPLOAD_FOLDER = None
     CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
     # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is

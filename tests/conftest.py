@@ -3,7 +3,9 @@ QIDESK_TEST_DB=postgresql and TEST_DATABASE_URL is set), a client, and sign-in."
 import gc
 import os
 import re
+import uuid
 import warnings
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -16,6 +18,9 @@ TEST_SECRET = "tests-only-secret-key"
 # The desk's public address in tests: not the test client's host (desk.test), so a
 # link built on the request's host, or on localhost, cannot pass for a right one.
 PUBLIC_URL = "https://qidesk.jinjiang.example"
+# The Redis the shared-state tests (marked `redis`) use; each test keeps to a prefix
+# of its own there, so test processes and runs never see each other's keys.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def create_app(config: dict):
@@ -126,8 +131,8 @@ def app_factory(database_uri, tmp_path, signing_folder):
     made = []
 
     def build(**overrides):
-        app = create_app(make_config(database_uri, tmp_path, SIGNING_FOLDER=signing_folder,
-                                      **overrides))
+        app = create_app(make_config(database_uri, tmp_path,
+                                     **{"SIGNING_FOLDER": signing_folder, **overrides}))
         made.append(app)
         return app
 
@@ -155,6 +160,28 @@ def _forget_request_state():
     from flask import g
     for name in ("_login_user", "_flask_babel", "_qidesk_translations", "clinic_expert"):
         g.pop(name, None)
+
+
+@pytest.fixture
+def shared_redis(worker_id):
+    """Redis for the nodes of one test: its URL, a key prefix of the test's own and a
+    client; the prefix's keys are deleted afterwards. Fails, never skips, when Redis
+    cannot be reached: CI has one (deselect with -m "not redis" where none is)."""
+    import redis
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        pytest.fail(f"Redis is not reachable at {TEST_REDIS_URL} ({err}). The shared-state "
+                    "tests need one: start it, point TEST_REDIS_URL at one, or deselect "
+                    "them with -m 'not redis'.", pytrace=False)
+    prefix = f"qidesk-test:{worker_id}:{uuid.uuid4().hex[:12]}:"
+    yield SimpleNamespace(url=TEST_REDIS_URL, prefix=prefix, client=client,
+                          keys=lambda: sorted(k.decode() for k in
+                                              client.scan_iter(match=prefix + "*")))
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture

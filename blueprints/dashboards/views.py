@@ -1,8 +1,6 @@
 """The dashboards: the county's for the desk, a lab's own for its manager, and the
 public's (aggregates only, figures over fewer than five cases left out). Every table
 reads the month rows the worker keeps (dashboards/queries.py)."""
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
@@ -11,9 +9,10 @@ from sqlalchemy import select
 
 from blueprints.catalogue.kinds import IndustryChain, ServiceKind
 from blueprints.catalogue.labels import INDUSTRY_LABELS, SERVICE_KIND_LABELS
-from blueprints.dashboards import charts, profile, queries
+from blueprints.dashboards import charts, kept, profile, queries
 from blueprints.dashboards.export import write_csv, write_xlsx
 from blueprints.dashboards.forms import FilterForm, month_start
+from blueprints.dashboards.kept import Figures
 from blueprints.dashboards.tables import DEFINITIONS, board_tables
 from blueprints.enterprises.labels import (
     RECORD_KIND_LABELS,
@@ -95,44 +94,20 @@ class Board:
     served: int
 
 
-@dataclass(frozen=True)
-class Figures:
-    """What the board's queries read, before any word is put on it."""
-    by: dict
-    satisfaction: list
-    scales: list
-    backlog: list
-    clinic: list
-    served: int
-    computed_at: object
-
-
-# Figures change only when the worker computes them again, so a process keeps the last
-# few it read, keyed by their filters and that moment: the same board asked again (the
-# county's default, the public one) reads one row, not the month rows.
-FIGURES_KEPT = 64
-_kept_lock = threading.Lock()
-
-
 def _figures(filters: queries.Filters, with_clinic: bool, public: bool) -> Figures:
+    # Figures change only when the worker computes them again (dashboards/kept.py).
     computed_at = queries.computed_at()
-    key = (filters, with_clinic, public, computed_at)
-    kept = current_app.extensions.setdefault("dashboard_figures", OrderedDict())
-    if computed_at is not None and current_app.config["DASHBOARD_FIGURES_KEPT"]:
-        with _kept_lock:
-            if key in kept:
-                kept.move_to_end(key)
-                return kept[key]
+    keeping = computed_at is not None and current_app.config["DASHBOARD_FIGURES_KEPT"]
+    key = kept.key_of(filters, with_clinic, public, computed_at) if keeping else None
+    if keeping and (found := kept.find(key)) is not None:
+        return found
     figures = Figures(
         {name: queries.lines(filters, name, public) for name in BREAKDOWNS},
         queries.satisfaction(filters, public), queries.scales(filters, public),
         queries.backlog(filters), queries.clinic(filters, public) if with_clinic else [],
         queries.served(filters), computed_at)
-    if computed_at is not None and current_app.config["DASHBOARD_FIGURES_KEPT"]:
-        with _kept_lock:
-            kept[key] = figures
-            while len(kept) > FIGURES_KEPT:
-                kept.popitem(last=False)
+    if keeping:
+        kept.keep(key, figures)
     return figures
 
 
