@@ -17,7 +17,8 @@ import io
 import logging
 import os
 import re
-import tempfile
+import uuid
+from abc import ABC, abstractmethod
 
 from flask import Flask, current_app, send_file
 
@@ -74,7 +75,7 @@ def check_key(value: str) -> str:
     return value
 
 
-class Storage:
+class Storage(ABC):
     """What every back end offers. Keys are checked here, and a document read with the
     SHA-256 recorded for it is compared with it, whichever back end holds the bytes."""
 
@@ -101,17 +102,18 @@ class Storage:
         """Remove what is stored under `key`; nothing there is not an error."""
         self._delete(check_key(key))
 
-    def _write(self, key: str, data: bytes, content_type: str) -> None:
-        raise NotImplementedError
+    # What a back end does with a key already checked.
+    @abstractmethod
+    def _write(self, key: str, data: bytes, content_type: str) -> None: ...
 
-    def _read(self, key: str) -> bytes:
-        raise NotImplementedError
+    @abstractmethod
+    def _read(self, key: str) -> bytes: ...
 
-    def _exists(self, key: str) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def _exists(self, key: str) -> bool: ...
 
-    def _delete(self, key: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _delete(self, key: str) -> None: ...
 
 
 class LocalStorage(Storage):
@@ -129,8 +131,10 @@ class LocalStorage(Storage):
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         # Written beside, then renamed over: a reader sees the old file or the new one,
-        # never half of one. The temporary name starts with a dot, which no key can.
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
+        # never half of one. The temporary name starts with a dot, which no key can; it
+        # is made as open() makes a file, so the umask gives it the mode files always had.
+        tmp = os.path.join(folder, f".{uuid.uuid4().hex}.part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -192,3 +192,11 @@ def test_a_desk_configured_by_its_environment_keeps_its_documents_in_the_bucket(
                                              Key="certificates/from-env.pdf")
     assert stored["Body"].read() == PDF
     assert not os.path.exists(tmp_path / "instance" / "certificates")
+
+
+def test_a_local_file_gets_the_mode_files_always_had(tmp_path):
+    local = LocalStorage({area: str(tmp_path / area) for area in FOLDER_SETTINGS})
+    local.put("uploads/a", b"%PDF", "application/pdf")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert os.stat(local.path("uploads/a")).st_mode & 0o777 == 0o666 & ~umask
