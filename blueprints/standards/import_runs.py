@@ -98,6 +98,11 @@ class StandardImport(TimestampMixin, db.Model):
         """Imports are the administrators'."""
         return user.is_authenticated and user.role == Role.admin
 
+    @property
+    def key(self) -> str:
+        """Where its file is stored (core/storage.py), for the worker to read."""
+        return import_key(self.stored_name)
+
     def can(self, action: str) -> bool:
         return (self.state, action) in TRANSITIONS
 
@@ -349,7 +354,6 @@ def import_file(filename: str, data: bytes, dry_run: bool = False) -> dict:
 # Runs ------------------------------------------------------------------------------
 
 def import_key(stored_name: str) -> str:
-    """Where an uploaded catalogue file is stored, for the worker to read."""
     return storage.key(storage.UPLOADS, "standard-imports", stored_name)
 
 
@@ -399,7 +403,7 @@ def run_import(import_id: int) -> StandardImport | None:
         db.session.commit()
 
     try:
-        data = storage.get(import_key(run.stored_name), sha256=run.sha256)
+        data = storage.get(run.key, sha256=run.sha256)
         plan = carry_out(data, run.dry_run, on_read, on_chunk)
         run.finish(plan.counts)
         if not run.dry_run:

@@ -333,7 +333,7 @@ def test_a_run_whose_file_is_gone_stops_and_says_why(client, login, users, catal
     resp = upload(client, as_csv(), "目录.csv")
     assert resp.status_code == 302
     run = db.session.scalars(select(StandardImport)).one()
-    storage.delete(import_runs.import_key(run.stored_name))
+    storage.delete(run.key)
     import_runs.run_next_import()
     db.session.expire_all()
     assert run.state == ImportState.failed and run.error

@@ -25,7 +25,7 @@ from blueprints.clinic.models import CaseAttachment
 from blueprints.credit.models import Dossier
 from blueprints.enterprises.models import Enterprise
 from blueprints.enterprises.records import QualityRecord
-from blueprints.standards.import_runs import ImportState, StandardImport, import_key
+from blueprints.standards.import_runs import ImportState, StandardImport
 from core.roles import Role
 from core.storage import FOLDER_SETTINGS
 from extensions import db
@@ -318,7 +318,7 @@ def test_a_standards_catalogue_is_kept_in_storage_for_the_worker(app, client, lo
     data = as_csv()
     assert upload(client, data, "目录.csv").status_code == 302
     run = db.session.scalars(db.select(StandardImport)).one()
-    assert_kept(app, import_key(run.stored_name))
+    assert_kept(app, run.key)
     assert standard_imports() == {"imports": 1}
     db.session.expire_all()
     assert db.session.get(StandardImport, run.id).state == ImportState.done
@@ -329,7 +329,7 @@ def test_a_standards_catalogue_changed_in_storage_is_not_imported(app, client, l
     login(users[Role.admin])
     assert upload(client, as_csv(), "目录.csv", dry_run=False).status_code == 302
     run = db.session.scalars(db.select(StandardImport)).one()
-    change_behind_the_desks_back(app, import_key(run.stored_name))
+    change_behind_the_desks_back(app, run.key)
     standard_imports()
     db.session.expire_all()
     run = db.session.get(StandardImport, run.id)
