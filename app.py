@@ -12,7 +12,7 @@ import models  # noqa: F401  (every model, so migrations and relationships see t
 from backup.commands import backup_command, restore_command
 from blueprints.registry import BLUEPRINTS
 from config import DefaultConfig
-from core import errors, security, shared_state, templating
+from core import errors, security, shared_state, storage, templating
 from core.converters import IdConverter
 from core.i18n import install_template_gettext, select_locale
 from core.links import check_public_url
@@ -107,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    storage.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

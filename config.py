@@ -52,14 +52,28 @@ class DefaultConfig:
     # desk runs in debug or test mode; `./qidesk run` sets its own local address.
     PUBLIC_URL = None
 
-    # Uploaded files live outside static/ (default: instance/uploads). `flask backup`
-    # archives these four folders with the database; `flask restore` puts them back.
+    # Where the documents the desk writes and serves again are kept (issued PDFs, batch
+    # outputs, dossiers, uploaded files; core/storage.py): "local", the folders below,
+    # or "s3", an S3-compatible bucket, which several app nodes and the worker share.
+    STORAGE_BACKEND = "local"
+    # For "s3": the bucket (required) and, for a server other than AWS (MinIO...), its
+    # address (QIDESK_S3_ENDPOINT_URL=https://minio.example:9000). The region and keys
+    # left unset come from boto3's own sources (AWS_* environment, ~/.aws, instance role).
+    S3_BUCKET = None
+    S3_ENDPOINT_URL = None
+    S3_REGION = None
+    S3_ACCESS_KEY = None
+    S3_SECRET_KEY = None
+    # The local back end's folders. Uploaded files live outside static/ (default:
+    # instance/uploads). `flask backup` archives the documents (these folders, or the
+    # bucket) and the signing folder with the database; `flask restore` puts them back.
     UPLOAD_FOLDER = None
     CERTIFICATE_FOLDER = None  # issued PDFs (default: instance/certificates)
-    # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is
-    # generated on first start, a deployment puts its own there)
-    SIGNING_FOLDER = None
     DOSSIER_FOLDER = None  # quality-credit dossiers' PDFs (default: instance/dossiers)
+    # signing-key.pem and signing-cert.pem (default: instance/signing; a demo pair is
+    # generated on first start, a deployment puts its own there). Not a document: with
+    # several nodes each holds the same pair in its own folder, whatever the back end.
+    SIGNING_FOLDER = None
     # The county's quality-credit indicator set (blueprints/credit/data/<name>.toml)
     CREDIT_INDICATOR_SET = "jinjiang"
     SCALE_SERVICE_CODE = "MT-001"  # the catalogue service for free trade-scale verification

@@ -97,6 +97,7 @@ def main() -> None:
     from blueprints.certificates.rendering import STATIC_SCHEME, DeskFetcher, render_signed
     from blueprints.service_requests.lifecycle import Action
     from blueprints.service_requests.models import SubRequest
+    from core import storage
     from demo.loader import load_demo
     from extensions import db
 
@@ -158,7 +159,7 @@ def main() -> None:
                              f"{len(chunk) / took:.2f}"])
             rows.append([f"WeasyPrint alone × {args.batch}, one core",
                          f"{raw * args.batch:.1f} s", f"{1 / raw:.2f}"])
-            size = os.path.getsize(os.path.join(batches.batch_folder(), batch.merged_name))
+            size = len(storage.get(batch.output_key("pdf")))
             print(f"cores: {os.cpu_count()}; merged PDF of the last batch: {size / 1e6:.1f} MB")
             print(table(["what", "time", "certificates / s"], rows))
     finally:

@@ -5,6 +5,7 @@ loads its routes (docs/architecture.md). It is not blueprints/__init__.py, which
 every import of an area would run."""
 from blueprints.admin import audit_views
 from blueprints.admin import views as admin
+from blueprints.audit import subscriptions as audit_subscriptions
 from blueprints.auth import views as auth
 from blueprints.catalogue import standard_views
 from blueprints.catalogue import views as catalogue
@@ -61,6 +62,6 @@ SECOND_VIEWS = (audit_views, batch_views, calendar_views, expert_views, feed_vie
                 standard_views)
 
 # Each area's receivers of core/signals.py, connected when this module is imported.
-SUBSCRIPTIONS = (certificates_subscriptions, clinic_subscriptions, metrology_subscriptions,
-                 notifications_subscriptions, requests_subscriptions,
+SUBSCRIPTIONS = (audit_subscriptions, certificates_subscriptions, clinic_subscriptions,
+                 metrology_subscriptions, notifications_subscriptions, requests_subscriptions,
                  scheduling_subscriptions)

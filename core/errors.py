@@ -1,12 +1,15 @@
 """Friendly error pages (and JSON under /api), never a bare traceback."""
 from flask import jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from core import storage
 from core.i18n import lazy_gettext as _l
 from core.request_guards import Refused, check_request
+from core.signals import document_altered
 from extensions import db
 
 MESSAGES = {
@@ -21,12 +24,13 @@ MESSAGES = {
 }
 
 
-def _render(code: int, message=None):
-    title, default = MESSAGES.get(code, MESSAGES[500])
+def _render(code: int, message=None, title=None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    title, message = title or default_title, message or default_message
     if request.path.startswith("/api/"):
-        return jsonify(error=str(title), message=str(message or default)), code
+        return jsonify(error=str(title), message=str(message)), code
     return render_template("errors/error.html", code=code, title=title,
-                           message=message or default), code
+                           message=message), code
 
 
 def register(app) -> None:
@@ -56,6 +60,26 @@ def register(app) -> None:
         db.session.rollback()
         return _render(409, _l("This clashes with a record saved at the same moment (for "
                                "example a code or e-mail now in use). Check and try again."))
+
+    @app.errorhandler(storage.NotFound)
+    def document_missing(exc: storage.NotFound):
+        # A record whose file is gone: the record says it exists, so this is worth a line.
+        app.logger.warning("%s (asked for on %s)", exc, request.path)
+        return _render(404)
+
+    @app.errorhandler(storage.Altered)
+    def document_withheld(exc: storage.Altered):
+        # core.storage logged it; the audit log keeps it for the desk's administrators.
+        db.session.rollback()
+        document_altered.send(exc.key, expected=exc.expected, found=exc.found,
+                              page=request.path,
+                              user=current_user if current_user.is_authenticated else None)
+        db.session.commit()
+        return _render(500, _l("The stored copy of this document is not the one the desk "
+                               "made: its fingerprint (SHA-256) no longer matches the one "
+                               "recorded then, so the desk does not hand it out. The desk's "
+                               "administrators have been told; please call the service desk."),
+                       title=_l("Document withheld"))
 
     @app.errorhandler(Exception)
     def server_error(exc):

@@ -69,3 +69,12 @@ Something happened on a quality-clinic case (the sender is the case id). Keyword
 arguments: `event` (the audit event name, e.g. "dispatched") and `user` (who did it,
 None for the desk's worker). Receivers tell the people concerned.
 """)
+
+
+document_altered = _signals.signal("document-altered", doc="""
+A stored document was asked for and withheld: its bytes no longer hash to the SHA-256
+recorded when it was written (the sender is its storage key). Keyword arguments:
+`expected` and `found` (the two hashes), `page` (the path it was asked for on) and
+`user` (who asked, None for someone not signed in). Receivers record it; the sender
+commits.
+""")

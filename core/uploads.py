@@ -1,13 +1,11 @@
 """Files people upload (a request's attachments, an enterprise's business licence):
-taken by their content, never by their name, stored outside static/ under a random
-name, with their size and SHA-256."""
+taken by their content, never by their name, stored (core/storage.py, under "uploads/")
+by a random name, with their size and SHA-256."""
 import hashlib
-import os
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
-
+from core import storage
 from core.i18n import gettext as _
 from core.request_guards import clean_filename
 
@@ -32,17 +30,19 @@ class StoredFile:
     size: int
     sha256: str
 
+    @property
+    def key(self) -> str:
+        return upload_key(self.stored_name)
+
 
 def sniff(head: bytes) -> str | None:
     """The content type the file's first bytes show, or None for one we do not take."""
     return next((kind for magic, kind in UPLOAD_TYPES.items() if head.startswith(magic)), None)
 
 
-def upload_folder() -> str:
-    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path,
-                                                                     "uploads")
-    os.makedirs(folder, exist_ok=True)
-    return folder
+def upload_key(stored_name: str) -> str:
+    """Where an uploaded file kept under `stored_name` is stored."""
+    return storage.key(storage.UPLOADS, stored_name)
 
 
 def read_upload(file_storage) -> bytes:
@@ -62,8 +62,7 @@ def store(data: bytes, allowed: frozenset[str] | None = None) -> StoredFile:
     if kind is None or (allowed is not None and kind not in allowed):
         raise UploadRefused("wrong_type")
     stored = uuid.uuid4().hex
-    with open(os.path.join(upload_folder(), stored), "wb") as fh:
-        fh.write(data)
+    storage.put(upload_key(stored), data, kind)
     return StoredFile(stored, kind, len(data), hashlib.sha256(data).hexdigest())
 
 

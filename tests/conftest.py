@@ -1,6 +1,7 @@
 """Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
 QIDESK_TEST_DB=postgresql and TEST_DATABASE_URL is set), a client, and sign-in."""
 import gc
+import logging
 import os
 import re
 import uuid
@@ -125,14 +126,58 @@ def _empty_tables():
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto's) over real HTTP on 127.0.0.1, one a test process:
+    its address."""
+    from moto.server import ThreadedMotoServer
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line a request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def s3_client(settings: dict):
+    """A boto3 client of the bucket in `settings`, made as the desk makes its own: for
+    tests to look into the bucket, or change what is in it, behind the desk's back."""
+    import boto3
+
+    from core.s3_storage import CLIENT_CONFIG
+    return boto3.session.Session().client(
+        "s3", endpoint_url=settings["S3_ENDPOINT_URL"], region_name=settings["S3_REGION"],
+        aws_access_key_id=settings["S3_ACCESS_KEY"],
+        aws_secret_access_key=settings["S3_SECRET_KEY"], config=CLIENT_CONFIG)
+
+
 @pytest.fixture
-def app_factory(database_uri, tmp_path, signing_folder):
+def s3_bucket(s3_server):
+    """A new, empty bucket on the test server, and the settings that keep a desk's
+    documents in it."""
+    settings = {"STORAGE_BACKEND": "s3", "S3_BUCKET": f"qidesk-{uuid.uuid4().hex}",
+                "S3_ENDPOINT_URL": s3_server, "S3_REGION": "us-east-1",
+                "S3_ACCESS_KEY": "test-key", "S3_SECRET_KEY": "test-secret"}
+    s3_client(settings).create_bucket(Bucket=settings["S3_BUCKET"])
+    return settings
+
+
+@pytest.fixture
+def storage_config():
+    """Where the app keeps its documents: the instance folders (make_config's), unless a
+    test module overrides this fixture (with s3_bucket's settings, say)."""
+    return {}
+
+
+@pytest.fixture
+def app_factory(database_uri, tmp_path, signing_folder, storage_config):
     """Build an app with config overrides; every table is emptied afterwards."""
     made = []
 
     def build(**overrides):
         app = create_app(make_config(database_uri, tmp_path,
-                                     **{"SIGNING_FOLDER": signing_folder, **overrides}))
+                                     **{"SIGNING_FOLDER": signing_folder, **storage_config,
+                                        **overrides}))
         made.append(app)
         return app
 

@@ -7,8 +7,8 @@ from tests.conftest import PUBLIC_URL
 
 
 def stored_bytes(app, cert) -> bytes:
-    with open(os.path.join(app.config["CERTIFICATE_FOLDER"], cert.stored_name), "rb") as fh:
-        return fh.read()
+    """The certificate's PDF as the app's storage holds it (local folder or bucket)."""
+    return app.extensions["qidesk.storage"].get(cert.key)
 
 
 def qr_codes(pdf: bytes, folder) -> list[str]:

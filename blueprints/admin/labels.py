@@ -106,6 +106,7 @@ AUDIT_RECORD_LABELS = {
     "clinic_cases": _l("Quality-clinic case"),
     "clinic_articles": _l("Case-library article"),
     "experts": _l("Expert"),
+    "documents": _l("Stored document"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -160,6 +161,7 @@ AUDIT_ACTION_LABELS = {
     "article_submitted": _l("Article sent for approval"),
     "article_published": _l("Article published"),
     "article_refused": _l("Article sent back"),
+    "document_altered": _l("Stored document altered; withheld"),
 }
 
 # The fields a change names.
@@ -240,4 +242,8 @@ AUDIT_FIELD_LABELS = {
     "away_until": _l("Away until"),
     "max_open_cases": _l("Open cases at most"),
     "conflicts": _l("Conflicts of interest (enterprise ids)"),
+    "key": _l("Where it is stored"),
+    "expected_sha256": _l("SHA-256 recorded"),
+    "found_sha256": _l("SHA-256 of the stored copy"),
+    "page": _l("Asked for on"),
 }

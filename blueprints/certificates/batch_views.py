@@ -1,6 +1,4 @@
-import os
-
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,6 +8,7 @@ from blueprints.certificates.labels import BATCH_STATE_LABELS
 from blueprints.certificates.models import BatchState, CertificateBatch, CertificateBatchItem
 from blueprints.certificates.views import bp
 from blueprints.service_requests.models import SubRequest
+from core import storage
 from core.converters import MAX_ID
 from core.forms import Form
 from core.i18n import gettext as _
@@ -111,9 +110,8 @@ def batch_resume(batch_id: int):
 @roles_required(*LAB_ROLES)
 def batch_download(batch_id: int, kind: str):
     batch = _batch(batch_id)
-    name = batch.zip_name if kind == "zip" else batch.merged_name
-    if batch.state != BatchState.done or not name:
+    key = batch.output_key(kind)
+    if batch.state != BatchState.done or not key:
         abort(404)
-    return send_file(os.path.join(batches.batch_folder(), name), as_attachment=True,
-                     download_name=f"batch-{batch.id}.{kind}",
-                     mimetype="application/zip" if kind == "zip" else "application/pdf")
+    return storage.serve(key, "application/zip" if kind == "zip" else "application/pdf",
+                         f"batch-{batch.id}.{kind}")

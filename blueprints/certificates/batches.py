@@ -6,11 +6,13 @@ hand, so every certificate is either fully issued (row, file, number, state, aud
 or not at all; the batch is then marked failed and resuming issues only the rest.
 Rendering runs in worker processes, one a core, from plain HTML strings."""
 import ctypes
+import io
 import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -28,10 +30,12 @@ from blueprints.certificates.models import (
     CertificateBatch,
     CertificateBatchItem,
     CertificateStatus,
+    batch_output_key,
 )
 from blueprints.labs.models import team_of
 from blueprints.service_requests.lifecycle import Action, State
 from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest, item_loading
+from core import storage
 from core.timeutil import utcnow
 from extensions import db
 
@@ -215,33 +219,40 @@ def run_batch(batch_id: int, processes: int | None = None) -> CertificateBatch:
     return batch
 
 
-def batch_folder() -> str:
-    folder = os.path.join(issuing.certificate_folder(), "batches")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 def _write_outputs(batch: CertificateBatch) -> None:
-    """One ZIP of the signed PDFs (to send on) and one merged PDF (to print)."""
+    """One ZIP of the signed PDFs (to send on) and one merged PDF (to print), made of
+    the certificates as issued (each read back with its SHA-256 checked)."""
     certs = db.session.scalars(
         select(Certificate).join(CertificateBatchItem,
                                  CertificateBatchItem.certificate_id == Certificate.id)
         .where(CertificateBatchItem.batch_id == batch.id,
                Certificate.status == CertificateStatus.valid)
         .order_by(CertificateBatchItem.id)).all()
-    source = issuing.certificate_folder()
     stem = f"{batch.id}-{uuid.uuid4().hex[:12]}"
     zip_name, merged_name = stem + ".zip", stem + ".pdf"
-    paths = [os.path.join(source, cert.stored_name) for cert in certs]
-    with zipfile.ZipFile(os.path.join(batch_folder(), zip_name), "w",
-                         compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed
-        for cert, path in zip(certs, paths, strict=True):
-            archive.write(path, f"{cert.number}.pdf")
-    # poppler's pdfunite (installed by the set-up) merges 150 files in a fraction of
-    # a second, where pypdf takes about 40 ms a file. The copy is for printing: a
-    # merged file cannot keep the individual signatures.
-    subprocess.run(["pdfunite", *paths, os.path.join(batch_folder(), merged_name)],
-                   check=True, capture_output=True, timeout=600)
+    archive_bytes = io.BytesIO()
+    # pdfunite reads files: the certificates are copied into a scratch folder of the
+    # worker's, wherever the storage keeps them.
+    with tempfile.TemporaryDirectory(prefix="qidesk-batch-") as scratch:
+        paths = []
+        with zipfile.ZipFile(archive_bytes, "w",
+                             compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed
+            for cert in certs:
+                pdf = storage.get(cert.key, sha256=cert.sha256)
+                archive.writestr(f"{cert.number}.pdf", pdf)
+                paths.append(os.path.join(scratch, f"{len(paths):04d}.pdf"))
+                with open(paths[-1], "wb") as fh:
+                    fh.write(pdf)
+        # poppler's pdfunite (installed by the set-up) merges 150 files in a fraction of
+        # a second, where pypdf takes about 40 ms a file. The copy is for printing: a
+        # merged file cannot keep the individual signatures.
+        merged = os.path.join(scratch, "merged.pdf")
+        subprocess.run(["pdfunite", *paths, merged], check=True, capture_output=True,
+                       timeout=600)
+        with open(merged, "rb") as fh:
+            merged_pdf = fh.read()
+    storage.put(batch_output_key(zip_name), archive_bytes.getvalue(), "application/zip")
+    storage.put(batch_output_key(merged_name), merged_pdf, "application/pdf")
     batch.zip_name, batch.merged_name = zip_name, merged_name
 
 

@@ -23,6 +23,7 @@ from blueprints.certificates.models import (
 from blueprints.certificates.signing import ensure_signing_pair
 from blueprints.certificates.terms import valid_until
 from blueprints.service_requests.verdicts import DECISION_RULE, Verdict, conclusion
+from core import storage
 from core.links import public_url
 from core.numbering import next_value
 from core.numbers import plain
@@ -236,13 +237,6 @@ def build_context(sub, cert: Certificate) -> dict:
     }
 
 
-def certificate_folder() -> str:
-    folder = current_app.config.get("CERTIFICATE_FOLDER") or os.path.join(
-        current_app.instance_path, "certificates")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 def signing_folder() -> str:
     folder = current_app.config.get("SIGNING_FOLDER") or os.path.join(
         current_app.instance_path, "signing")
@@ -315,13 +309,10 @@ def render(cert: Certificate, html: str) -> bytes:
 
 
 def store(cert: Certificate, pdf: bytes, user, **context) -> None:
-    """Write the file, then add the row and its "issued" audit event (written here
+    """Store the file, then add the row and its "issued" audit event (written here
     only, for a part's page, a batch and a campaign day alike): a rollback leaves at
     most an orphan file, never a row without its file."""
-    with open(os.path.join(certificate_folder(), cert.stored_name), "wb") as fh:
-        fh.write(pdf)
-        fh.flush()
-        os.fsync(fh.fileno())  # on disk before the row that points at it commits
+    storage.put(cert.key, pdf, "application/pdf")
     cert.sha256 = hashlib.sha256(pdf).hexdigest()
     db.session.add(cert)
     db.session.flush()

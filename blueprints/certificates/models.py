@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import storage
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.roles import Role
 from core.timeutil import utcnow
@@ -73,6 +74,11 @@ class Certificate(TimestampMixin, db.Model):
         return self.status == CertificateStatus.valid
 
     @property
+    def key(self) -> str:
+        """Where its PDF is stored (core/storage.py)."""
+        return storage.key(storage.CERTIFICATES, self.stored_name)
+
+    @property
     def is_failure_notice(self) -> bool:
         """A notice of verification failure (the instrument failed)."""
         return self.kind == CertificateKind.verification_failure
@@ -96,6 +102,10 @@ class BatchState(StrEnum):
     running = "running"
     done = "done"
     failed = "failed"   # stopped part-way; resuming issues the rest
+
+
+def batch_output_key(name: str) -> str:
+    return storage.key(storage.CERTIFICATES, "batches", name)
 
 
 class CertificateBatch(TimestampMixin, VersionedMixin, db.Model):
@@ -129,6 +139,11 @@ class CertificateBatch(TimestampMixin, VersionedMixin, db.Model):
     @property
     def is_done(self) -> bool:
         return self.state == BatchState.done
+
+    def output_key(self, kind: str) -> str | None:
+        """Where its ZIP ("zip") or merged PDF ("pdf") is stored; None until written."""
+        name = self.zip_name if kind == "zip" else self.merged_name
+        return batch_output_key(name) if name else None
 
     @property
     def has_failed(self) -> bool:

@@ -1,12 +1,11 @@
 import hashlib
-import os
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.audit.models import record_event
 from blueprints.certificates import issuing, queries
-from blueprints.certificates.issuing import certificate_folder, signing_folder
+from blueprints.certificates.issuing import signing_folder
 from blueprints.certificates.labels import (
     BATCH_STATE_LABELS,
     CERTIFICATE_STATUS_LABELS,
@@ -15,6 +14,7 @@ from blueprints.certificates.labels import (
 )
 from blueprints.certificates.models import Certificate, CertificateStatus
 from blueprints.certificates.signing import signature_status
+from core import storage
 from core.forms import Form, ReasonForm
 from core.i18n import gettext as _
 from core.permissions import get_allowed_or_404, roles_required
@@ -59,14 +59,13 @@ def verify():
 
 @bp.route("/certificates/<int:cert_id>.pdf")
 def download(cert_id: int):
-    """The stored PDF, for the applicant and the issuing lab only."""
+    """The stored PDF, for the applicant and the issuing lab only, and only as issued
+    (its SHA-256 checked)."""
     cert = db.session.get(Certificate, cert_id)
     if cert is None or not current_user.is_authenticated:
         abort(404)
     get_allowed_or_404(type(cert.sub_request), cert.sub_request_id)
-    return send_file(os.path.join(certificate_folder(), cert.stored_name),
-                     mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{cert.number}.pdf")
+    return storage.serve(cert.key, "application/pdf", f"{cert.number}.pdf", sha256=cert.sha256)
 
 
 @bp.route("/certificates/<int:cert_id>/withdraw", methods=["POST"])

@@ -48,6 +48,7 @@ from core.numbering import next_value
 from core.roles import LAB_ROLES, Role
 from core.signals import clinic_event
 from core.timeutil import local_today, to_local, utcnow
+from core.uploads import upload_key
 from core.working_calendar import desk_calendar
 from extensions import db
 
@@ -532,6 +533,10 @@ class CaseAttachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     uploaded_by: Mapped["User"] = relationship()  # noqa: F821
+
+    @property
+    def key(self) -> str:
+        return upload_key(self.stored_name)
 
     @property
     def is_image(self) -> bool:

@@ -1,9 +1,7 @@
 """The quality clinic's pages: the enterprise opens a case and follows it, the desk
 dispatches it, the expert accepts it and works it, the enterprise confirms, rates and
 reports the benefit. One case page serves them all, each seeing what is theirs to do."""
-import os
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.catalogue.labels import INDUSTRY_LABELS
@@ -48,6 +46,7 @@ from blueprints.service_requests.forms import AttachmentForm, FollowUpForm
 from blueprints.service_requests.labels import LEVEL_LABELS
 from blueprints.service_requests.lifecycle import StepRefused
 from blueprints.service_requests.satisfaction import Level
+from core import storage
 from core.converters import MAX_ID
 from core.forms import Form, yuan_to_cents
 from core.i18n import gettext as _
@@ -57,7 +56,7 @@ from core.permissions import roles_required
 from core.roles import Role
 from core.templating import expose
 from core.timeutil import LOCAL_TZ, local_today, months_back, utcnow
-from core.uploads import UploadRefused, read_upload, refusal, upload_folder
+from core.uploads import UploadRefused, read_upload, refusal
 from extensions import db
 
 
@@ -368,8 +367,8 @@ def download(case_id: int, file_id: int):
     att = db.session.get(CaseAttachment, file_id)
     if att is None or att.case_id != case.id:
         abort(404)
-    return send_file(os.path.join(upload_folder(), att.stored_name), mimetype=att.content_type,
-                     as_attachment=not att.is_image, download_name=att.filename)
+    return storage.serve(att.key, att.content_type, att.filename, sha256=att.sha256,
+                         as_attachment=not att.is_image)
 
 
 # -- the experts' work ---------------------------------------------------------------------

@@ -2,7 +2,6 @@
 snapshot, and print it as a PDF signed with the desk's key (PAdES) that carries a QR
 code to its check page on the desk's public address."""
 import hashlib
-import os
 import uuid
 from datetime import date
 
@@ -16,6 +15,7 @@ from blueprints.credit.indicators import IndicatorSet, indicator_set, score
 from blueprints.credit.labels import bilingual
 from blueprints.credit.models import Dossier, DossierRefused, new_access_code, valid_until
 from blueprints.enterprises.models import EnterpriseStatus
+from core import storage
 from core.i18n import current_language
 from core.i18n import lazy_gettext as _l
 from core.links import public_url
@@ -27,13 +27,6 @@ from extensions import db
 
 def county_set() -> IndicatorSet:
     return indicator_set(current_app.config["CREDIT_INDICATOR_SET"])
-
-
-def dossier_folder() -> str:
-    folder = current_app.config.get("DOSSIER_FOLDER") or os.path.join(
-        current_app.instance_path, "dossiers")
-    os.makedirs(folder, exist_ok=True)
-    return folder
 
 
 def snapshot(iset: IndicatorSet, enterprise, today: date) -> dict:
@@ -95,10 +88,7 @@ def make(enterprise, user, bank: str, purpose: str) -> Dossier:
     from blueprints.certificates.rendering import render_signed
     pdf = render_signed(html, current_app.static_folder, signing_folder(),
                         reason=f"质量贷档案 Quality-credit dossier {number}", location=iset.en)
-    with open(os.path.join(dossier_folder(), dossier.stored_name), "wb") as fh:
-        fh.write(pdf)
-        fh.flush()
-        os.fsync(fh.fileno())  # on disk before the row that points at it commits
+    storage.put(dossier.key, pdf, "application/pdf")  # stored before its row commits
     dossier.sha256 = hashlib.sha256(pdf).hexdigest()
     record_event(user, "credit_dossiers", dossier.id, "made",
                  after={"number": number, "enterprise": enterprise.id, "bank": bank,

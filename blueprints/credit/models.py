@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.audit.models import record_event
+from core import storage
 from core.i18n import lazy_gettext as _l
 from core.models import VersionedMixin
 from core.roles import Role
@@ -67,6 +68,11 @@ class Dossier(VersionedMixin, db.Model):
 
     enterprise = relationship("Enterprise")
     made_by = relationship("User", foreign_keys=[made_by_id])
+
+    @property
+    def key(self) -> str:
+        """Where its PDF is stored (core/storage.py)."""
+        return storage.key(storage.DOSSIERS, self.stored_name)
 
     def status(self, today: date) -> DossierStatus:
         if self.revoked_at is not None:

@@ -2,9 +2,8 @@
 else learns one exists); the bank checks one with the number and code printed on it,
 and every such view is logged for the enterprise to see."""
 import hashlib
-import os
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -19,9 +18,10 @@ from blueprints.credit.labels import (
     status_sentence,
     value_text,
 )
-from blueprints.credit.making import check_url, county_set, dossier_folder, make, snapshot
+from blueprints.credit.making import check_url, county_set, make, snapshot
 from blueprints.credit.models import Dossier, DossierRefused, DossierView, ViewKind
 from blueprints.enterprises.models import Enterprise
+from core import storage
 from core.forms import ReasonForm, render_form
 from core.i18n import gettext as _
 from core.pagination import paginate
@@ -109,9 +109,8 @@ def detail(dossier_id: int):
 @roles_required(Role.sme)
 def download(dossier_id: int):
     dossier = get_allowed_or_404(Dossier, dossier_id)
-    resp = send_file(os.path.join(dossier_folder(), dossier.stored_name),
-                     mimetype="application/pdf", download_name=f"{dossier.number}.pdf",
-                     as_attachment=True)
+    resp = storage.serve(dossier.key, "application/pdf", f"{dossier.number}.pdf",
+                         sha256=dossier.sha256)
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 

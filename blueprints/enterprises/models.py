@@ -11,6 +11,7 @@ from blueprints.catalogue.kinds import IndustryChain
 from core.models import TimestampMixin, VersionedMixin, enum_column
 from core.roles import Role
 from core.timeutil import utcnow
+from core.uploads import upload_key
 from extensions import db
 
 
@@ -106,6 +107,10 @@ class Enterprise(TimestampMixin, VersionedMixin, db.Model):
     @property
     def has_licence(self) -> bool:
         return bool(self.licence_stored)
+
+    @property
+    def licence_key(self) -> str:
+        return upload_key(self.licence_stored)
 
     @property
     def licence_is_image(self) -> bool:

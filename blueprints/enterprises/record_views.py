@@ -1,9 +1,7 @@
 """An enterprise's quality records (records.py): its members read them and open their
 evidence; the desk's administrators enter them with that evidence and withdraw a
 wrong one with a reason."""
-import os
-
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from blueprints.enterprises.forms import QualityRecordForm
@@ -15,6 +13,7 @@ from blueprints.enterprises.labels import (
 from blueprints.enterprises.models import Enterprise
 from blueprints.enterprises.records import QualityRecord, RecordRefused, records_of
 from blueprints.enterprises.views import bp
+from core import storage
 from core.forms import ReasonForm, render_form
 from core.i18n import gettext as _
 from core.permissions import get_allowed_or_404, roles_required
@@ -22,7 +21,7 @@ from core.request_guards import clean_filename
 from core.roles import Role
 from core.templating import expose
 from core.timeutil import local_today
-from core.uploads import UploadRefused, read_upload, refusal, store, upload_folder
+from core.uploads import UploadRefused, read_upload, refusal, store
 from extensions import db
 
 expose(bp, RECORD_KIND_LABELS=RECORD_KIND_LABELS, RECORD_LEVEL_LABELS=RECORD_LEVEL_LABELS,
@@ -65,7 +64,7 @@ def enter_record(enterprise_id: int):
                             valid_until=form.valid_until.data)
     except (RecordRefused, ValueError) as err:
         db.session.rollback()
-        os.remove(os.path.join(upload_folder(), evidence.stored_name))
+        storage.delete(evidence.key)
         form.form_errors.append(str(err) if isinstance(err, RecordRefused)
                                 else _("Choose what the record is from the list."))
         return _page(ent, form, refused=True)
@@ -108,9 +107,8 @@ def withdraw_record(enterprise_id: int, record_id: int):
 @login_required
 def record_evidence(enterprise_id: int, record_id: int):
     record = _record(enterprise_id, record_id)
-    resp = send_file(os.path.join(upload_folder(), record.evidence_stored),
-                     mimetype=record.evidence_type, download_name=record.evidence_name,
-                     conditional=True)
+    resp = storage.serve(record.evidence_key, record.evidence_type, record.evidence_name,
+                         sha256=record.evidence_sha256, as_attachment=False)
     resp.headers["Content-Security-Policy"] = "sandbox"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp

@@ -14,7 +14,7 @@ from core.i18n import lazy_gettext as _l
 from core.models import VersionedMixin, enum_column
 from core.roles import Role
 from core.timeutil import utcnow
-from core.uploads import StoredFile
+from core.uploads import StoredFile, upload_key
 from extensions import db
 
 
@@ -110,6 +110,10 @@ class QualityRecord(VersionedMixin, db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def evidence_key(self) -> str:
+        return upload_key(self.evidence_stored)
 
     def in_force(self, today: date) -> bool:
         """Standing and not expired on `today`."""

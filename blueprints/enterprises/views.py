@@ -1,16 +1,4 @@
-import os
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +29,7 @@ from blueprints.enterprises.models import (
     Invitation,
 )
 from blueprints.standards.models import StandardFollow
+from core import storage
 from core.forms import ConfirmForm, ReasonForm, VersionedForm, render_form
 from core.i18n import gettext as _
 from core.like import ESCAPE, contains
@@ -50,7 +39,6 @@ from core.permissions import get_allowed_or_404, roles_required
 from core.roles import Role
 from core.templating import expose
 from core.timeutil import utcnow
-from core.uploads import upload_folder
 from extensions import db, limiter
 
 bp = Blueprint("enterprises", __name__)
@@ -144,8 +132,8 @@ def licence(enterprise_id: int):
     ent = get_allowed_or_404(Enterprise, enterprise_id)
     if not ent.has_licence:
         abort(404)
-    resp = send_file(os.path.join(upload_folder(), ent.licence_stored), mimetype=ent.licence_type,
-                     download_name=ent.licence_name, conditional=True)
+    resp = storage.serve(ent.licence_key, ent.licence_type, ent.licence_name,
+                         sha256=ent.licence_sha256, as_attachment=False)
     resp.headers["Content-Security-Policy"] = "sandbox"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp

@@ -59,6 +59,7 @@ from core.numbers import plain
 from core.roles import LAB_ROLES, Role
 from core.signals import issue_requested, part_rated, part_stepped
 from core.timeutil import utcnow
+from core.uploads import upload_key
 from extensions import db
 
 
@@ -705,6 +706,10 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
+
+    @property
+    def key(self) -> str:
+        return upload_key(self.stored_name)
 
 
 TO_FOLLOW_UP = "follow_up_due IS NOT NULL AND followed_up_at IS NULL"

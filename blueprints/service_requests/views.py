@@ -1,7 +1,5 @@
 """The applicant's side: drafts, submission, following a request, quotes, ratings."""
-import os
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -41,6 +39,7 @@ from blueprints.service_requests.queries import timeline
 from blueprints.service_requests.routing import NoCapableLab, estimate
 from blueprints.service_requests.satisfaction import Level
 from blueprints.service_requests.submission import NotReadyToSubmit, preview, submit
+from core import storage
 from core.forms import render_form
 from core.i18n import gettext as _
 from core.i18n import localized
@@ -51,7 +50,7 @@ from core.roles import Role
 from core.signals import collect, request_page
 from core.templating import expose
 from core.timeutil import local_today
-from core.uploads import read_upload, refusal, upload_folder
+from core.uploads import read_upload, refusal
 from extensions import db
 
 bp = Blueprint("service_requests", __name__)
@@ -297,8 +296,7 @@ def download(request_id: int, attachment_id: int):
     att = db.session.get(Attachment, attachment_id)
     if att is None or att.request_id != req.id:
         abort(404)
-    return send_file(os.path.join(upload_folder(), att.stored_name), mimetype=att.content_type,
-                     as_attachment=True, download_name=att.filename)
+    return storage.serve(att.key, att.content_type, att.filename, sha256=att.sha256)
 
 
 @bp.route("/requests/<int:request_id>/parts/<int:sub_id>/rate", methods=["POST"])

@@ -7,7 +7,6 @@ on the normalised number; an edition a row replaces, under 代替标准号, is m
 while it is not yet replaced by that row)."""
 import hashlib
 import logging
-import os
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -23,14 +22,17 @@ from blueprints.standards import importing
 from blueprints.standards.importing import Outcome
 from blueprints.standards.models import Adoption, Standard, StandardStatus
 from blueprints.standards.search import settle_index
+from core import storage
 from core.models import TimestampMixin, enum_column
 from core.request_guards import clean_filename
 from core.roles import Role
 from core.timeutil import utcnow
-from core.uploads import MAX_UPLOAD, upload_folder
+from core.uploads import MAX_UPLOAD
 from extensions import db
 
 log = logging.getLogger(__name__)
+CONTENT_TYPES = {"csv": "text/csv",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 CHUNK = 1000   # rows a commit
 LOOKUP = 500   # numbers an IN (...) query
 
@@ -68,7 +70,7 @@ class StandardImport(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(200))         # as the uploader named it
     kind: Mapped[str] = mapped_column(String(8))               # "csv" or "xlsx"
-    stored_name: Mapped[str] = mapped_column(String(80))       # under import_folder()
+    stored_name: Mapped[str] = mapped_column(String(80))       # its key's last part
     size: Mapped[int] = mapped_column(default=0)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -95,6 +97,11 @@ class StandardImport(TimestampMixin, db.Model):
     def allows(self, user, action: str = "view") -> bool:
         """Imports are the administrators'."""
         return user.is_authenticated and user.role == Role.admin
+
+    @property
+    def key(self) -> str:
+        """Where its file is stored (core/storage.py), for the worker to read."""
+        return import_key(self.stored_name)
 
     def can(self, action: str) -> bool:
         return (self.state, action) in TRANSITIONS
@@ -346,10 +353,8 @@ def import_file(filename: str, data: bytes, dry_run: bool = False) -> dict:
 
 # Runs ------------------------------------------------------------------------------
 
-def import_folder() -> str:
-    folder = os.path.join(upload_folder(), "standard-imports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
+def import_key(stored_name: str) -> str:
+    return storage.key(storage.UPLOADS, "standard-imports", stored_name)
 
 
 def queue(user, filename: str, data: bytes, dry_run: bool) -> StandardImport:
@@ -361,8 +366,7 @@ def queue(user, filename: str, data: bytes, dry_run: bool) -> StandardImport:
         raise importing.UnreadableFile("too_large")
     kind = importing.check(data)
     stored = uuid.uuid4().hex
-    with open(os.path.join(import_folder(), stored), "wb") as fh:
-        fh.write(data)
+    storage.put(import_key(stored), data, CONTENT_TYPES[kind])
     run = StandardImport(filename=clean_filename(filename), kind=kind, stored_name=stored,
                          size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                          uploaded_by_id=user.id, dry_run=dry_run)
@@ -399,8 +403,7 @@ def run_import(import_id: int) -> StandardImport | None:
         db.session.commit()
 
     try:
-        with open(os.path.join(import_folder(), run.stored_name), "rb") as fh:
-            data = fh.read()
+        data = storage.get(run.key, sha256=run.sha256)
         plan = carry_out(data, run.dry_run, on_read, on_chunk)
         run.finish(plan.counts)
         if not run.dry_run:

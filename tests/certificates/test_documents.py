@@ -17,6 +17,7 @@ from core.roles import Role
 from extensions import db
 from tests import factories
 from tests.conftest import ROOT, TRACEABILITY
+from tests.documents import stored_bytes
 
 
 def issue_over_http(client, login, manager, sub) -> Certificate:
@@ -30,8 +31,7 @@ def issue_over_http(client, login, manager, sub) -> Certificate:
 
 def pdf_text(app, cert) -> tuple[str, bytes]:
     """The document's text with line breaks folded into spaces, and its bytes."""
-    with open(os.path.join(app.config["CERTIFICATE_FOLDER"], cert.stored_name), "rb") as fh:
-        data = fh.read()
+    data = stored_bytes(app, cert)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     return " ".join(text.split()), data
 

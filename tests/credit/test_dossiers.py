@@ -76,8 +76,7 @@ def check(client, d, code=None, **kw):
 
 
 def stored(app, d) -> bytes:
-    with open(os.path.join(app.config["DOSSIER_FOLDER"], d.stored_name), "rb") as fh:
-        return fh.read()
+    return app.extensions["qidesk.storage"].get(d.key)
 
 
 def test_every_source_the_set_names_is_one_the_desk_has():

@@ -9,6 +9,7 @@ from blueprints.service_requests.models import ServiceRequest, SubRequest
 from core.roles import Role
 from extensions import db
 from tests import factories
+from tests.documents import stored_bytes
 
 
 def scale_row(n=0, **kw) -> dict:
@@ -205,8 +206,7 @@ def test_a_failing_scale_gets_a_notice_listing_the_failed_tests(app, client, log
                 data={"version": str(sub.version), "and_issue": "1"})
     cert = db.session.scalars(db.select(Certificate)).one()
     assert cert.kind == CertificateKind.verification_failure
-    with open(f"{app.config['CERTIFICATE_FOLDER']}/{cert.stored_name}", "rb") as fh:
-        data = fh.read()
+    data = stored_bytes(app, cert)
     text = pdf_text_of(data)
     assert "检定结果通知书" in text and "must not be used for trade" in text
     failed = text.split("Failed test")[1]
@@ -252,8 +252,7 @@ def test_the_certificate_shows_the_scale_as_it_was_verified(app, client, login, 
     client.post(f"/lab/requests/{sub.id}/do/approve",
                 data={"version": str(sub.version), "and_issue": "1"})
     cert = db.session.scalars(db.select(Certificate)).one()
-    with open(f"{app.config['CERTIFICATE_FOLDER']}/{cert.stored_name}", "rb") as fh:
-        text = pdf_text_of(fh.read())
+    text = pdf_text_of(stored_bytes(app, cert))
     assert "15 kg / e = 5 g" in text and "30 kg" not in text
     # Withdrawn: the scale is no longer fit for use, so it has no due date.
     assert db.session.scalars(db.select(Instrument)).one().next_due is not None

@@ -18,6 +18,7 @@ from blueprints.standards.import_runs import ImportState, StandardImport, Standa
 from blueprints.standards.models import Adoption, Standard, StandardStatus
 from blueprints.standards.references import parse_one
 from blueprints.standards.search import search
+from core import storage
 from core.roles import Role
 from core.uploads import MAX_UPLOAD
 from extensions import db
@@ -323,7 +324,8 @@ def test_a_bad_upload_is_refused_with_a_reason_and_leaves_nothing(app, client, l
     assert resp.status_code == 400
     assert 'class="error"' in resp.get_data(as_text=True)
     assert db.session.scalar(select(func.count(StandardImport.id))) == 0
-    assert not os.listdir(import_runs.import_folder())
+    imports = os.path.join(app.config["UPLOAD_FOLDER"], "standard-imports")
+    assert not os.path.exists(imports) or not os.listdir(imports)
 
 
 def test_a_run_whose_file_is_gone_stops_and_says_why(client, login, users, catalogue):
@@ -331,7 +333,7 @@ def test_a_run_whose_file_is_gone_stops_and_says_why(client, login, users, catal
     resp = upload(client, as_csv(), "目录.csv")
     assert resp.status_code == 302
     run = db.session.scalars(select(StandardImport)).one()
-    os.remove(os.path.join(import_runs.import_folder(), run.stored_name))
+    storage.delete(run.key)
     import_runs.run_next_import()
     db.session.expire_all()
     assert run.state == ImportState.failed and run.error
