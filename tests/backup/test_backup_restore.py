@@ -260,8 +260,11 @@ def test_an_older_archive_is_migrated_up_to_this_codes_revision(new_desk, blank_
     fresh = new_desk("restored")
     done = run(fresh, "restore", archive)
     assert done.exit_code == 0, done.output
-    assert "Migrated the database from revision 0027 to 0028" in done.output
     with fresh.app_context():
-        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == "0028"
+        from alembic.script import ScriptDirectory
+        head = ScriptDirectory.from_config(
+            fresh.extensions["migrate"].migrate.get_config()).get_current_head()
+        assert f"Migrated the database from revision 0027 to {head}" in done.output
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
         assert db.session.get(Lab, lab_id).name_zh == "旧版本的实验室"
         db.session.remove()
