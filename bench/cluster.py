@@ -48,7 +48,8 @@ After the load, and the batch (at most --batch-wait seconds), the checks: each
 acknowledged submission is in the database exactly once (and any submission never
 acknowledged is one whose connection broke at the kill), numbers of requests and
 certificates run 1..n in each series and year, each certificate's stored PDF matches its
-SHA-256, the batch issued all its certificates, the standby took the lock and ran the
+SHA-256 (stored_pdf() reads it back) and prints its verification link on the public
+address, the batch issued all its certificates, the standby took the lock and ran the
 batch, verifications saw valid certificates, and no person saw an error but for
 requests in flight on the killed node. Exits 1 when a check fails.
 """
@@ -1072,6 +1073,35 @@ def check_certificates(ledger: Ledger, certs: list) -> tuple[list, str]:
              not differ, f"{differ}")], figure
 
 
+def check_links(certs: list) -> list:
+    """The verification link printed on certificates (and carried by their QR code) is
+    on the public address, whether a node behind the proxy or the worker made them: every
+    lab-issued one and every tenth of the batch's."""
+    import io
+
+    from pypdf import PdfReader
+
+    sample = [c for c in certs if not c.number.startswith("JMI-")] + \
+        [c for c in certs if c.number.startswith("JMI-")][::10]
+    elsewhere = []
+    for cert in sample:
+        text = "".join("".join(page.extract_text() for page in
+                               PdfReader(io.BytesIO(stored_pdf(cert))).pages).split())
+        if f"{PUBLIC_URL}/verify?number={cert.number}" not in text:
+            elsewhere.append(cert.number)
+    return [(f"certificates link to {PUBLIC_URL}/verify ({len(sample)} read)",
+             bool(sample) and not elsewhere, f"not found in {elsewhere[:5]}")]
+
+
+def orphans(certs: list) -> int:
+    """PDFs written and never committed (a process killed between writing the file and
+    committing its row): files in the certificate folder that no certificate names."""
+    from blueprints.certificates.issuing import certificate_folder
+    named = {c.stored_name for c in certs}
+    return sum(1 for name in os.listdir(certificate_folder())
+               if name.endswith(".pdf") and name not in named)
+
+
 def check_batch(ledger: Ledger, scales: int) -> tuple[list, str]:
     from blueprints.certificates.batches import batch_folder
     from blueprints.certificates.models import BatchState, CertificateBatch
@@ -1119,7 +1149,8 @@ def check(app, ledger: Ledger, facts: dict, kill, standby: Proc) -> tuple[list, 
                                       ("batch", check_batch(ledger, facts["scales"]))):
             checks += found
             figures[name] = figure
-        checks += check_takeover(kill, standby)
+        checks += check_links(certs) + check_takeover(kill, standby)
+        figures["certificates"] += f"; orphan PDFs (written, never committed): {orphans(certs)}"
         db.session.remove()
     figures["lab work"] = (f"quoted {ledger.counts['parts quoted']}, quotes accepted "
                            f"{ledger.counts['quotes accepted']}, samples received "
