@@ -1,12 +1,14 @@
-"""The desk as a small cluster under load, on this machine: two app nodes and two
-background workers on one PostgreSQL database; halfway through, one node and the
-leading worker are killed. Nothing submitted may be lost or doubled, no certificate
-number skipped or repeated, every stored PDF must match its SHA-256, and the standby
-worker must take over and finish a 150-certificate batch.
+"""The desk as a cluster on this machine, under load, losing a node and its leading worker.
+
+Two app nodes and two background workers share one PostgreSQL database; partway through
+the load, one node and the leading worker are killed. Nothing submitted may be lost or
+doubled, no certificate number skipped or repeated, every stored PDF must match its
+SHA-256, and the standby worker must take over and finish a 150-certificate batch.
 
     .venv/bin/python bench/cluster.py [--seconds 90] [--kill-at 0.4] [--smes 8]
                                       [--verifiers 3] [--batch 150] [--batch-wait 240]
-                                      [--database qidesk_cluster] [--limit-minutes 10]
+                                      [--no-rate-limits] [--database qidesk_cluster]
+                                      [--limit-minutes 10]
 
 What runs (traffic to 127.0.0.1 only; everything is stopped and removed at the end, also
 on an error, Ctrl-C or the time limit):
@@ -38,8 +40,9 @@ follows its progress; members of the public verify issued certificates at /verif
 numbers and codes their holders read off the request pages and the vendors' papers).
 Requests go round-robin to both nodes; a refused connection (or a broken GET) is tried
 again on the other node, as a reverse proxy would; a POST whose connection breaks is an
-error the person saw. Rate limits stay on: every person comes from an address of their
-own (each verification from another member of the public), so no limit is reached.
+error the person saw. Rate limits stay on (unless --no-rate-limits): every person comes
+from an address of their own (each verification from another member of the public), so
+no limit is reached.
 
 At --kill-at of the time (or as soon as half the batch is issued, if sooner), once the
 batch has issued its first certificates, the first node's process group and the worker
@@ -48,7 +51,7 @@ After the load, and the batch (at most --batch-wait seconds), the checks: each
 acknowledged submission is in the database exactly once (and any submission never
 acknowledged is one whose connection broke at the kill), numbers of requests and
 certificates run 1..n in each series and year, each certificate's stored PDF matches its
-SHA-256 (stored_pdf() reads it back) and prints its verification link on the public
+SHA-256 (stored() reads it back) and prints its verification link on the public
 address, the batch issued all its certificates, the standby took the lock and ran the
 batch, verifications saw valid certificates, and no person saw an error but for
 requests in flight on the killed node. Exits 1 when a check fails.
@@ -57,6 +60,7 @@ import argparse
 import hashlib
 import http.client
 import http.cookiejar
+import io
 import json
 import logging
 import os
@@ -142,6 +146,7 @@ class Shared:
     redis_db: int | None = None
     s3_endpoint: str = ""
     s3_bucket: str = ""
+    rate_limits: bool = True
 
     @property
     def instance(self) -> str:
@@ -167,6 +172,8 @@ def node_env(shared: Shared, role: str) -> dict[str, str]:
            "QIDESK_BATCH_PROCESSES": "2",
            # Mail waits in the outbox: nothing listens on this loopback port.
            "QIDESK_MAIL_SERVER": "127.0.0.1", "QIDESK_MAIL_PORT": str(shared.mail_port)}
+    if not shared.rate_limits:
+        env["QIDESK_RATELIMIT_ENABLED"] = "false"
     # ---- shared services: add their settings here ---------------------------------------
     if shared.redis_url:
         # Rate limits counted once for all nodes (the desk reads this today) ...
@@ -174,8 +181,8 @@ def node_env(shared: Shared, role: str) -> dict[str, str]:
         # ... and shared state, once the desk reads it.
         env["QIDESK_REDIS_URL"] = shared.redis_url
     if shared.s3_endpoint:
-        # Object storage for stored files, once the desk reads it (stored_pdf() then
-        # reads certificates back through the desk's storage interface).
+        # Object storage for stored files, once the desk reads it (stored() then reads
+        # them back through the desk's storage interface).
         env.update({"QIDESK_STORAGE_BACKEND": "s3", "QIDESK_S3_BUCKET": shared.s3_bucket,
                     "QIDESK_S3_ENDPOINT_URL": shared.s3_endpoint,
                     "QIDESK_S3_REGION": "us-east-1", "QIDESK_S3_ADDRESSING_STYLE": "path",
@@ -971,14 +978,24 @@ def guarded(ledger: Ledger, name: str, work, *args) -> None:
 # -- the checks ---------------------------------------------------------------------------
 
 
-def stored_pdf(cert) -> bytes:
-    """The bytes the desk stored for a certificate, read back where the desk keeps them
-    (today a file in the certificate folder of the shared instance folder). When the desk
-    stores files through an interface of its own (object storage), read them through it
-    here: this is the one place that knows."""
+# Where the desk keeps its files, read back: the one place to change when the desk
+# stores them through an interface of its own (object storage).
+
+
+def stored(name: str, batch: bool = False) -> bytes:
+    """The bytes the desk stored under `name`: a certificate's PDF, or (`batch`) a
+    batch's ZIP or merged PDF. Today files in the certificate folder of the shared
+    instance folder and its batches/ folder; raises OSError when there is none."""
+    from blueprints.certificates.batches import batch_folder
     from blueprints.certificates.issuing import certificate_folder
-    with open(os.path.join(certificate_folder(), cert.stored_name), "rb") as fh:
+    with open(os.path.join(batch_folder() if batch else certificate_folder(), name), "rb") as fh:
         return fh.read()
+
+
+def stored_certificate_names() -> set[str]:
+    """The names under which certificates' PDFs are stored, committed or not."""
+    from blueprints.certificates.issuing import certificate_folder
+    return {n for n in os.listdir(certificate_folder()) if n.endswith(".pdf")}
 
 
 def runs_of(numbers: list[int]) -> str:
@@ -1056,7 +1073,7 @@ def check_certificates(ledger: Ledger, certs: list) -> tuple[list, str]:
     mismatched, unreadable = [], []
     for cert in certs:
         try:
-            if hashlib.sha256(stored_pdf(cert)).hexdigest() != cert.sha256:
+            if hashlib.sha256(stored(cert.stored_name)).hexdigest() != cert.sha256:
                 mismatched.append(cert.number)
         except OSError as err:
             unreadable.append(f"{cert.number} ({type(err).__name__})")
@@ -1077,8 +1094,6 @@ def check_links(certs: list) -> list:
     """The verification link printed on certificates (and carried by their QR code) is
     on the public address, whether a node behind the proxy or the worker made them: every
     lab-issued one and every tenth of the batch's."""
-    import io
-
     from pypdf import PdfReader
 
     sample = [c for c in certs if not c.number.startswith("JMI-")] + \
@@ -1086,7 +1101,7 @@ def check_links(certs: list) -> list:
     elsewhere = []
     for cert in sample:
         text = "".join("".join(page.extract_text() for page in
-                               PdfReader(io.BytesIO(stored_pdf(cert))).pages).split())
+                               PdfReader(io.BytesIO(stored(cert.stored_name))).pages).split())
         if f"{PUBLIC_URL}/verify?number={cert.number}" not in text:
             elsewhere.append(cert.number)
     return [(f"certificates link to {PUBLIC_URL}/verify ({len(sample)} read)",
@@ -1095,30 +1110,39 @@ def check_links(certs: list) -> list:
 
 def orphans(certs: list) -> int:
     """PDFs written and never committed (a process killed between writing the file and
-    committing its row): files in the certificate folder that no certificate names."""
-    from blueprints.certificates.issuing import certificate_folder
-    named = {c.stored_name for c in certs}
-    return sum(1 for name in os.listdir(certificate_folder())
-               if name.endswith(".pdf") and name not in named)
+    committing its row): stored files that no certificate names."""
+    return len(stored_certificate_names() - {c.stored_name for c in certs})
 
 
 def check_batch(ledger: Ledger, scales: int) -> tuple[list, str]:
-    from blueprints.certificates.batches import batch_folder
-    from blueprints.certificates.models import BatchState, CertificateBatch
+    """The batch done, a certificate for each part, and its ZIP holding each of them
+    byte for byte (its merged PDF there too)."""
+    import zipfile
+
+    from blueprints.certificates.models import BatchState, Certificate, CertificateBatch
     from extensions import db
 
-    name = "the batch issued a certificate for each of its parts (and made its ZIP and PDF)"
+    name = "the batch issued a certificate for each part; its ZIP holds them byte for byte"
     batch = db.session.get(CertificateBatch, ledger.batch_id) if ledger.batch_id else None
     if batch is None:
         return [(name, False, "no batch was started")], "never started"
     issued = sum(1 for i in batch.items if i.certificate_id and not i.skipped)
-    outputs = bool(batch.zip_name and batch.merged_name) and all(
-        os.path.exists(os.path.join(batch_folder(), kept))
-        for kept in (batch.zip_name, batch.merged_name))
     figure = (f"#{batch.id} {batch.state.value}, {batch.done}/{batch.total}, certificates "
               f"{issued} of {len(batch.items)} parts" + (f", error: {batch.error}"
                                                          if batch.error else ""))
-    return [(name, batch.state == BatchState.done and outputs
+    hashes = dict(db.session.execute(
+        db.select(Certificate.number, Certificate.sha256).where(Certificate.id.in_(
+            [i.certificate_id for i in batch.items if i.certificate_id]))).all())
+    try:
+        with zipfile.ZipFile(io.BytesIO(stored(batch.zip_name, batch=True))) as archive:
+            zipped = {n.removesuffix(".pdf"): hashlib.sha256(archive.read(n)).hexdigest()
+                      for n in archive.namelist()}
+        merged = stored(batch.merged_name, batch=True).startswith(b"%PDF")
+    except (OSError, zipfile.BadZipFile) as err:
+        zipped, merged = {}, False
+        figure += f"; outputs unreadable ({type(err).__name__})"
+    figure += f"; ZIP {len(zipped)} PDFs, merged PDF {'made' if merged else 'missing'}"
+    return [(name, batch.state == BatchState.done and merged and zipped == hashes
              and issued == len(batch.items) == batch.total == scales, figure)], figure
 
 
@@ -1410,6 +1434,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=150, help="scales in the batch")
     parser.add_argument("--batch-wait", type=int, default=240,
                         help="seconds to wait for the batch after the load")
+    parser.add_argument("--no-rate-limits", action="store_true",
+                        help="turn the desk's rate limits off (QIDESK_RATELIMIT_ENABLED=false)")
     parser.add_argument("--database", default="qidesk_cluster",
                         help="the PostgreSQL database to create (and drop)")
     parser.add_argument("--limit-minutes", type=int, default=10,
@@ -1421,7 +1447,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     signal.alarm(args.limit_minutes * 60)
     started = time.monotonic()
-    shared = Shared(tempfile.mkdtemp(prefix="qidesk-cluster-"), args.database, server_url())
+    shared = Shared(tempfile.mkdtemp(prefix="qidesk-cluster-"), args.database, server_url(),
+                    rate_limits=not args.no_rate_limits)
     cluster = database = app = s3 = None
     created = passed = False
     try:
@@ -1437,9 +1464,11 @@ def main() -> None:
                                    "QIDESK_REDIS_URL)" if shared.redis_url else no_redis)
             + "; " + (f"S3 (moto) {shared.s3_endpoint}, bucket {shared.s3_bucket} "
                       "(QIDESK_STORAGE_BACKEND=s3, QIDESK_S3_*)" if s3 else no_s3))
-        say("rate limits: on, as deployed; every person comes from an address of their own "
-            "(X-Forwarded-For, one proxy hop) and every verification from another, so no "
-            "limit is reached; a 429 would count as an error")
+        say("rate limits: " + ("on, as deployed; every person comes from an address of "
+                               "their own (X-Forwarded-For, one proxy hop) and every "
+                               "verification from another, so no limit is reached; a 429 "
+                               "would count as an error" if shared.rate_limits else
+                               "OFF (--no-rate-limits: QIDESK_RATELIMIT_ENABLED=false)"))
 
         t = time.monotonic()
         setup = subprocess.run([os.path.join(VENV_BIN, "flask"), "setup", "--demo"], cwd=ROOT,
