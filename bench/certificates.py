@@ -148,7 +148,7 @@ def main() -> None:
                     ["issue one part end to end", f"{single * 1000:.0f} ms", f"{1 / single:.2f}"]]
             rest = ids[args.singles:]
             for processes, chunk in ((1, rest[:args.batch]), (2, rest[args.batch:])):
-                batch = batches.create_batch(manager.lab_id, manager, chunk)
+                batch, _left_out = batches.create_batch(manager.lab_id, manager, chunk)
                 db.session.commit()
                 t0 = time.perf_counter()
                 batch = batches.run_batch(batch.id, processes=processes)

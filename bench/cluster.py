@@ -26,9 +26,9 @@ on an error, Ctrl-C or the time limit):
     (QIDESK_PROXY_HOPS=1): this process is the TLS proxy and the browsers at once;
   - shared services, passed in the nodes' environment (node_env(), the one place to add
     settings): Redis at 127.0.0.1:6379 when it answers, in a database number that was
-    empty, flushed at the end (the rate limits' storage today, QIDESK_REDIS_URL for
-    shared state), and an S3 server (moto) when moto is installed, with a bucket of its
-    own (QIDESK_STORAGE_BACKEND=s3, QIDESK_S3_*); harmless until the desk reads them.
+    empty, flushed at the end (QIDESK_REDIS_URL: the rate limits' counts and the boards'
+    kept figures), and an S3 server (moto) with a bucket of its own where every
+    document is kept (QIDESK_STORAGE_BACKEND=s3, QIDESK_S3_*).
 
 The load, for --seconds, from threads of this process, each a person with a cookie jar
 of their own who signs in through the login form and posts forms with the CSRF token and
@@ -174,22 +174,22 @@ def node_env(shared: Shared, role: str) -> dict[str, str]:
            "QIDESK_MAIL_SERVER": "127.0.0.1", "QIDESK_MAIL_PORT": str(shared.mail_port)}
     if not shared.rate_limits:
         env["QIDESK_RATELIMIT_ENABLED"] = "false"
-    # ---- shared services: add their settings here ---------------------------------------
+    # ---- shared services --------------------------------------------------------------
     if shared.redis_url:
-        # Rate limits counted once for all nodes (the desk reads this today) ...
-        env["QIDESK_RATELIMIT_STORAGE_URI"] = shared.redis_url
-        # ... and shared state, once the desk reads it.
+        # Rate limits counted once for all nodes, and the boards' kept figures shared.
         env["QIDESK_REDIS_URL"] = shared.redis_url
-    if shared.s3_endpoint:
-        # Object storage for stored files, once the desk reads it (stored() then reads
-        # them back through the desk's storage interface).
-        env.update({"QIDESK_STORAGE_BACKEND": "s3", "QIDESK_S3_BUCKET": shared.s3_bucket,
-                    "QIDESK_S3_ENDPOINT_URL": shared.s3_endpoint,
-                    "QIDESK_S3_REGION": "us-east-1", "QIDESK_S3_ADDRESSING_STYLE": "path",
-                    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                    "AWS_DEFAULT_REGION": "us-east-1"})
+    env.update({f"QIDESK_{name}": str(value) for name, value in storage_settings(shared).items()})
     # ---------------------------------------------------------------------------------------
     return env
+
+
+def storage_settings(shared: Shared) -> dict[str, str]:
+    """Where the desk keeps its documents: the run's bucket on the local S3 server."""
+    if not shared.s3_endpoint:
+        return {}
+    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": shared.s3_bucket,
+            "S3_ENDPOINT_URL": shared.s3_endpoint, "S3_REGION": "us-east-1",
+            "S3_ACCESS_KEY": "bench", "S3_SECRET_KEY": "bench"}
 
 
 def server_url():
@@ -981,19 +981,31 @@ def guarded(ledger: Ledger, name: str, work, *args) -> None:
 
 
 def stored(name: str, batch: bool = False) -> bytes:
-    """The bytes the desk stored under `name`: a certificate's PDF, or (`batch`) a
-    batch's ZIP or merged PDF. Today files in the certificate folder of the shared
-    instance folder and its batches/ folder; raises OSError when there is none."""
-    from blueprints.certificates.batches import batch_folder
-    from blueprints.certificates.issuing import certificate_folder
-    with open(os.path.join(batch_folder() if batch else certificate_folder(), name), "rb") as fh:
-        return fh.read()
+    """The bytes the desk stored under `name`, read through its storage interface (the
+    run's bucket): a certificate's PDF, or (`batch`) a batch's ZIP or merged PDF."""
+    from core import storage
+    return storage.get(storage.key("certificates", "batches", name) if batch
+                       else storage.key("certificates", name))
 
 
-def stored_certificate_names() -> set[str]:
+def stored_certificate_names(shared: Shared) -> set[str]:
     """The names under which certificates' PDFs are stored, committed or not."""
-    from blueprints.certificates.issuing import certificate_folder
-    return {n for n in os.listdir(certificate_folder()) if n.endswith(".pdf")}
+    if not shared.s3_endpoint:
+        from flask import current_app
+        folder = current_app.config.get("CERTIFICATE_FOLDER") or os.path.join(
+            current_app.instance_path, "certificates")
+        return {n for n in os.listdir(folder) if n.endswith(".pdf")}
+    import boto3
+    from botocore.config import Config
+    client = boto3.client("s3", endpoint_url=shared.s3_endpoint, region_name="us-east-1",
+                          aws_access_key_id="bench", aws_secret_access_key="bench",
+                          config=Config(s3={"addressing_style": "path"}))
+    names = set()
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=shared.s3_bucket,
+                                                                 Prefix="certificates/"):
+        names.update(o["Key"].split("/", 1)[1] for o in page.get("Contents", [])
+                     if o["Key"].count("/") == 1 and o["Key"].endswith(".pdf"))
+    return names
 
 
 def runs_of(numbers: list[int]) -> str:
@@ -1106,10 +1118,10 @@ def check_links(certs: list) -> list:
              bool(sample) and not elsewhere, f"not found in {elsewhere[:5]}")]
 
 
-def orphans(certs: list) -> int:
+def orphans(certs: list, names: set[str]) -> int:
     """PDFs written and never committed (a process killed between writing the file and
     committing its row): stored files that no certificate names."""
-    return len(stored_certificate_names() - {c.stored_name for c in certs})
+    return len(names - {c.stored_name for c in certs})
 
 
 def check_batch(ledger: Ledger, scales: int) -> tuple[list, str]:
@@ -1156,7 +1168,8 @@ def check_takeover(kill, standby: Proc) -> list:
              f"{kill.text}; job certificate-batches last run by pid {job.pid if job else None}")]
 
 
-def check(app, ledger: Ledger, facts: dict, kill, standby: Proc) -> tuple[list, dict]:
+def check(app, shared: Shared, ledger: Ledger, facts: dict, kill,
+          standby: Proc) -> tuple[list, dict]:
     """(name, passed, detail) of each check on the database, and the figures to print."""
     from blueprints.certificates.models import Certificate
     from extensions import db
@@ -1172,7 +1185,8 @@ def check(app, ledger: Ledger, facts: dict, kill, standby: Proc) -> tuple[list, 
             checks += found
             figures[name] = figure
         checks += check_links(certs) + check_takeover(kill, standby)
-        figures["certificates"] += f"; orphan PDFs (written, never committed): {orphans(certs)}"
+        figures["certificates"] += f"; orphan PDFs (written, never committed): "\
+                                 f"{orphans(certs, stored_certificate_names(shared))}"
         db.session.remove()
     figures["lab work"] = (f"quoted {ledger.counts['parts quoted']}, quotes accepted "
                            f"{ledger.counts['quotes accepted']}, samples received "
@@ -1360,8 +1374,7 @@ def report(cluster: Cluster, ledger: Ledger, checks: list, figures: dict, kill: 
                                   for p in cluster.procs)),
     ]
     if s3 is not None:
-        lines.append(("S3", f"{s3_objects(shared)} objects in {shared.s3_bucket} (none "
-                            "until the desk stores files there)"))
+        lines.append(("S3", f"{s3_objects(shared)} objects in {shared.s3_bucket}"))
     say(f"\n== {title}")
     for name, text in lines:
         say(f"{name:16} {text}")
@@ -1458,7 +1471,7 @@ def main() -> None:
         os.environ["QIDESK_INSTANCE_PATH"] = shared.instance  # this process's desk too
         say(f"database {shared.database} on {shared.server_url.host}; instance folder "
             f"{shared.instance}")
-        say("shared services: " + (f"Redis {shared.redis_url} (QIDESK_RATELIMIT_STORAGE_URI, "
+        say("shared services: " + (f"Redis {shared.redis_url} ("
                                    "QIDESK_REDIS_URL)" if shared.redis_url else no_redis)
             + "; " + (f"S3 (moto) {shared.s3_endpoint}, bucket {shared.s3_bucket} "
                       "(QIDESK_STORAGE_BACKEND=s3, QIDESK_S3_*)" if s3 else no_s3))
@@ -1476,7 +1489,7 @@ def main() -> None:
         demo_seconds = time.monotonic() - t
         cluster = start_cluster(shared)
         app = desk(shared.database_url("qidesk-bench"), PUBLIC_URL=PUBLIC_URL,
-                   SECRET_KEY=shared.secret_key)
+                   SECRET_KEY=shared.secret_key, **storage_settings(shared))
         with app.app_context():
             facts = prepare(app, args.smes, args.batch)
         say(f"set up: the demo loaded by flask setup --demo in {demo_seconds:.0f} s; "
@@ -1505,7 +1518,7 @@ def main() -> None:
         wait_for_batch(cluster, database, ledger, kill, args.batch_wait)
         batch_seconds = time.monotonic() - load_started
 
-        checks, figures = check(app, ledger, facts, kill, cluster.standby)
+        checks, figures = check(app, shared, ledger, facts, kill, cluster.standby)
         figures["batch"] = figures.get("batch", "never started") + \
             f"; over at t={batch_seconds:.0f} s"
         passed = report(cluster, ledger, checks, figures, kill, shared, s3,
