@@ -42,9 +42,9 @@ def _scripts() -> ScriptDirectory:
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def backup_command(path: str | None):
     """Write the database and every stored file (uploads, certificates, dossiers, from
-    the configured storage, and the signing key) into one archive, PATH (default: qidesk-backup-<UTC time>.tar.gz here),
-    with a manifest of each one's size and SHA-256. Readable by its owner only: it
-    holds the signing key and people's data."""
+    the configured storage, and the signing key) into one archive, PATH (default:
+    qidesk-backup-<UTC time>.tar.gz here), with a manifest of each one's size and
+    SHA-256. Readable by its owner only: it holds the signing key and people's data."""
     engine = db.engine
     created = utcnow()
     path = path or f"qidesk-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
