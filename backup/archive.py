@@ -10,6 +10,7 @@ import io
 import json
 import os
 import tarfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 
@@ -94,6 +95,13 @@ class ArchiveWriter:
             reader = _Hashing(fh)
             self._tar.addfile(info, reader)
         return Member(name, reader.size, reader.sha256.hexdigest(), stat.st_mode & 0o777)
+
+    def add_bytes(self, name: str, data: bytes, mode: int = 0o644) -> Member:
+        """Add `data` as `name` (a document read from the storage, which keeps no mode)."""
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+        self._tar.addfile(info, io.BytesIO(data))
+        return Member(name, len(data), hashlib.sha256(data).hexdigest(), mode)
 
     def finish(self, manifest: Manifest) -> None:
         data = manifest.to_json().encode()

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from backup import archive, database, files
 from backup.archive import ArchiveRefused, ArchiveWriter, Manifest
 from backup.database import DatabaseRefused
+from core import storage
 from core.timeutil import utcnow
 from extensions import db
 
@@ -25,9 +26,10 @@ def _size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _folders() -> dict[str, str]:
+def _desk_files() -> files.DeskFiles:
     try:
-        return files.root_folders(current_app.config, current_app.instance_path)
+        return files.DeskFiles.of(storage.current(), current_app.config,
+                                  current_app.instance_path)
     except files.FoldersOverlap as err:
         raise click.ClickException(str(err)) from err
 
@@ -39,23 +41,23 @@ def _scripts() -> ScriptDirectory:
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def backup_command(path: str | None):
-    """Write the database and every stored file (uploads, certificates, dossiers, the
-    signing key) into one archive, PATH (default: qidesk-backup-<UTC time>.tar.gz here),
-    with a manifest of each one's size and SHA-256. Readable by its owner only: it
-    holds the signing key and people's data."""
+    """Write the database and every stored file (uploads, certificates, dossiers, from
+    the configured storage, and the signing key) into one archive, PATH (default:
+    qidesk-backup-<UTC time>.tar.gz here), with a manifest of each one's size and
+    SHA-256. Readable by its owner only: it holds the signing key and people's data."""
     engine = db.engine
     created = utcnow()
     path = path or f"qidesk-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
     if os.path.exists(path):
         raise click.ClickException(f"{path} exists: name another archive")
-    folders = _folders()
+    desk_files = _desk_files()
     writer = ArchiveWriter(path)
     try:
         # The copy of the database beside the archive: /tmp is often too small for it.
         with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path)),
                                          prefix=".backup-") as staging:
             # The database first: a file is written before the row naming it commits, so
-            # every file the copy names is on disk by the time the folders are read.
+            # every file the copy names is stored by the time the files are read.
             copy = os.path.join(staging, "database")
             try:
                 details = database.dump(engine, copy)
@@ -68,12 +70,14 @@ def backup_command(path: str | None):
         click.echo(f"Database: {details['kind']}{' (' + described + ')' if described else ''}"
                    f", revision {revision}, {_size(details['member'].size)}")
         kept = []
-        for stored in files.stored_files(folders):
-            kept.append(writer.add(f"files/{stored.root}/{stored.name}", stored.path))
-        for root in folders:
+        for stored in desk_files.listed():
+            name = f"files/{stored.root}/{stored.name}"
+            kept.append(writer.add(name, stored.path) if stored.path else
+                        writer.add_bytes(name, desk_files.read(stored)))
+        for root in files.ROOTS:
             mine = [m for m in kept if m.path.split("/")[1] == root]
             click.echo(f"Files, {root}: {len(mine)} ({_size(sum(m.size for m in mine))}) "
-                       f"from {folders[root]}")
+                       f"from {desk_files.where(root)}")
         writer.finish(Manifest(created_at=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                revision=revision, database=details, files=kept))
     except BaseException:
@@ -95,7 +99,7 @@ def restore_command(path: str, force: bool):
     worker) first."""
     db.session.remove()    # nothing of this process may hold a table while it is replaced
     engine = db.engine
-    folders = _folders()
+    desk_files = _desk_files()
     scripts = _scripts()
     # Unpacked in the instance folder, which has room for the desk's data (/tmp often
     # has not); nothing of the desk is written until every file has been checked.
@@ -106,14 +110,18 @@ def restore_command(path: str, force: bool):
         except ArchiveRefused as err:
             raise click.ClickException(f"{path} refused, nothing restored: {err}") from err
         _check_revision(scripts, manifest.revision)
-        unknown = sorted({m.path.split("/")[1] for m in manifest.files} - set(folders))
+        unknown = sorted({m.path.split("/")[1] for m in manifest.files} - set(files.ROOTS))
         if unknown:
             raise click.ClickException(f"the archive holds files of {', '.join(unknown)}, "
                                        "which this desk does not keep; nothing restored")
+        if odd := [m.path for m in manifest.files
+                   if not files.storable(*m.path.split("/", 2)[1:])]:
+            raise click.ClickException(f"{odd[0]}: not a name the desk's storage can keep; "
+                                       "nothing restored")
         click.echo(f"Checked {path}: made {manifest.created_at} at revision "
                    f"{manifest.revision}; the database ({manifest.database['kind']}) and "
                    f"{len(manifest.files)} files match the manifest")
-        _refuse_overwriting(engine, folders, manifest, force)
+        _refuse_overwriting(engine, desk_files, manifest, force)
 
         staged = os.path.join(staging, *manifest.database["member"].path.split("/"))
         try:
@@ -124,13 +132,13 @@ def restore_command(path: str, force: bool):
         written = same = 0
         for member in manifest.files:
             _files, root, name = member.path.split("/", 2)
-            if files.put(folders, root, name, os.path.join(staging, *member.path.split("/")),
-                         member.sha256, member.mode):
+            if desk_files.put(root, name, os.path.join(staging, *member.path.split("/")),
+                              member.sha256, member.mode):
                 written += 1
             else:
                 same += 1
         listed = {tuple(m.path.split("/", 2)[1:]) for m in manifest.files}
-        left = [f for f in files.stored_files(folders) if (f.root, f.name) not in listed]
+        left = [f for f in desk_files.listed() if (f.root, f.name) not in listed]
         click.echo(f"Files: {written} written, {same} already there, {len(left)} left in "
                    "place that the archive does not hold")
     head = scripts.get_current_head()
@@ -153,11 +161,11 @@ def _check_revision(scripts: ScriptDirectory, revision: str | None) -> None:
             "restored")
 
 
-def _refuse_overwriting(engine, folders: dict[str, str], manifest: Manifest,
+def _refuse_overwriting(engine, desk_files: files.DeskFiles, manifest: Manifest,
                         force: bool) -> None:
     full = database.tables_with_rows(engine)
     clashing = [m.path for m in manifest.files
-                if files.differs(files.target(folders, *m.path.split("/", 2)[1:]), m.sha256)]
+                if desk_files.differs(*m.path.split("/", 2)[1:], m.sha256)]
     if force or not (full or clashing):
         return
     why = []

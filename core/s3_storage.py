@@ -1,6 +1,7 @@
 """The documents in an S3-compatible bucket (AWS S3, MinIO, Ceph and the like), through
 boto3: the back end for a desk on several nodes, where no instance folder is shared."""
 import threading
+from collections.abc import Iterator
 
 import boto3
 from botocore.config import Config
@@ -84,6 +85,17 @@ class S3Storage(Storage):
 
     def _delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def where(self, area: str) -> str:
+        return f"s3://{self.bucket}/{area}/"
+
+    def _keys(self, area: str) -> Iterator[str]:
+        # A thousand keys a page, in key order.
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{area}/")
+        for page in pages:
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
 
 
 def _code(err: ClientError) -> str:

@@ -19,6 +19,7 @@ import os
 import re
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, current_app, send_file
 
@@ -102,6 +103,17 @@ class Storage(ABC):
         """Remove what is stored under `key`; nothing there is not an error."""
         self._delete(check_key(key))
 
+    def keys(self, area: str) -> Iterator[str]:
+        """Every key stored under `area`, in order. What is there under a name no key
+        can have (a write's temporary file, a stray file) is passed over, and logged."""
+        if area not in FOLDER_SETTINGS:
+            raise BadKey(f"not a document area: {area!r}")
+        return _only_keys(self._keys(area))
+
+    @abstractmethod
+    def where(self, area: str) -> str:
+        """Where the area's documents are kept, for people to read."""
+
     # What a back end does with a key already checked.
     @abstractmethod
     def _write(self, key: str, data: bytes, content_type: str) -> None: ...
@@ -114,6 +126,18 @@ class Storage(ABC):
 
     @abstractmethod
     def _delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def _keys(self, area: str) -> Iterable[str]: ...
+
+
+def _only_keys(found: Iterable[str]) -> Iterator[str]:
+    for name in found:
+        try:
+            yield check_key(name)
+        except BadKey:
+            log.warning("%s is stored under a name that is not a document key; passed over",
+                        name)
 
 
 class LocalStorage(Storage):
@@ -160,6 +184,20 @@ class LocalStorage(Storage):
     def _delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self.path(key))
+
+    def where(self, area: str) -> str:
+        return self.folders[area]
+
+    def _keys(self, area: str) -> Iterator[str]:
+        root = self.folders[area]
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                if name.startswith(".") and name.endswith(".part"):
+                    continue    # a write under way
+                if os.path.isfile(path) and not os.path.islink(path):
+                    yield "/".join([area, *os.path.relpath(path, root).split(os.sep)])
 
 
 def _sync_folder(folder: str) -> None:
@@ -210,6 +248,10 @@ def exists(key: str) -> bool:
 
 def delete(key: str) -> None:
     current().delete(key)
+
+
+def keys(area: str) -> Iterator[str]:
+    return current().keys(area)
 
 
 def serve(key: str, mimetype: str, download_name: str, *, sha256: str | None = None,

@@ -5,7 +5,9 @@ holds the same rows and the same files, its certificate still verifies on the pu
 page and its audit log still refuses change. Then what restore refuses: a desk that
 holds data (unless --force), a damaged archive, one from a newer desk; and an older
 archive is migrated up. On SQLite and, with QIDESK_TEST_DB=postgresql, on PostgreSQL
-(the new desk in a database of its own, made and dropped here)."""
+(the new desk in a database of its own, made and dropped here); each with the documents
+in the instance folders and in a bucket (a new, empty one for the new desk), and an
+archive of either restored into the other."""
 import hashlib
 import io
 import json
@@ -20,13 +22,27 @@ from sqlalchemy.exc import DBAPIError
 
 from blueprints.certificates.models import Certificate
 from blueprints.labs.models import Lab
+from core import storage
 from core.roles import Role
+from core.storage import FOLDER_SETTINGS
 from extensions import db
 from tests import factories
+from tests.conftest import s3_client
 from tests.journeys import closed_part, make_draft
 
 FOLDERS = ("UPLOAD_FOLDER", "CERTIFICATE_FOLDER", "DOSSIER_FOLDER", "SIGNING_FOLDER")
 ON_POSTGRESQL = os.environ.get("QIDESK_TEST_DB") == "postgresql"
+BACKENDS = ("local", "s3")
+
+
+@pytest.fixture(params=BACKENDS)
+def storage_config(request):
+    """The desk backed up keeps its documents in its folders, or in a bucket."""
+    return request.getfixturevalue("s3_bucket") if request.param == "s3" else {}
+
+
+def backend_of(app) -> str:
+    return app.config.get("STORAGE_BACKEND") or "local"
 
 
 @pytest.fixture
@@ -59,11 +75,21 @@ def blank_database(tmp_path, worker_id):
 
 
 @pytest.fixture
-def new_desk(app_factory, blank_database, tmp_path):
-    """A desk on an empty database with empty folders (nothing migrated)."""
-    def make(tag: str = "restored", uri: str | None = None):
+def new_desk(app_factory, blank_database, tmp_path, storage_config, request):
+    """A desk on an empty database with empty folders (nothing migrated), keeping its
+    documents in them or, with backend "s3", in a new, empty bucket; by default where
+    the desk of the test keeps its own."""
+    def make(tag: str = "restored", uri: str | None = None, backend: str | None = None):
         folders = {key: str(tmp_path / tag / key.split("_")[0].lower()) for key in FOLDERS}
-        return app_factory(SQLALCHEMY_DATABASE_URI=uri or blank_database(tag), **folders)
+        where = {"STORAGE_BACKEND": "local"}
+        if (backend or storage_config.get("STORAGE_BACKEND", "local")) == "s3":
+            server = request.getfixturevalue("s3_server")
+            where = {"STORAGE_BACKEND": "s3", "S3_BUCKET": f"qidesk-{tag}-{os.urandom(6).hex()}",
+                     "S3_ENDPOINT_URL": server, "S3_REGION": "us-east-1",
+                     "S3_ACCESS_KEY": "test-key", "S3_SECRET_KEY": "test-secret"}
+            s3_client(where).create_bucket(Bucket=where["S3_BUCKET"])
+        return app_factory(SQLALCHEMY_DATABASE_URI=uri or blank_database(tag), **folders,
+                           **where)
     return make
 
 
@@ -95,17 +121,40 @@ def every_row(app) -> dict[str, list[tuple]]:
         return out
 
 
-def every_file(app) -> dict[tuple[str, str], str]:
-    """(setting, path under its folder) -> SHA-256 of every file in the desk's folders."""
+def on_disk(folder: str) -> dict[str, str]:
+    """Path under `folder` -> SHA-256 of every file in it."""
     found = {}
-    for key in FOLDERS:
-        folder = app.config[key]
-        for here, _dirs, names in os.walk(folder):
-            for name in names:
-                with open(os.path.join(here, name), "rb") as fh:
-                    found[key, os.path.relpath(os.path.join(here, name), folder)] = \
-                        hashlib.sha256(fh.read()).hexdigest()
+    for here, _dirs, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(here, name), "rb") as fh:
+                found[os.path.relpath(os.path.join(here, name), folder)] = \
+                    hashlib.sha256(fh.read()).hexdigest()
     return found
+
+
+def every_file(app) -> dict[tuple[str, str], str]:
+    """(root, path under it) -> SHA-256 of every file the desk keeps: its documents, in
+    its folders or its bucket (and then none in its folders), and its signing files.
+    Looked at directly, not through the desk's storage."""
+    found = {("signing", name): sha for name, sha in on_disk(app.config["SIGNING_FOLDER"])
+             .items()}
+    for area, setting in FOLDER_SETTINGS.items():
+        if backend_of(app) == "local":
+            found |= {(area, name): sha for name, sha in on_disk(app.config[setting]).items()}
+            continue
+        assert on_disk(app.config[setting]) == {}
+        client, bucket = s3_client(app.config), app.config["S3_BUCKET"]
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                      Prefix=f"{area}/"):
+            for obj in page.get("Contents", []):
+                data = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+                found[area, obj["Key"].split("/", 1)[1]] = hashlib.sha256(data).hexdigest()
+    return found
+
+
+def stored(app, key: str) -> bytes:
+    with app.app_context():
+        return storage.get(key)
 
 
 def run(app, *args):
@@ -122,11 +171,11 @@ def backed_up(app, tmp_path) -> str:
     return path
 
 
-def test_a_desk_backed_up_and_wiped_comes_back_whole(app, desk, new_desk, tmp_path):
+@pytest.mark.parametrize("into", BACKENDS)
+def test_a_desk_backed_up_and_wiped_comes_back_whole(app, desk, new_desk, tmp_path, into):
     before_rows, before_files = every_row(app), every_file(app)
     assert before_rows["audit_events"] and before_rows["attachments"]
-    assert {k for k, _name in before_files} == {"UPLOAD_FOLDER", "CERTIFICATE_FOLDER",
-                                                "SIGNING_FOLDER"}
+    assert {root for root, _name in before_files} == {"uploads", "certificates", "signing"}
     archive = backed_up(app, tmp_path)
     assert os.stat(archive).st_mode & 0o777 == 0o600       # it holds the signing key
     again = run(app, "backup", archive)
@@ -138,16 +187,15 @@ def test_a_desk_backed_up_and_wiped_comes_back_whole(app, desk, new_desk, tmp_pa
     assert all(re.fullmatch(r"[0-9a-f]{64}", m["sha256"]) and m["size"] > 0
                for m in manifest["files"])
 
-    fresh = new_desk()
-    assert every_file(fresh) == {}
+    fresh = new_desk(backend=into)
+    assert backend_of(fresh) == into and every_file(fresh) == {}
     done = run(fresh, "restore", archive)
     assert done.exit_code == 0, done.output
     assert f"{len(before_files)} files match the manifest" in done.output
     assert f"Files: {len(before_files)} written" in done.output
 
     assert every_row(fresh) == before_rows
-    after = {(key, name): sha for (key, name), sha in every_file(fresh).items()}
-    assert after == before_files
+    assert every_file(fresh) == before_files
 
     # The certificate verifies on the new desk's public page, its PDF against the
     # restored signing key.
@@ -155,9 +203,9 @@ def test_a_desk_backed_up_and_wiped_comes_back_whole(app, desk, new_desk, tmp_pa
     url = f"/verify?number={desk.number}&code={desk.verification_code}"
     page = public.get(url).get_data(as_text=True)
     assert 'id="cert-status"' in page and desk.sha256 in page
-    with open(os.path.join(fresh.config["CERTIFICATE_FOLDER"], desk.stored_name), "rb") as fh:
-        checked = public.post(url, data={"pdf": (io.BytesIO(fh.read()), "r.pdf")},
-                              content_type="multipart/form-data").get_data(as_text=True)
+    pdf = stored(fresh, f"certificates/{desk.stored_name}")
+    checked = public.post(url, data={"pdf": (io.BytesIO(pdf), "r.pdf")},
+                          content_type="multipart/form-data").get_data(as_text=True)
     assert 'class="notice success" id="match"' in checked and "数字签名完好" in checked
     # The audit log came back append-only.
     with fresh.app_context():
@@ -173,9 +221,8 @@ def test_restore_refuses_a_desk_that_holds_data_unless_forced(app, desk, tmp_pat
     before = every_row(app)
     archive = backed_up(app, tmp_path)
     factories.create_lab(name_zh="备份之后的实验室")
-    pdf = os.path.join(app.config["CERTIFICATE_FOLDER"], desk.stored_name)
-    with open(pdf, "ab") as fh:
-        fh.write(b"% changed after the backup\n")
+    pdf = f"certificates/{desk.stored_name}"
+    storage.put(pdf, stored(app, pdf) + b"% changed after the backup\n", "application/pdf")
     db.session.close()
 
     refused = run(app, "restore", archive)
@@ -189,8 +236,7 @@ def test_restore_refuses_a_desk_that_holds_data_unless_forced(app, desk, tmp_pat
     assert forced.exit_code == 0, forced.output
     assert "Files: 1 written" in forced.output
     assert every_row(app) == before
-    with open(pdf, "rb") as fh:
-        assert hashlib.sha256(fh.read()).hexdigest() == desk.sha256
+    assert hashlib.sha256(stored(app, pdf)).hexdigest() == desk.sha256
     with pytest.raises(DBAPIError, match="never changed or deleted"):
         db.session.execute(text("DELETE FROM audit_events"))
     db.session.rollback()
@@ -221,6 +267,31 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(app, desk, new_
     assert "damaged or altered" in done.output and "nothing restored" in done.output
     assert every_file(fresh) == {}
     assert _tables(fresh) == []
+
+
+def test_an_archive_naming_a_document_no_storage_key_can_is_refused(app, desk, new_desk,
+                                                                     tmp_path):
+    archive = backed_up(app, tmp_path)
+    odd = "files/certificates/证书 1.pdf"
+    out = archive.replace(".tar.gz", "-renamed.tar.gz")
+    with tarfile.open(archive) as src, tarfile.open(out, "w:gz") as dst:
+        for info in src:
+            data = src.extractfile(info).read()
+            if info.name.startswith("files/certificates/"):
+                info.name = odd
+            elif info.name == "manifest.json":
+                manifest = json.loads(data)
+                for member in manifest["files"]:
+                    if member["path"].startswith("files/certificates/"):
+                        member["path"] = odd
+                data = json.dumps(manifest).encode()
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+    fresh = new_desk()
+    done = run(fresh, "restore", out)
+    assert done.exit_code == 1
+    assert f"{odd}: not a name the desk's storage can keep; nothing restored" in done.output
+    assert _tables(fresh) == [] and every_file(fresh) == {}
 
 
 def _tables(app) -> list[str]:

@@ -4,6 +4,7 @@ same way on both, a missing key is NotFound, and a read with a recorded SHA-256 
 back only the bytes that hash to it."""
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -200,3 +201,36 @@ def test_a_local_file_gets_the_mode_files_always_had(tmp_path):
     umask = os.umask(0o022)
     os.umask(umask)
     assert os.stat(local.path("uploads/a")).st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_the_keys_under_an_area_are_listed_and_nothing_else(backend, caplog):
+    stored = sorted(["certificates/a.pdf", "certificates/batches/7-ab12.zip",
+                     "certificates/b.pdf"])
+    for name in [*stored, "dossiers/c.pdf", "uploads/standard-imports/d.csv"]:
+        backend.put(name, PDF, "application/pdf")
+    assert sorted(backend.keys("certificates")) == stored
+    assert list(backend.keys("uploads")) == ["uploads/standard-imports/d.csv"]
+    backend.delete("dossiers/c.pdf")
+    assert list(backend.keys("dossiers")) == []
+    with pytest.raises(BadKey):
+        backend.keys("signing")
+    # What no key can name (a stray file, a write under way) is passed over, and logged.
+    if isinstance(backend, LocalStorage):
+        with open(os.path.join(backend.folders["certificates"], "证书.pdf"), "wb") as fh:
+            fh.write(PDF)
+        with open(os.path.join(backend.folders["certificates"], ".0a1b.part"), "wb") as fh:
+            fh.write(PDF)
+    else:
+        backend.client.put_object(Bucket=backend.bucket, Key="certificates/证书.pdf", Body=PDF)
+    assert sorted(backend.keys("certificates")) == stored
+    assert "certificates/证书.pdf is stored under a name that is not a document key" \
+        in caplog.text
+
+
+def test_keys_page_through_a_long_listing(s3_bucket):
+    backend = S3Storage.from_config(s3_bucket)
+    names = [f"uploads/{i:04d}.pdf" for i in range(1005)]   # more than one page of 1,000
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda name: backend.client.put_object(
+            Bucket=backend.bucket, Key=name, Body=b"x"), names))
+    assert list(backend.keys("uploads")) == names

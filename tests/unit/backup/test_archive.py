@@ -55,6 +55,22 @@ def test_what_is_written_comes_back_with_its_manifest(tmp_path):
     assert manifest.files[1].size == len(key)
 
 
+def test_a_document_read_from_the_storage_is_added_as_its_bytes(tmp_path):
+    path = str(tmp_path / "desk.tar.gz")
+    writer = ArchiveWriter(path)
+    db_member = writer.add_bytes("database/qidesk.sqlite3", b"SQLite format 3\x00")
+    doc = writer.add_bytes("files/certificates/3f2a.pdf", b"%PDF-1.7 a certificate")
+    assert (doc.size, doc.sha256, doc.mode) == (
+        22, hashlib.sha256(b"%PDF-1.7 a certificate").hexdigest(), 0o644)
+    writer.finish(Manifest(created_at="2026-06-30T02:00:00Z", revision="0028",
+                           database={"kind": "sqlite", "member": db_member}, files=[doc]))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    assert unpack_verified(path, str(staging)).files == [doc]
+    assert (staging / "files" / "certificates" / "3f2a.pdf").read_bytes() == \
+        b"%PDF-1.7 a certificate"
+
+
 def test_a_backup_that_fails_leaves_no_archive(tmp_path):
     path = str(tmp_path / "desk.tar.gz")
     writer = ArchiveWriter(path)
