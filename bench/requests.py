@@ -73,6 +73,7 @@ def extra_facts(url: str, lab_code: str, busy_enterprise: int) -> dict:
     from sqlalchemy import func, select
 
     from blueprints.auth.models import User
+    from blueprints.catalogue.models import ServiceParameter
     from blueprints.labs.models import Lab
     from blueprints.service_requests.lifecycle import TAKES_RESULTS
     from blueprints.service_requests.models import RequestItem, ServiceRequest, SubRequest
@@ -84,9 +85,14 @@ def extra_facts(url: str, lab_code: str, busy_enterprise: int) -> dict:
             User.lab_id == lab_id, User.role == Role.lab_manager).order_by(User.id).limit(1))
         newest = db.session.scalar(select(func.max(ServiceRequest.id)).where(
             ServiceRequest.enterprise_id == busy_enterprise))
+        # A service whose grid takes numbers only (no grade scale, no text): the bench
+        # types 12.x into every field.
+        graded = select(ServiceParameter.service_id).where(
+            (ServiceParameter.grade_scale != "") | (ServiceParameter.limit_kind == "text"))
         grid_service = db.session.scalar(
             select(RequestItem.service_id).join(RequestItem.sub_request)
-            .where(SubRequest.lab_id == lab_id, SubRequest.state.in_(TAKES_RESULTS))
+            .where(SubRequest.lab_id == lab_id, SubRequest.state.in_(TAKES_RESULTS),
+                   RequestItem.service_id.not_in(graded))
             .group_by(RequestItem.service_id).order_by(func.count().desc()).limit(1))
         db.engine.dispose()
     return {"lab": lab_code, "lab_id": lab_id, "manager": manager, "request_id": newest,
@@ -124,11 +130,14 @@ def grid_save(base: str, cookie: str, service_id: int) -> tuple[float, int]:
     for k in range(5):
         page = opener.open(base + path).read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        fields = re.findall(r'name="(r-\d+-\d+-value)"', page)[:GRID_RESULTS]
-        items = {int(f.split("-")[1]) for f in fields}
-        versions = [(n, v) for n, v in re.findall(r'name="(v-\d+)" value="(\d+)"', page)
-                    if int(n[2:]) in items]
-        data = {"csrf_token": token, **dict(versions), **{f: f"12.{k + 1}" for f in fields}}
+        # The whole grid is posted, as a browser posts the form: every row's version
+        # and field, the first 50 fields typed in.
+        every = re.findall(r'name="(r-\d+-\d+-value)" autocomplete="off"[^>]* value="([^"]*)"',
+                           page)
+        fields = [name for name, _value in every][:GRID_RESULTS]
+        versions = re.findall(r'name="(v-\d+)" value="(\d+)"', page)
+        data = {"csrf_token": token, **dict(versions), **dict(every),
+                **{f: f"12.{k + 1}" for f in fields}}
         started = time.perf_counter()
         response = opener.open(base + path, data=urllib.parse.urlencode(data).encode())
         response.read()
