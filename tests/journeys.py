@@ -1,5 +1,11 @@
 """A request's steps over HTTP, as its people take them, shared by the tests of
 every area that needs a request somewhere along its path."""
+import os
+import subprocess
+import sys
+import time
+
+from blueprints.certificates.models import BatchState, CertificateBatch
 from blueprints.service_requests.lifecycle import State
 from blueprints.service_requests.models import ServiceRequest
 from core.roles import Role
@@ -72,3 +78,23 @@ def closed_part(client, login, users, two_labs):
     db.session.refresh(sub)
     assert sub.state == State.closed
     return req, sub
+
+
+def worker_runs_batch(env: dict, batch_id: int, seconds: int = 180):
+    """`flask worker` in a process of its own with `env`, until the batch is done or
+    failed; returns the batch and what the worker printed."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            if db.session.get(CertificateBatch, batch_id).state in (BatchState.done,
+                                                                    BatchState.failed):
+                break
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode()
+    return db.session.get(CertificateBatch, batch_id), output

@@ -3,9 +3,6 @@ certificate, resumable, with one ZIP and one merged PDF at the end."""
 import hashlib
 import io
 import os
-import subprocess
-import sys
-import time
 import zipfile
 
 from pypdf import PdfReader
@@ -19,8 +16,9 @@ from core.numbering import NumberSequence
 from core.roles import Role
 from extensions import db
 from tests import factories
-from tests.conftest import PUBLIC_URL, ROOT
+from tests.conftest import PUBLIC_URL
 from tests.documents import qr_codes, stored_bytes, verification_link
+from tests.journeys import worker_runs_batch
 
 
 def approved_parts(metrology, n):
@@ -180,20 +178,7 @@ def test_the_worker_process_issues_a_queued_batch(app, client, login, metrology,
            "QIDESK_PUBLIC_URL": PUBLIC_URL, "QIDESK_BATCH_PROCESSES": "2",
            "QIDESK_CERTIFICATE_FOLDER": app.config["CERTIFICATE_FOLDER"],
            "QIDESK_SIGNING_FOLDER": app.config["SIGNING_FOLDER"]}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            db.session.expire_all()
-            if db.session.get(CertificateBatch, batch.id).state in (BatchState.done,
-                                                                    BatchState.failed):
-                break
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch, output = worker_runs_batch(env, batch.id)
     assert batch.state == BatchState.done, output
     assert numbers(metrology["lab"]) == [1, 2, 3]
     # The worker has no request: its certificates' QR codes lead to the public address.

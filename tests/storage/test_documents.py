@@ -7,9 +7,6 @@ import hashlib
 import io
 import logging
 import os
-import subprocess
-import sys
-import time
 import zipfile
 from dataclasses import dataclass
 
@@ -33,9 +30,9 @@ from tests import factories
 from tests.certificates.test_batches import approved_parts, start_batch
 from tests.certificates.test_documents import issue_over_http
 from tests.clinic.journey import clinic_people, open_case
-from tests.conftest import PUBLIC_URL, ROOT, s3_client
+from tests.conftest import PUBLIC_URL, s3_client
 from tests.enterprises.test_enterprises import GOOD_CODE, registration
-from tests.journeys import make_draft
+from tests.journeys import make_draft, worker_runs_batch
 from tests.standards.test_import import as_csv, upload
 
 PDF = b"%PDF-1.4\n% evidence kept by the desk\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -351,20 +348,7 @@ def test_the_worker_process_writes_a_batch_through_the_configured_storage(
            "QIDESK_SQLALCHEMY_DATABASE_URI": database_uri, "QIDESK_SECRET_KEY": "w",
            "QIDESK_PUBLIC_URL": PUBLIC_URL, "QIDESK_BATCH_PROCESSES": "1",
            **{f"QIDESK_{name}": value for name, value in settings.items()}}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            db.session.expire_all()
-            if db.session.get(CertificateBatch, batch.id).state in (BatchState.done,
-                                                                    BatchState.failed):
-                break
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch, output = worker_runs_batch(env, batch.id)
     assert batch.state == BatchState.done, output
     certs = db.session.scalars(db.select(Certificate)).all()
     for key in [c.key for c in certs] + [batch.output_key("zip"), batch.output_key("pdf")]:
