@@ -11,7 +11,8 @@ Targets: every page's p95 under 100 ms at 1,000,000 requests and within 1.25 tim
                                        [--backlog 100000] [--backlog-lab NTC]
                                        [--seconds 5] [--connections 4] [--explain]
                                        [--plans docs/query-plans.md]
-                                       [--keep DIR | --reuse DIR] [--limit-minutes 300]
+                                       [--keep DIR [--fill-only] | --reuse DIR]
+                                       [--limit-minutes 300]
 
 The pages, as the lab's manager (NTC; the backlog lab's in the backlog variant) and as
 the busiest enterprise's own user: the lab queue, its overdue filter, a week of the lab
@@ -245,6 +246,8 @@ def one(kind: str, n: int, backlog_lab: str | None, args) -> dict:
     store = Store(kind, name, args.keep or args.reuse)
     try:
         facts = prepared(store, n, backlog_lab, args)
+        if args.fill_only:
+            return {}
         rows, (grid_ms, grid_n) = measure(store.url, facts, store.folder, args)
         plans = [] if args.plans else None
         by_itself = in_process(store.url, facts, args.explain, plans)
@@ -334,13 +337,20 @@ def main() -> None:
     kept = parser.add_mutually_exclusive_group()
     kept.add_argument("--keep", metavar="DIR", help="keep the filled databases for --reuse")
     kept.add_argument("--reuse", metavar="DIR", help="measure databases kept by --keep")
+    parser.add_argument("--fill-only", action="store_true",
+                        help="with --keep: fill and keep the databases, measure nothing "
+                             "(fill on a busy machine, measure with --reuse on a quiet one)")
     args = parser.parse_args()
+    if args.fill_only and not args.keep:
+        parser.error("--fill-only needs --keep DIR")
     signal.signal(signal.SIGALRM, _out_of_time)
     signal.alarm(args.limit_minutes * 60)
     for kind in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
         found = {n: one(kind, n, None, args) for n in args.requests}
         if args.backlog:
             found["backlog"] = one(kind, args.backlog, args.backlog_lab, args)
+        if args.fill_only:
+            continue
         print(verdicts(kind, found, args), flush=True)
 
 

@@ -3,11 +3,10 @@ read. Each list is one query (with what its rows show), capped at LIMIT."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from blueprints.catalogue.standard_watch import flags
-from blueprints.clinic.models import expert_of
 from blueprints.clinic.queries import case_tasks
 from blueprints.enterprises.models import Enterprise, EnterpriseStatus
 from blueprints.metrology.models import Campaign
@@ -30,18 +29,33 @@ class TaskList:
     count: int = 0
 
 
-def _parts(stmt, few: bool = False) -> list[SubRequest]:
-    """The list's first rows by due date. A list of one state of a lab reads them in
-    the order of the (lab_id, state, due_date) index; a list that is `few` (one
-    person's, today's) is sorted after its own filter, as reading a whole lab in
-    due-date order to find them costs more (the planner cannot know)."""
-    order = ((SubRequest.due_date.is_(None), SubRequest.due_date, SubRequest.id) if few
-             else (SubRequest.due_date, SubRequest.id))
-    return list(db.session.scalars(
-        stmt.options(joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
-                     joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
-                     joinedload(SubRequest.lab))
-        .order_by(*order).limit(LIMIT)))
+def _part_lists(wanted: list[tuple[str, Select, bool]], *shown) -> list[TaskList]:
+    """Each list's first LIMIT parts by due date, as (key, query, few) asks, in two
+    statements whatever the number of lists: one finds every list's ids, the other
+    loads those parts with what their rows show (and the relationships in `shown`).
+    A list of one state of a lab reads its ids in the order of the (lab_id, state,
+    due_date) index; a list that is `few` (one person's, today's) is sorted after its
+    own filter, as reading a whole lab in due-date order to find them costs more (the
+    planner cannot know)."""
+    picks = []
+    for n, (_key, stmt, few) in enumerate(wanted):
+        order = ((SubRequest.due_date.is_(None), SubRequest.due_date, SubRequest.id) if few
+                 else (SubRequest.due_date, SubRequest.id))
+        first = stmt.with_only_columns(SubRequest.id).order_by(*order).limit(LIMIT).subquery()
+        picks.append(select(literal(n).label("list"), first.c.id))
+    # UNION ALL hands back each SELECT's rows in turn, in that SELECT's order.
+    found = db.session.execute(union_all(*picks)).all() if picks else []
+    options = [joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
+               joinedload(SubRequest.request).joinedload(ServiceRequest.applicant),
+               joinedload(SubRequest.lab),
+               *(joinedload(SubRequest.request).joinedload(r) for r in shown)]
+    parts = {sub.id: sub for sub in db.session.scalars(
+        select(SubRequest).where(SubRequest.id.in_({row.id for row in found}))
+        .options(*options))} if found else {}
+    lists = [TaskList(key) for key, _stmt, _few in wanted]
+    for row in found:
+        lists[row.list].parts.append(parts[row.id])
+    return lists
 
 
 def _applicant_parts(user, state: State):
@@ -57,8 +71,7 @@ def _campaign_parts(user):
     return (select(SubRequest).join(SubRequest.request)
             .join(Campaign, Campaign.id == ServiceRequest.campaign_id)
             .where(ServiceRequest.applicant_id == user.id, Campaign.day >= local_today(),
-                   SubRequest.state.in_(BOOKABLE))  # not verified yet
-            .options(joinedload(SubRequest.request).joinedload(ServiceRequest.campaign)))
+                   SubRequest.state.in_(BOOKABLE)))  # not verified yet
 
 
 def _booked_today(lab_id: int):
@@ -81,43 +94,46 @@ def _bad_reviews(lab_id: int):
         Rating.followed_up_at.is_(None))
 
 
-def tasks_for(user) -> list[TaskList]:
-    """The lists of things waiting on this user, in the order they should be done, with
-    the quality clinic's after the rest."""
+def tasks_for(user, expert) -> list[TaskList]:
+    """The lists of things waiting on this user (`expert`: their expert profile, or
+    None), in the order they should be done, with the quality clinic's after the rest."""
     return _work_of(user) + [TaskList(key, cases)
-                             for key, cases in case_tasks(user, expert_of(user), LIMIT)]
+                             for key, cases in case_tasks(user, expert, LIMIT)]
 
 
 def _work_of(user) -> list[TaskList]:
     if user.role == Role.citizen:  # a vendor's scales: free, so no quotes
-        return [TaskList("campaign_days", _parts(_campaign_parts(user), few=True)),
-                TaskList("answer_return", _parts(_applicant_parts(user, State.returned))),
-                TaskList("bring_scale", _parts(_applicant_parts(user, State.confirmed).where(
-                    ServiceRequest.campaign_id.is_(None)))),
-                TaskList("certificates", _parts(_applicant_parts(user, State.issued)))]
+        return _part_lists([
+            ("campaign_days", _campaign_parts(user), True),
+            ("answer_return", _applicant_parts(user, State.returned), False),
+            ("bring_scale", _applicant_parts(user, State.confirmed).where(
+                ServiceRequest.campaign_id.is_(None)), False),
+            ("certificates", _applicant_parts(user, State.issued), False)],
+            ServiceRequest.campaign)
     if user.role == Role.sme:
-        wanted = [("answer_return", State.returned), ("accept_quote", State.quoted),
-                  ("bring_samples", State.confirmed), ("close", State.issued)]
-        return [TaskList(key, _parts(_applicant_parts(user, state))) for key, state in wanted]
+        return _part_lists([
+            ("answer_return", _applicant_parts(user, State.returned), False),
+            ("accept_quote", _applicant_parts(user, State.quoted), False),
+            ("bring_samples", _applicant_parts(user, State.confirmed), False),
+            ("close", _applicant_parts(user, State.issued), False)])
     if user.role in (Role.lab_staff, Role.lab_manager):
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
         # (the lab is the counter's: found by id, not by scanning the lab's parts)
-        lists = [TaskList("drop_offs_today", _parts(select(SubRequest).where(
-                     SubRequest.id.in_(_booked_today(user.lab_id)),
-                     SubRequest.state.in_(BOOKABLE)), few=True)),
-                 TaskList("my_work", _parts(lab.where(
-                     SubRequest.assignee_id == user.id,
-                     SubRequest.state.in_(TAKES_RESULTS)),
-                     few=True))]
-        if user.role == Role.lab_manager:
-            lists = [TaskList("to_accept", _parts(lab.where(SubRequest.state == State.submitted))),
-                     TaskList("to_review", _parts(lab.where(SubRequest.state == State.in_review))),
-                     TaskList("to_issue", _parts(lab.where(SubRequest.state == State.approved))),
-                     TaskList("bad_reviews", _parts(select(SubRequest).where(
-                         SubRequest.id.in_(_bad_reviews(user.lab_id))), few=True)),
-                     *lists,
-                     TaskList("standards_to_check", flags(user.lab_id)[:LIMIT])]
-        return lists
+        own = [("drop_offs_today", select(SubRequest).where(
+                   SubRequest.id.in_(_booked_today(user.lab_id)),
+                   SubRequest.state.in_(BOOKABLE)), True),
+               ("my_work", lab.where(SubRequest.assignee_id == user.id,
+                                     SubRequest.state.in_(TAKES_RESULTS)), True)]
+        if user.role == Role.lab_staff:
+            return _part_lists(own)
+        lists = _part_lists([
+            ("to_accept", lab.where(SubRequest.state == State.submitted), False),
+            ("to_review", lab.where(SubRequest.state == State.in_review), False),
+            ("to_issue", lab.where(SubRequest.state == State.approved), False),
+            ("bad_reviews", select(SubRequest).where(
+                SubRequest.id.in_(_bad_reviews(user.lab_id))), True),
+            *own])
+        return [*lists, TaskList("standards_to_check", flags(user.lab_id)[:LIMIT])]
     if user.role != Role.admin:   # an outside expert: the clinic's lists only
         return []
     pending = db.session.scalar(select(func.count(Enterprise.id)).where(

@@ -60,3 +60,21 @@ def test_todays_drop_offs_wait_at_the_labs_counter(app, client, users, login, tw
         assert sub.number in page.split('id="task-drop_offs_today"')[1].split("</section>")[0]
     login(two_labs["ftc_manager"])
     assert sub.number not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_each_list_keeps_its_due_date_order(app, client, users, login, two_labs):
+    """Every list's ids are found in one statement: each list still comes in its own
+    order, the soonest due first, and holds only its own parts."""
+    from datetime import timedelta
+
+    from core.timeutil import local_today
+    parts = [submitted(client, login, users, two_labs)[1]["NTC1"] for _ in range(3)]
+    for days, sub in zip((9, 3, 6), parts, strict=True):
+        sub.due_date = local_today() + timedelta(days=days)
+    db.session.commit()
+    quote(client, login, two_labs["ntc_manager"], parts[2])    # no longer to accept
+    login(two_labs["ntc_manager"])
+    page = client.get("/tasks").get_data(as_text=True)
+    to_accept = page.split('id="task-to_accept"')[1].split("</section>")[0]
+    assert to_accept.index(parts[1].number) < to_accept.index(parts[0].number)
+    assert parts[2].number not in to_accept
