@@ -1,6 +1,6 @@
 """The lab's side: the queue, contract review and quote, samples, results,
 four-eyes review, and the worklist across requests."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import segno
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -86,6 +86,10 @@ def queue():
         stmt = stmt.where(overdue_clause(today, utcnow()))
     elif due == "week":
         stmt = stmt.where(SubRequest.due_date <= today + timedelta(days=7))
+    elif (due_on := _day(due)) is not None:   # one day's, from the calendar
+        stmt = stmt.where(SubRequest.due_date == due_on)
+    else:
+        due = ""
     service_id = args.get("service", type=int)
     if service_id and 0 < service_id <= MAX_ID:
         stmt = stmt.where(SubRequest.id.in_(select(RequestItem.sub_request_id)
@@ -107,6 +111,14 @@ def queue():
                            # Campaign days are a metrology lab's: others are not offered them.
                            verifies=any(s.kind == ServiceKind.verification for s in services),
                            open_states=OPEN_STATES, lab_states=LAB_STATES)
+
+
+def _day(value: str) -> date | None:
+    """A YYYY-MM-DD date, or None for anything else."""
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _lab_services(lab_id: int):

@@ -167,6 +167,44 @@ def test_the_resource_and_analyst_filters(app, client, login, two_labs, sme, day
         assert resp.status_code == 400 and resp.get_json()["message"], params
 
 
+def test_a_busy_day_shows_how_many_parts_are_due_and_links_to_them(app, client, login,
+                                                                   two_labs, sme, day):
+    from blueprints.scheduling.calendar_views import DUE_SHOWN
+    ntc, analyst = two_labs["fabric_lab"], two_labs["ntc_analyst"]
+    busy = [make_part(ntc, sme, due=day, assignee=analyst if k < 2 else None)
+            for k in range(DUE_SHOWN + 1)]
+    quiet = make_part(ntc, sme, due=day + timedelta(days=1))
+    closed = make_part(ntc, sme, due=day, state=State.closed)
+    elsewhere = make_part(two_labs["food_lab"], sme, due=day)
+    login(two_labs["ntc_manager"])
+
+    events = feed(client, **week_of(day))
+    summary = events[f"due-day-{day.isoformat()}"]
+    assert summary["title"] == f"{DUE_SHOWN + 1} 个分单到期" and summary["allDay"]
+    assert summary["start"] == day.isoformat() and summary["extendedProps"]["kind"] == "due"
+    assert summary["url"] == f"/lab/queue?due={day.isoformat()}"
+    assert not {f"due-{p.id}" for p in busy} & set(events)     # counted, not listed
+    assert f"due-{quiet.id}" in events                           # a quiet day: one by one
+    # The link: that day's open parts of the lab, and only those.
+    page = client.get(summary["url"]).get_data(as_text=True)
+    assert all(p.number in page for p in busy)
+    assert quiet.number not in page and closed.number not in page
+    assert elsewhere.number not in page
+    assert f'<option value="{day.isoformat()}" selected>' in page
+
+    # One analyst's two parts that day are few: listed, and the queue link keeps him.
+    events = feed(client, analyst=str(analyst.id), **week_of(day))
+    assert {f"due-{busy[0].id}", f"due-{busy[1].id}"} <= set(events)
+    client.get("/lang/en")
+    events = feed(client, **week_of(day))
+    assert events[f"due-day-{day.isoformat()}"]["title"] == f"{DUE_SHOWN + 1} parts due"
+    # A due filter that is not a day is ignored, not an error.
+    for bad in ("2026-13-40", "tomorrow", "2026-1-1", "9" * 40):
+        resp = client.get("/lab/queue", query_string={"due": bad})
+        assert resp.status_code == 200 and all(p.number in resp.get_data(as_text=True)
+                                               for p in busy[:3])
+
+
 @pytest.mark.parametrize("params", [
     {"start": "soon", "end": "2026-03-08"},
     {"start": "2026-03-01"},
