@@ -277,7 +277,7 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id"))
     part: Mapped[int] = mapped_column(default=1)
     state: Mapped[State] = enum_column(State, default=State.submitted)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(Date)
     routing_reason: Mapped[list | None] = mapped_column(JSON)
     applicant_message: Mapped[str] = mapped_column(Text, default="")  # why returned/rejected
@@ -311,6 +311,9 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         # One lab's parts in one state by due date.
         Index("ix_sub_requests_lab_state_due", "lab_id", "state", "due_date"),
         Index("ix_sub_requests_lab_due", "lab_id", "due_date", "id"),
+        # One person's parts in one state (My tasks' "assigned to you", the queue's
+        # "mine"): what they have at hand, not every part they ever worked on.
+        Index("ix_sub_requests_assignee_state_due", "assignee_id", "state", "due_date"),
         # The deadline alerts: answers due, and due dates, across all labs.
         Index("ix_sub_requests_state_answer_by", "state", "answer_by"),
         Index("ix_sub_requests_state_due", "state", "due_date"),

@@ -76,7 +76,8 @@ def pages(req, two_labs, users):
     return [(manager, "/lab/queue"), (manager, "/lab/queue?due=overdue"),
             (manager, "/lab/queue?state=closed"), (manager, f"/lab/calendar/events?{week}"),
             (manager, "/tasks"), (manager, f"/lab/requests/{req.sub_requests[0].id}"),
-            (manager, "/lab/worklist"),
+            (manager, "/lab/worklist"), (two_labs["ntc_analyst"], "/tasks"),
+            (two_labs["ntc_analyst"], "/lab/queue?assignee=me"),
             (users[Role.sme], "/requests"), (users[Role.sme], f"/requests/{req.id}")]
 
 
@@ -102,6 +103,16 @@ def test_the_lab_queue_reads_the_open_parts_index(app, client, login, users, two
         plans = [plan for statement, plan in explained(app, client, path)
                  if "FROM sub_requests" in statement and "ORDER BY" in statement]
         assert plans and all("ix_sub_requests_open_due" in plan for plan in plans), plans
+
+
+def test_what_is_assigned_to_a_person_is_read_by_person_and_state(app, client, login,
+                                                                   two_labs, busy):
+    """An analyst's "assigned to you" reads their parts in the states that take results
+    (what they have at hand), not every part they ever worked on."""
+    login(two_labs["ntc_analyst"])
+    plans = [plan for statement, plan in explained(app, client, "/tasks")
+             if "assignee_id" in statement and "UNION ALL" in statement]
+    assert plans and all("ix_sub_requests_assignee_state_due" in plan for plan in plans), plans
 
 
 def test_the_check_sees_a_table_read_whole(app):
