@@ -109,6 +109,7 @@ class DefaultConfig:
 
     PER_PAGE = 20
     # Lists count the rows they match up to this many, then say "more than" (counting
-    # all of a long history costs as much as the history).
-    COUNT_LIMIT = 10_000
+    # all of a long history costs as much as the history; past 50 pages of 20, nobody
+    # pages on to find a row: they filter or search).
+    COUNT_LIMIT = 1_000
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -3,7 +3,7 @@ size of the table behind the list.
 
 Counting every row a list matches costs as much as the history behind it (a lab's
 closed parts, the audit log's millions of events), so the count stops at COUNT_LIMIT
-rows: past it the list says "more than 10,000" and still pages on (a page reads one
+rows: past it the list says "more than 1,000" and still pages on (a page reads one
 row beyond its own to know whether another follows)."""
 from dataclasses import dataclass
 
