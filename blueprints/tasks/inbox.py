@@ -29,20 +29,22 @@ class TaskList:
     count: int = 0
 
 
-def _part_lists(wanted: list[tuple[str, Select, bool]], *shown) -> list[TaskList]:
-    """Each list's first LIMIT parts by due date, as (key, query, few) asks, in two
-    statements whatever the number of lists: one finds every list's ids, the other
-    loads those parts with what their rows show (and the relationships in `shown`).
-    A list of one state of a lab reads its ids in the order of the (lab_id, state,
-    due_date) index; a list that is `few` (one person's, today's) is sorted after its
-    own filter, as reading a whole lab in due-date order to find them costs more (the
-    planner cannot know)."""
-    picks = []
-    for n, (_key, stmt, few) in enumerate(wanted):
-        order = ((SubRequest.due_date.is_(None), SubRequest.due_date, SubRequest.id) if few
-                 else (SubRequest.due_date, SubRequest.id))
-        first = stmt.with_only_columns(SubRequest.id).order_by(*order).limit(LIMIT).subquery()
-        picks.append(select(literal(n).label("list"), first.c.id))
+def _by_due(stmt: Select, few: bool = False) -> Select:
+    """The ids of the query's first LIMIT parts by due date. A list of one state of a
+    lab reads them in the order of the (lab_id, state, due_date) index; a list that is
+    `few` (one person's, today's) is sorted after its own filter, as reading a whole
+    lab in due-date order to find them costs more (the planner cannot know)."""
+    order = ((SubRequest.due_date.is_(None), SubRequest.due_date, SubRequest.id) if few
+             else (SubRequest.due_date, SubRequest.id))
+    return stmt.with_only_columns(SubRequest.id).order_by(*order).limit(LIMIT)
+
+
+def _part_lists(wanted: list[tuple[str, Select]], *shown) -> list[TaskList]:
+    """The lists of parts, as (key, ids in order) asks, in two statements whatever the
+    number of lists: one finds every list's ids, the other loads those parts with what
+    their rows show (and the relationships in `shown`)."""
+    picks = [select(literal(n).label("list"), list(ids.subquery().c)[0].label("id"))
+             for n, (_key, ids) in enumerate(wanted)]
     # UNION ALL hands back each SELECT's rows in turn, in that SELECT's order.
     found = db.session.execute(union_all(*picks)).all() if picks else []
     options = [joinedload(SubRequest.request).joinedload(ServiceRequest.enterprise),
@@ -52,7 +54,7 @@ def _part_lists(wanted: list[tuple[str, Select, bool]], *shown) -> list[TaskList
     parts = {sub.id: sub for sub in db.session.scalars(
         select(SubRequest).where(SubRequest.id.in_({row.id for row in found}))
         .options(*options))} if found else {}
-    lists = [TaskList(key) for key, _stmt, _few in wanted]
+    lists = [TaskList(key) for key, _ids in wanted]
     for row in found:
         lists[row.list].parts.append(parts[row.id])
     return lists
@@ -87,11 +89,14 @@ def _booked_today(lab_id: int):
                    Booking.state == BookingState.booked))
 
 
-def _bad_reviews(lab_id: int):
-    """Parts of the lab whose bad review is not followed up yet."""
-    return select(Rating.sub_request_id).where(
+def _bad_reviews(lab_id: int) -> Select:
+    """The ids of the lab's parts whose bad review is not followed up yet, the
+    follow-up due soonest first (read in the order of the partial index of reviews to
+    follow up: some hundreds wait at a busy lab)."""
+    return (select(Rating.sub_request_id).where(
         Rating.lab_id == lab_id, Rating.follow_up_due.is_not(None),
         Rating.followed_up_at.is_(None))
+        .order_by(Rating.follow_up_due, Rating.id).limit(LIMIT))
 
 
 def tasks_for(user, expert) -> list[TaskList]:
@@ -104,34 +109,33 @@ def tasks_for(user, expert) -> list[TaskList]:
 def _work_of(user) -> list[TaskList]:
     if user.role == Role.citizen:  # a vendor's scales: free, so no quotes
         return _part_lists([
-            ("campaign_days", _campaign_parts(user), True),
-            ("answer_return", _applicant_parts(user, State.returned), False),
-            ("bring_scale", _applicant_parts(user, State.confirmed).where(
-                ServiceRequest.campaign_id.is_(None)), False),
-            ("certificates", _applicant_parts(user, State.issued), False)],
+            ("campaign_days", _by_due(_campaign_parts(user), few=True)),
+            ("answer_return", _by_due(_applicant_parts(user, State.returned))),
+            ("bring_scale", _by_due(_applicant_parts(user, State.confirmed).where(
+                ServiceRequest.campaign_id.is_(None)))),
+            ("certificates", _by_due(_applicant_parts(user, State.issued)))],
             ServiceRequest.campaign)
     if user.role == Role.sme:
         return _part_lists([
-            ("answer_return", _applicant_parts(user, State.returned), False),
-            ("accept_quote", _applicant_parts(user, State.quoted), False),
-            ("bring_samples", _applicant_parts(user, State.confirmed), False),
-            ("close", _applicant_parts(user, State.issued), False)])
+            ("answer_return", _by_due(_applicant_parts(user, State.returned))),
+            ("accept_quote", _by_due(_applicant_parts(user, State.quoted))),
+            ("bring_samples", _by_due(_applicant_parts(user, State.confirmed))),
+            ("close", _by_due(_applicant_parts(user, State.issued)))])
     if user.role in (Role.lab_staff, Role.lab_manager):
         lab = select(SubRequest).where(SubRequest.lab_id == user.lab_id)
         # (the lab is the counter's: found by id, not by scanning the lab's parts)
-        own = [("drop_offs_today", select(SubRequest).where(
+        own = [("drop_offs_today", _by_due(select(SubRequest).where(
                    SubRequest.id.in_(_booked_today(user.lab_id)),
-                   SubRequest.state.in_(BOOKABLE)), True),
-               ("my_work", lab.where(SubRequest.assignee_id == user.id,
-                                     SubRequest.state.in_(TAKES_RESULTS)), True)]
+                   SubRequest.state.in_(BOOKABLE)), few=True)),
+               ("my_work", _by_due(lab.where(SubRequest.assignee_id == user.id,
+                                             SubRequest.state.in_(TAKES_RESULTS)), few=True))]
         if user.role == Role.lab_staff:
             return _part_lists(own)
         lists = _part_lists([
-            ("to_accept", lab.where(SubRequest.state == State.submitted), False),
-            ("to_review", lab.where(SubRequest.state == State.in_review), False),
-            ("to_issue", lab.where(SubRequest.state == State.approved), False),
-            ("bad_reviews", select(SubRequest).where(
-                SubRequest.id.in_(_bad_reviews(user.lab_id))), True),
+            ("to_accept", _by_due(lab.where(SubRequest.state == State.submitted))),
+            ("to_review", _by_due(lab.where(SubRequest.state == State.in_review))),
+            ("to_issue", _by_due(lab.where(SubRequest.state == State.approved))),
+            ("bad_reviews", _bad_reviews(user.lab_id)),
             *own])
         return [*lists, TaskList("standards_to_check", flags(user.lab_id)[:LIMIT])]
     if user.role != Role.admin:   # an outside expert: the clinic's lists only
