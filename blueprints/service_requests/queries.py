@@ -52,7 +52,9 @@ def load_part(sub_id: int, action: str = "view") -> SubRequest:
 def overdue_clause(today, now):
     """SQL for parts past a deadline: an answer past the response deadline, work past
     its due date, or a paused part that was already late when it stopped."""
+    # A clock paused on or before today: "due_date < today" follows from being late when
+    # it stopped, and lets the index read only the late ones among the paused parts.
     return or_(and_(SubRequest.state.in_(AWAITING_ANSWER), SubRequest.answer_by < now),
                and_(SubRequest.state.in_(CLOCK_RUNNING), SubRequest.due_date < today),
-               and_(SubRequest.state.in_(CLOCK_PAUSED),
+               and_(SubRequest.state.in_(CLOCK_PAUSED), SubRequest.due_date < today,
                     SubRequest.due_date < SubRequest.clock_paused_on))
