@@ -241,11 +241,12 @@ class Store:
             return json.load(f)
 
 
-def analyse(url: str, vacuum: str = "") -> float:
+def analyse(url: str, vacuum: str | bool = "") -> float:
     """On PostgreSQL, what autovacuum does to a live desk's tables: ANALYZE, after a
-    VACUUM of the tables whose names start with `vacuum` (rows rewritten in bulk leave
-    their index entries dead until vacuumed). SQLite is left as the desk runs it.
-    Seconds taken."""
+    VACUUM of every table (`vacuum=True`) or of those whose names start with `vacuum`
+    (rows written in bulk leave the visibility map unset, so no index-only scan, and
+    rows rewritten in bulk leave their index entries dead, until vacuumed). SQLite is
+    left as the desk runs it. Seconds taken."""
     if not url.startswith("postgresql"):
         return 0.0
     from sqlalchemy import inspect
@@ -253,8 +254,8 @@ def analyse(url: str, vacuum: str = "") -> float:
     from extensions import db
     started = time.perf_counter()
     with desk(url).app_context():
-        names = [t for t in inspect(db.engine).get_table_names() if vacuum and
-                 t.startswith(vacuum)]
+        names = [t for t in inspect(db.engine).get_table_names()
+                 if vacuum is True or (vacuum and t.startswith(vacuum))]
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for name in names:
                 conn.exec_driver_sql(f"VACUUM {name}")

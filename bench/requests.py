@@ -23,8 +23,8 @@ calendar, My tasks, the enterprise's list of requests and its newest request's p
 them to a Markdown file (docs/query-plans.md is made so).
 
 SQLite lives in a temporary folder (as the desk runs it: no ANALYZE); PostgreSQL in a
-schema of its own in TEST_DATABASE_URL's database, ANALYZEd once filled (as autovacuum
-would in production) and dropped afterwards. --keep DIR keeps each filled database (SQLite
+schema of its own in TEST_DATABASE_URL's database, VACUUMed and ANALYZEd once filled
+(as autovacuum would in production) and dropped afterwards. --keep DIR keeps each filled database (SQLite
 in DIR, the PostgreSQL schemas) with what the run learnt of it; --reuse DIR measures them
 again, migrated to the code's schema, without refilling. Traffic goes to 127.0.0.1 only;
 the script stops by itself, at the latest after --limit-minutes (cleaning up on the way
@@ -227,14 +227,14 @@ def prepared(store: Store, n: int, backlog_lab: str | None, args) -> dict:
     if args.reuse:
         upgraded(store.url)
         facts = store.load()
-        facts["analyse_seconds"] = analyse(store.url)
+        facts["analyse_seconds"] = analyse(store.url, vacuum=True)
         return facts
     import history
     store.create()
     print(f"[{store.kind} {store.name}] filling ...", flush=True)
     facts = history.fill(store.url, n, backlog_lab=backlog_lab)
     facts.update(extra_facts(store.url, backlog_lab or args.lab, facts["busy_enterprise"]))
-    facts["analyse_seconds"] = analyse(store.url)
+    facts["analyse_seconds"] = analyse(store.url, vacuum=True)
     print(f"[{store.kind} {store.name}] filled in {facts['seconds']:.0f} s: {facts['counts']};"
           f" open parts {facts['open']}", flush=True)
     store.save(facts)
