@@ -1,7 +1,7 @@
 """The quality clinic's pages: the enterprise opens a case and follows it, the desk
 dispatches it, the expert accepts it and works it, the enterprise confirms, rates and
 reports the benefit. One case page serves them all, each seeing what is theirs to do."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.catalogue.labels import INDUSTRY_LABELS
@@ -25,8 +25,9 @@ from blueprints.clinic.forms import (
 )
 from blueprints.clinic.kinds import Skill
 from blueprints.clinic.lifecycle import NEEDS_TEXT, RULED, CaseAction, CaseStepRefused, Party
-from blueprints.clinic.models import CaseAttachment, CaseRating, ClinicCase, Expert, expert_of
+from blueprints.clinic.models import CaseAttachment, CaseRating, ClinicCase
 from blueprints.clinic.outcome import CaseBenefit
+from blueprints.clinic.profile import my_expert_profile
 from blueprints.clinic.queries import (
     case_page,
     case_search,
@@ -185,13 +186,6 @@ def new():
 
 
 # -- the case page ------------------------------------------------------------------------
-
-
-def my_expert_profile() -> Expert | None:
-    """The signed-in person's expert profile, read once per request."""
-    if "clinic_expert" not in g:
-        g.clinic_expert = expert_of(current_user)
-    return g.clinic_expert
 
 
 def case_or_404(case_id: int, party: str = "view") -> ClinicCase:

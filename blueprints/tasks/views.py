@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from blueprints.clinic.views import my_expert_profile
+from blueprints.clinic.profile import my_expert_profile
 from blueprints.tasks.inbox import LIMIT, tasks_for
 
 bp = Blueprint("tasks", __name__)
