@@ -29,7 +29,6 @@ from blueprints.service_requests.lifecycle import (
     LAB_STATES,
     NEEDS_REASON,
     OPEN_STATES,
-    TAKES_RESULTS,
     Action,
     QuoteLine,
     QuoteRefused,
@@ -368,16 +367,18 @@ def worklist():
                    services[0] if services else None)
     items, errors = [], {}
     if service is not None:
-        # Read from the lab's open parts (their partial index), the service checked on
-        # each of their items: "+ 0" keeps the planners off the service's index, which
-        # would read every item of the service ever asked for.
+        # The lab's parts at work walked in due-date order through their partial index,
+        # the service checked on each of their items, until 200 are found: "+ 0" keeps
+        # the planners off the service's index, which would read every item of the
+        # service ever asked for.
         items = db.session.scalars(
             select(RequestItem).join(RequestItem.sub_request)
-            .where(SubRequest.lab_id == lab_id, SubRequest.is_open(),
-                   SubRequest.state.in_(TAKES_RESULTS), RequestItem.service_id + 0 == service.id)
+            .where(SubRequest.lab_id == lab_id, SubRequest.is_at_work(),
+                   RequestItem.service_id + 0 == service.id)
             .options(joinedload(RequestItem.sub_request).joinedload(SubRequest.request),
                      selectinload(RequestItem.results), joinedload(RequestItem.sample))
-            .order_by(SubRequest.due_date, RequestItem.id).limit(200)).unique().all()
+            .order_by(SubRequest.due_date, SubRequest.id, RequestItem.id)
+            .limit(200)).unique().all()
     if request.method == "POST":
         # Nothing to save for a lab with no service chosen (or none to choose).
         if service is None or not VersionedActionForm().validate_on_submit():

@@ -78,6 +78,8 @@ SAMPLE_RETENTION = timedelta(days=90)
 # The open states in one fixed order, as the partial index of open parts spells them.
 OPEN_ORDER = sorted(OPEN_STATES)
 OPEN_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in OPEN_ORDER) + ")"
+AT_WORK_ORDER = sorted(TAKES_RESULTS)
+AT_WORK_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in AT_WORK_ORDER) + ")"
 
 
 def keep_open_work(sub: "SubRequest", was_open: bool) -> None:
@@ -308,6 +310,10 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         # thousand entries, however many closed parts the lab's history holds).
         Index("ix_sub_requests_open_due", "lab_id", "due_date", "id",
               sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL)),
+        # The worklist: one lab's parts taking results by due date (a backlog lab has
+        # tens of thousands; the grid walks them in order until it has its 200 items).
+        Index("ix_sub_requests_at_work_due", "lab_id", "due_date", "id",
+              sqlite_where=text(AT_WORK_SQL), postgresql_where=text(AT_WORK_SQL)),
         # One lab's parts in one state by due date.
         Index("ix_sub_requests_lab_state_due", "lab_id", "state", "due_date"),
         Index("ix_sub_requests_lab_due", "lab_id", "due_date", "id"),
@@ -329,6 +335,13 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         bound: both databases match a query to the partial index of open parts only when
         its condition reads as the index's does."""
         return cls.state.in_(bindparam("open_states", OPEN_ORDER, expanding=True,
+                                       literal_execute=True))
+
+    @classmethod
+    def is_at_work(cls):
+        """SQL for the parts taking results, written out as the partial index of them
+        reads (as is_open)."""
+        return cls.state.in_(bindparam("at_work_states", AT_WORK_ORDER, expanding=True,
                                        literal_execute=True))
 
     # What pages ask of the part's place in the lifecycle (templates name no state).
