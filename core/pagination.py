@@ -58,14 +58,25 @@ def paginate(stmt, per_page: int | None = None, limit: int | None = None) -> Pag
     per_page = per_page or current_app.config["PER_PAGE"]
     limit = limit or current_app.config["COUNT_LIMIT"]
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    rows = db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique()
-    items = list(rows)
+    entity = stmt.column_descriptions[0].get("entity")
+    keyed = stmt.with_only_columns(*inspect(entity).primary_key) if entity is not None else stmt
+    if entity is not None:
+        # The page's keys first, then its rows with what they show: the joins are made
+        # for one page of rows, not for every row the filter matches before the sort
+        # (a backlog lab's overdue parts are tens of thousands).
+        key = inspect(entity).primary_key[0]
+        keys = list(db.session.scalars(keyed.limit(per_page + 1)
+                                       .offset((page - 1) * per_page)))
+        found = {getattr(row, key.key): row for row in db.session.scalars(
+            stmt.where(key.in_(keys)).order_by(None)).unique()} if keys else {}
+        items = [found[k] for k in keys if k in found]
+    else:
+        items = list(db.session.scalars(stmt.limit(per_page + 1)
+                                        .offset((page - 1) * per_page)).unique())
     has_next = len(items) > per_page
     items = items[:per_page]
     # Counted on every page, the last too: a list runs the same statements whatever
     # its length. Over the entity's key alone, so an index can answer without the rows.
-    entity = stmt.column_descriptions[0].get("entity")
-    keyed = stmt.with_only_columns(*inspect(entity).primary_key) if entity is not None else stmt
     counted = db.session.scalar(select(func.count()).select_from(
         keyed.order_by(None).limit(limit + 1).subquery()))
     return Page(items, page, per_page, has_next, counted if counted <= limit else None, limit)
