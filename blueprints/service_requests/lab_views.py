@@ -367,10 +367,9 @@ def worklist():
                    services[0] if services else None)
     items, errors = [], {}
     if service is not None:
-        # The lab's parts at work walked in due-date order through their partial index,
-        # the service checked on each of their items, until 200 are found: "+ 0" keeps
-        # the planners off the service's index, which would read every item of the
-        # service ever asked for.
+        # Read from the lab's parts at work (their partial index), the service checked
+        # on each of their items: "+ 0" keeps the planners off the service's index,
+        # which would read every item of the service ever asked for.
         items = db.session.scalars(
             select(RequestItem).join(RequestItem.sub_request)
             .where(SubRequest.lab_id == lab_id, SubRequest.is_at_work(),

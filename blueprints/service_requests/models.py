@@ -77,9 +77,14 @@ SAMPLE_RETENTION = timedelta(days=90)
 
 # The open states in one fixed order, as the partial index of open parts spells them.
 OPEN_ORDER = sorted(OPEN_STATES)
-OPEN_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in OPEN_ORDER) + ")"
 AT_WORK_ORDER = sorted(TAKES_RESULTS)
-AT_WORK_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in AT_WORK_ORDER) + ")"
+
+
+def _states_sql(states: list) -> str:
+    return "state IN (" + ", ".join(f"'{s.value}'" for s in states) + ")"
+
+
+OPEN_SQL, AT_WORK_SQL = _states_sql(OPEN_ORDER), _states_sql(AT_WORK_ORDER)
 
 
 def keep_open_work(sub: "SubRequest", was_open: bool) -> None:
@@ -310,8 +315,8 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         # thousand entries, however many closed parts the lab's history holds).
         Index("ix_sub_requests_open_due", "lab_id", "due_date", "id",
               sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL)),
-        # The worklist: one lab's parts taking results by due date (a backlog lab has
-        # tens of thousands; the grid walks them in order until it has its 200 items).
+        # The worklist: one lab's parts taking results by due date (at a backlog lab,
+        # some of its open parts, not all of them).
         Index("ix_sub_requests_at_work_due", "lab_id", "due_date", "id",
               sqlite_where=text(AT_WORK_SQL), postgresql_where=text(AT_WORK_SQL)),
         # One lab's parts in one state by due date.
@@ -334,15 +339,16 @@ class SubRequest(TimestampMixin, VersionedMixin, db.Model):
         """SQL for the parts a lab still owes work on, the states written out rather than
         bound: both databases match a query to the partial index of open parts only when
         its condition reads as the index's does."""
-        return cls.state.in_(bindparam("open_states", OPEN_ORDER, expanding=True,
-                                       literal_execute=True))
+        return cls._in_states("open_states", OPEN_ORDER)
 
     @classmethod
     def is_at_work(cls):
-        """SQL for the parts taking results, written out as the partial index of them
-        reads (as is_open)."""
-        return cls.state.in_(bindparam("at_work_states", AT_WORK_ORDER, expanding=True,
-                                       literal_execute=True))
+        """SQL for the parts taking results, written out as their partial index reads."""
+        return cls._in_states("at_work_states", AT_WORK_ORDER)
+
+    @classmethod
+    def _in_states(cls, name: str, states: list):
+        return cls.state.in_(bindparam(name, states, expanding=True, literal_execute=True))
 
     # What pages ask of the part's place in the lifecycle (templates name no state).
     @property
